@@ -131,15 +131,15 @@ WEFT_ASYNC_TYPE(ptr, void *);
  * type with weft_map_to(name, m, f, env). */
 #define weft_map(m, f, env)                                                       \
   _Generic(((f)((env), (m).value_type_())),                                      \
-      int: (async(int)){.node_ = WEFT__MAP_NODE(m, f, env)},                     \
-      long: (async(long)){.node_ = WEFT__MAP_NODE(m, f, env)},                   \
-      unsigned long: (async(size_t)){.node_ = WEFT__MAP_NODE(m, f, env)},        \
-      bool: (async(bool)){.node_ = WEFT__MAP_NODE(m, f, env)},                   \
-      char *: (async(str)){.node_ = WEFT__MAP_NODE(m, f, env)},                  \
-      void *: (async(ptr)){.node_ = WEFT__MAP_NODE(m, f, env)})
+      int: (async(int)){.node_ = WEFT__MAP_NODE(m, f, env, int)},                \
+      long: (async(long)){.node_ = WEFT__MAP_NODE(m, f, env, long)},             \
+      unsigned long: (async(size_t)){.node_ = WEFT__MAP_NODE(m, f, env, size_t)}, \
+      bool: (async(bool)){.node_ = WEFT__MAP_NODE(m, f, env, bool)},             \
+      char *: (async(str)){.node_ = WEFT__MAP_NODE(m, f, env, char *)},          \
+      void *: (async(ptr)){.node_ = WEFT__MAP_NODE(m, f, env, void *)})
 #define weft_map_to(name, m, f, env)                                              \
   ((async(name)){.node_ = (WEFT__CHECK_SAME_VALUE(name, (f)((env), (m).value_type_()), "weft_map_to"), \
-                           WEFT__MAP_NODE(m, f, env))})
+                           WEFT__MAP_NODE(m, f, env, WEFT__VALUE_TYPE(name)))})
 
 /* weft_catch(m, h, env): run m; if it fails with err, run h(env, err) instead.
  *   async(A) m;  async(A) h(E *env, int err)  ->  async(A) */
@@ -260,7 +260,7 @@ struct weft__node *weft__return(uintptr_t value);
 struct weft__node *weft__fail(int err);
 struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env);
 struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env);
-struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env);
+struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed);
 struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env);
 struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env);
 struct weft__node *weft__join(struct weft__node *a, struct weft__node *b);
@@ -278,7 +278,13 @@ async(void) weft__void_probe(void);
   ((async(name)){.node_ = ((void)sizeof(weft__unit_name_##name), weft__return(0))})
 #define WEFT__FAIL_TYPED(name, err) ((async(name)){.node_ = weft__fail(err)})
 #define WEFT__FAIL_UNIT(err) ((async(void)){.node_ = weft__fail(err)})
-#define WEFT__MAP_NODE(m, f, env) weft__map((m).node_, (weft__fn)(f), (env))
+/* A mapped value is re-extended to a full word from its size and signedness,
+ * because a function returning a narrow type leaves the rest undefined. */
+#define WEFT__MAP_NODE(m, f, env, B)                                              \
+  weft__map((m).node_, (weft__fn)(f), (env), sizeof(B), WEFT__IS_SIGNED(B))
+#define WEFT__IS_SIGNED(T)                                                        \
+  _Generic((T)0, signed char: 1, short: 1, int: 1, long: 1, long long: 1,        \
+           char: ((char)-1 < 0), default: 0)
 
 #define WEFT__STATIC_CHECK(cond, msg) ((void)sizeof(struct { _Static_assert(cond, msg); char c_; }))
 #define WEFT__CHECK_SAME(a, b, msg)                                               \

@@ -1,0 +1,334 @@
+/* fiber.c: fibers, the trampoline that runs actions on a heap continuation stack, join/pick and cancellation.
+ * Covered by test/runtime/stack_*.c (stack safety), memory_*.c and the api_*.c tests of each combinator. */
+#include "internal.h"
+
+#include <errno.h>
+
+/* Continuations are stored as one uniform pointer type and called through
+ * the types below.  This is the ABI contract of docs/runtime.md: every
+ * async(T) is a union of one pointer, returned like weft_async_void, and
+ * every value travels as one integer-class word. */
+typedef weft_async_void (*k_value_fn)(void *env, uintptr_t value);
+typedef weft_async_void (*k_unit_fn)(void *env);
+typedef weft_async_void (*k_error_fn)(void *env, int err);
+typedef uintptr_t (*map_fn)(void *env, uintptr_t value);
+
+/* How many primitives a fiber may finish without waiting before it lets
+ * the others run: a peer that always has data ready must not starve them. */
+#define FIBER_BUDGET 64
+
+struct weft__fiber *weft__fiber_new(struct weft__node *m) {
+  struct weft__loop *L = &weft__loop;
+  struct weft__fiber *f = calloc(1, sizeof *f);
+  if (f == NULL) abort();
+  f->cur = m;
+  f->heap_index = SIZE_MAX;
+  f->io_fd = -1;
+  f->next_all = L->all;
+  if (L->all) L->all->prev_all = f;
+  L->all = f;
+  return f;
+}
+
+void weft__fiber_free(struct weft__fiber *f) {
+  struct weft__loop *L = &weft__loop;
+  if (f->prev_all) f->prev_all->next_all = f->next_all;
+  else L->all = f->next_all;
+  if (f->next_all) f->next_all->prev_all = f->prev_all;
+  if (f->op) weft__node_release(f->op);
+  if (f->cur) weft__node_free_tree(f->cur);
+  weft__rbuf_free(f->rbuf);
+  weft__rbuf_free(f->rspare);
+  free(f->frames);
+  free(f);
+}
+
+void weft__fiber_enqueue(struct weft__fiber *f) {
+  struct weft__loop *L = &weft__loop;
+  f->state = WEFT__FS_READY;
+  if (f->queued) return;
+  f->queued = true;
+  f->next_ready = NULL;
+  if (L->ready_tail) L->ready_tail->next_ready = f;
+  else L->ready_head = f;
+  L->ready_tail = f;
+}
+
+void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err) {
+  f->value = value;
+  f->err = err;
+  weft__fiber_enqueue(f);
+}
+
+static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, void *env,
+                       uintptr_t saved, int saved_err) {
+  if (f->depth == f->cap) {
+    size_t cap = f->cap ? f->cap * 2 : 8;
+    struct weft__frame *grown = realloc(f->frames, cap * sizeof *grown);
+    if (grown == NULL) abort();
+    f->frames = grown;
+    f->cap = cap;
+  }
+  f->frames[f->depth++] = (struct weft__frame){
+      .fn = fn, .env = env, .saved = saved, .saved_err = saved_err, .kind = kind};
+}
+
+/* A continuation's result becomes the fiber's next action. */
+static void take(struct weft__fiber *f, weft_async_void next, const char *by) {
+  if (next.node_ == NULL)
+    weft__misuse("a %s continuation returned a NULL action (an async value that was never built)", by);
+  weft__node_claim(next.node_, by);
+  f->cur = next.node_;
+}
+
+static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
+  if (size == 0 || size >= sizeof v) return v;
+  unsigned bits = size * 8u;
+  uintptr_t mask = ((uintptr_t)1 << bits) - 1;
+  v &= mask;
+  if (is_signed && ((v >> (bits - 1)) & 1u)) v |= ~mask;
+  return v;
+}
+
+static void start_children(struct weft__fiber *f, struct weft__node *n) {
+  f->combinator = n->kind;
+  f->running_children = 2;
+  f->state = WEFT__FS_WAIT_CHILDREN;
+  struct weft__node *branch[2] = {n->u.pair.a, n->u.pair.b};
+  weft__node_release(n);
+  for (int i = 0; i < 2; i++) {
+    struct weft__fiber *c = weft__fiber_new(branch[i]);
+    c->parent = f;
+    f->child[i] = c;
+    weft__fiber_enqueue(c);
+  }
+}
+
+/* Runs the node at the top of the fiber; returns false if the fiber waits. */
+static bool step_node(struct weft__fiber *f) {
+  struct weft__node *n = f->cur;
+  switch (n->kind) {
+  case WEFT__K_RETURN:
+    f->cur = NULL;
+    f->value = n->u.value;
+    f->err = 0;
+    weft__node_release(n);
+    return true;
+  case WEFT__K_FAIL:
+    f->cur = NULL;
+    f->err = n->u.err;
+    weft__node_release(n);
+    return true;
+  case WEFT__K_BIND:
+  case WEFT__K_THEN:
+  case WEFT__K_MAP:
+  case WEFT__K_CATCH:
+  case WEFT__K_FINALLY: {
+    static const unsigned char frame_of[] = {
+        [WEFT__K_BIND] = WEFT__F_BIND, [WEFT__K_THEN] = WEFT__F_THEN,
+        [WEFT__K_MAP] = WEFT__F_MAP, [WEFT__K_CATCH] = WEFT__F_CATCH,
+        [WEFT__K_FINALLY] = WEFT__F_FINALLY};
+    uintptr_t shape = (uintptr_t)n->map_size | ((uintptr_t)n->map_signed << 8);
+    push_frame(f, frame_of[n->kind], n->u.seq.fn, n->u.seq.env, shape, 0);
+    f->cur = n->u.seq.m;
+    weft__node_release(n);
+    return true;
+  }
+  case WEFT__K_JOIN:
+  case WEFT__K_PICK:
+    f->cur = NULL;
+    start_children(f, n);
+    return false;
+  case WEFT__K_DEAD:
+    weft__misuse("a fiber ran an action that already ran: an action is used once, "
+                 "and this one was used twice");
+  default: /* a primitive: weft__fiber_run drives it through f->op */
+    f->cur = NULL;
+    f->op = n;
+    f->op_done = 0;
+    return true;
+  }
+}
+
+static void finish(struct weft__fiber *f);
+
+/* Delivers the fiber's outcome to the frame on top of its stack; returns
+ * false when the fiber has finished. */
+static bool deliver(struct weft__fiber *f) {
+  if (f->depth == 0) {
+    finish(f);
+    return false;
+  }
+  struct weft__frame fr = f->frames[--f->depth];
+  if (f->err == 0) {
+    switch (fr.kind) {
+    case WEFT__F_BIND:
+      take(f, ((k_value_fn)fr.fn)(fr.env, f->value), "weft_bind");
+      break;
+    case WEFT__F_THEN:
+      take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_then");
+      break;
+    case WEFT__F_MAP:
+      f->value = widen(((map_fn)fr.fn)(fr.env, f->value), fr.saved & 0xffu, (fr.saved >> 8) & 1u);
+      break;
+    case WEFT__F_FINALLY:
+      push_frame(f, WEFT__F_RESTORE, NULL, NULL, f->value, 0);
+      take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
+      break;
+    case WEFT__F_RESTORE: /* the finaliser succeeded: m's outcome stands */
+      f->value = fr.saved;
+      f->err = fr.saved_err;
+      break;
+    default: /* CATCH: success passes through */
+      break;
+    }
+    return true;
+  }
+  switch (fr.kind) {
+  case WEFT__F_CATCH:
+    /* Cancellation unwinds past handlers: a cancelled fiber must stop. */
+    if (!(f->cancelled && f->err == -ECANCELED)) {
+      int err = f->err;
+      f->err = 0;
+      take(f, ((k_error_fn)fr.fn)(fr.env, err), "weft_catch");
+    }
+    break;
+  case WEFT__F_FINALLY:
+    push_frame(f, WEFT__F_RESTORE, NULL, NULL, 0, f->err);
+    f->err = 0;
+    take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
+    break;
+  default: /* BIND, THEN, MAP are skipped; a failed finaliser's error wins over RESTORE */
+    break;
+  }
+  return true;
+}
+
+void weft__fiber_run(struct weft__fiber *f) {
+  struct weft__loop *L = &weft__loop;
+  unsigned budget = FIBER_BUDGET;
+  L->current = f;
+  for (;;) {
+    if (f->op != NULL) {
+      if (weft__op_attempt(f) == WEFT__OP_WAIT) break;
+      weft__node_release(f->op);
+      f->op = NULL;
+      if (--budget == 0) {
+        weft__fiber_enqueue(f);
+        break;
+      }
+    } else if (f->cur != NULL) {
+      if (!step_node(f)) break;
+    } else if (!deliver(f)) {
+      break;
+    }
+  }
+  L->current = NULL;
+}
+
+static void detach(struct weft__fiber *p, int slot) {
+  struct weft__fiber *c = p->child[slot];
+  if (c == NULL) return;
+  p->child[slot] = NULL;
+  p->running_children--;
+  c->parent = NULL;
+  weft__fiber_cancel(c);
+}
+
+/* A branch of a join or pick finished: decide for its parent. */
+static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
+  int slot = p->child[0] == c ? 0 : 1;
+  p->child[slot] = NULL;
+  p->running_children--;
+  c->parent = NULL;
+  bool wake = false;
+  if (p->combinator == WEFT__K_PICK) {
+    p->value = c->value;
+    p->err = c->err;
+    if (c->err == 0 && c->rbuf != NULL) {
+      /* A string the winner read is now the parent's last read. */
+      weft__rbuf_free(p->rbuf);
+      p->rbuf = c->rbuf;
+      c->rbuf = NULL;
+    }
+    wake = true;
+  } else if (c->err != 0) {
+    p->err = c->err;
+    wake = true;
+  } else if (p->running_children == 0) {
+    p->value = 0;
+    p->err = 0;
+    wake = true;
+  }
+  if (wake) {
+    detach(p, !slot);
+    p->combinator = 0;
+    weft__fiber_enqueue(p);
+  }
+  weft__fiber_free(c);
+}
+
+static void finish(struct weft__fiber *f) {
+  f->state = WEFT__FS_DONE;
+  if (f->root) return; /* weft_run collects it */
+  if (f->parent != NULL) {
+    child_done(f->parent, f);
+    return;
+  }
+  if (f->err != 0 && !(f->cancelled && f->err == -ECANCELED))
+    fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
+  weft__fiber_free(f);
+}
+
+/* Cancelling a fiber releases what it waits on (fd watch, timer, branches)
+ * and makes it unwind with -ECANCELED, running its finalisers.  Branches are
+ * cancelled too; towers of joins are deep, so this uses a worklist. */
+void weft__fiber_cancel(struct weft__fiber *f) {
+  struct weft__fiber **work = NULL;
+  size_t len = 0, cap = 0;
+  struct weft__fiber *g = f;
+  while (g != NULL) {
+    g->cancelled = true;
+    switch (g->state) {
+    case WEFT__FS_WAIT_IO:
+      weft__io_unwatch(g);
+      break;
+    case WEFT__FS_WAIT_TIMER:
+      weft__timer_remove(g);
+      break;
+    case WEFT__FS_WAIT_CHILDREN:
+      for (int i = 0; i < 2; i++) {
+        struct weft__fiber *c = g->child[i];
+        if (c == NULL) continue;
+        g->child[i] = NULL;
+        c->parent = NULL;
+        if (len == cap) {
+          cap = cap ? cap * 2 : 16;
+          struct weft__fiber **grown = realloc(work, cap * sizeof *grown);
+          if (grown == NULL) abort();
+          work = grown;
+        }
+        work[len++] = c;
+      }
+      g->running_children = 0;
+      g->combinator = 0;
+      break;
+    default:
+      break;
+    }
+    if (g->state != WEFT__FS_DONE) {
+      if (g->op) weft__node_release(g->op);
+      g->op = NULL;
+      if (g->cur) weft__node_free_tree(g->cur);
+      g->cur = NULL;
+      weft__fiber_resume(g, 0, -ECANCELED);
+    }
+    g = len ? work[--len] : NULL;
+  }
+  free(work);
+}
+
+void weft__spawn(struct weft__node *m) {
+  weft__node_claim(m, "weft_spawn");
+  weft__fiber_enqueue(weft__fiber_new(m));
+}

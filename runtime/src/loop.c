@@ -1,0 +1,138 @@
+/* loop.c: weft_run, the one way out: open the loop, run its phases until the action finishes, close it.
+ * Covered by every runtime test (each ends with the loop closed) and test/runtime/misuse_*.c. */
+#include "internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+
+_Thread_local struct weft__loop weft__loop = {.backend_fd = -1};
+
+static void free_kept(void) {
+  weft__rbuf_free(weft__loop.kept);
+  weft__loop.kept = NULL;
+}
+
+static int loop_open(void) {
+  struct weft__loop *L = &weft__loop;
+  int rc = weft__backend_open();
+  if (rc < 0) return rc;
+  L->open = true;
+  /* Writing to a closed pipe or socket must be a failure (-EPIPE), never
+   * the death of the process: SIGPIPE is ignored while the loop runs, unless
+   * the program already chose what to do with it. */
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+  L->sigpipe_saved = false;
+  if (sigaction(SIGPIPE, NULL, &L->sigpipe_old) == 0 && L->sigpipe_old.sa_handler == SIG_DFL &&
+      sigaction(SIGPIPE, &ign, NULL) == 0)
+    L->sigpipe_saved = true;
+  return 0;
+}
+
+/* Phase 1: run every fiber that is ready now.  Fibers made ready meanwhile
+ * wait for the next turn, so that IO is polled between turns. */
+static void run_ready(void) {
+  struct weft__loop *L = &weft__loop;
+  struct weft__fiber *last = L->ready_tail;
+  while (last != NULL && L->ready_head != NULL) {
+    struct weft__fiber *f = L->ready_head;
+    L->ready_head = f->next_ready;
+    if (L->ready_head == NULL) L->ready_tail = NULL;
+    f->queued = false;
+    f->next_ready = NULL;
+    weft__fiber_run(f);
+    if (f == last) break;
+  }
+}
+
+/* How long phase 2 may wait: not at all if a fiber is ready, until the
+ * first timer (rounded up, never early) if there is one, else for IO. */
+static int poll_timeout(void) {
+  if (weft__loop.ready_head != NULL) return 0;
+  int64_t next = weft__timer_next();
+  if (next < 0) return -1;
+  int64_t now = weft__clock_now();
+  if (next <= now) return 0;
+  int64_t ms = (next - now + 999999) / 1000000;
+  return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Closing the loop: fibers still running are cancelled and may run their
+ * finalisers as far as those go without waiting; then all is released. */
+static void loop_close(void) {
+  struct weft__loop *L = &weft__loop;
+  for (struct weft__fiber *f = L->all; f != NULL; f = f->next_all)
+    if (!f->cancelled && f->state != WEFT__FS_DONE) weft__fiber_cancel(f);
+  while (L->ready_head != NULL) run_ready();
+  while (L->all != NULL) {
+    struct weft__fiber *f = L->all;
+    if (f->state == WEFT__FS_WAIT_IO) weft__io_unwatch(f);
+    if (f->state == WEFT__FS_WAIT_TIMER) weft__timer_remove(f);
+    weft__fiber_free(f);
+  }
+  L->ready_head = L->ready_tail = NULL;
+  weft__timer_close();
+  weft__io_close_all();
+  weft__backend_close();
+  if (L->sigpipe_saved) sigaction(SIGPIPE, &L->sigpipe_old, NULL);
+  L->waiting_io = 0;
+  L->open = false;
+}
+
+int weft__run(struct weft__node *m, void *out, size_t out_size) {
+  struct weft__loop *L = &weft__loop;
+  if (L->running)
+    weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
+                 "code such as main; inside the loop, bind the action or spawn it");
+  weft__node_claim(m, "weft_run");
+  L->running = true;
+  int rc = loop_open();
+  if (rc < 0) {
+    weft__node_free_tree(m);
+    L->running = false;
+    return rc;
+  }
+  struct weft__fiber *root = weft__fiber_new(m);
+  root->root = true;
+  weft__fiber_enqueue(root);
+
+  while (root->state != WEFT__FS_DONE) {
+    run_ready();
+    if (root->state == WEFT__FS_DONE) break;
+    int timeout = poll_timeout();
+    if (timeout < 0 && L->waiting_io == 0) {
+      root->err = -EDEADLK; /* nothing left that could ever wake it */
+      break;
+    }
+    rc = weft__backend_poll(timeout);
+    if (rc < 0) {
+      root->err = rc;
+      break;
+    }
+    weft__timer_expire(weft__clock_now());
+  }
+
+  rc = root->err;
+  if (rc == 0 && out != NULL && out_size > 0 && out_size <= sizeof root->value) {
+    uintptr_t v = root->value;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    memcpy(out, (char *)&v + sizeof v - out_size, out_size);
+#else
+    memcpy(out, &v, out_size);
+#endif
+  }
+  /* A string the action read outlives the loop, until the next weft_run. */
+  static _Thread_local bool kept_hooked;
+  if (rc == 0 && root->rbuf != NULL && root->value == (uintptr_t)root->rbuf->data) {
+    free_kept();
+    L->kept = root->rbuf;
+    root->rbuf = NULL;
+    if (!kept_hooked) {
+      kept_hooked = true;
+      atexit(free_kept);
+    }
+  }
+  loop_close();
+  L->running = false;
+  return rc;
+}

@@ -1,0 +1,271 @@
+/* node.c: building actions (the nodes behind async(T)), their release, and the misuse reports.
+ * Covered by test/runtime/api_*.c for construction and test/runtime/misuse_*.c for the reports. */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdarg.h>
+
+_Noreturn void weft__misuse(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("weft: misuse: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  abort();
+}
+
+static const char *const kind_names[] = {
+    [WEFT__K_RETURN] = "weft_return", [WEFT__K_FAIL] = "weft_fail",
+    [WEFT__K_BIND] = "weft_bind",     [WEFT__K_THEN] = "weft_then",
+    [WEFT__K_MAP] = "weft_map",       [WEFT__K_CATCH] = "weft_catch",
+    [WEFT__K_FINALLY] = "weft_finally", [WEFT__K_JOIN] = "weft_join",
+    [WEFT__K_PICK] = "weft_pick",     [WEFT__K_READ] = "weft_read",
+    [WEFT__K_WRITE] = "weft_write",   [WEFT__K_SLEEP] = "weft_sleep",
+    [WEFT__K_ACCEPT] = "weft_accept", [WEFT__K_CONNECT] = "weft_connect",
+    [WEFT__K_CLOSE] = "weft_close",   [WEFT__K_DEAD] = "a consumed action",
+};
+
+const char *weft__node_name(const struct weft__node *n) {
+  return n->kind <= WEFT__K_DEAD ? kind_names[n->kind] : "a corrupted action";
+}
+
+struct weft__node *weft__node_new(enum weft__kind kind) {
+  struct weft__node *n = calloc(1, sizeof *n);
+  if (n == NULL) {
+    fputs("weft: out of memory\n", stderr);
+    abort();
+  }
+  n->kind = (unsigned char)kind;
+  return n;
+}
+
+/* Debug builds do not hand a consumed node back to malloc at once: it waits,
+ * marked dead, in a quarantine ring, so that running the same action twice
+ * meets a dead node and is reported instead of silently running whatever
+ * reused the memory.  The ring is emptied at exit. */
+#ifdef WEFT_DEBUG
+#define QUARANTINE 4096
+static _Thread_local struct weft__node *quarantine[QUARANTINE];
+static _Thread_local size_t quarantine_next;
+static _Thread_local bool quarantine_hooked;
+
+static void quarantine_flush(void) {
+  for (size_t i = 0; i < QUARANTINE; i++) {
+    free(quarantine[i]);
+    quarantine[i] = NULL;
+  }
+}
+#endif
+
+void weft__node_release(struct weft__node *n) {
+  if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
+#ifdef WEFT_DEBUG
+  if (!quarantine_hooked) {
+    quarantine_hooked = true;
+    atexit(quarantine_flush);
+  }
+  n->kind = WEFT__K_DEAD;
+  free(quarantine[quarantine_next]);
+  quarantine[quarantine_next] = n;
+  quarantine_next = (quarantine_next + 1) % QUARANTINE;
+#else
+  free(n);
+#endif
+}
+
+/* An action that will never run (a cancelled fiber's next step, a pending
+ * fiber at loop close) is freed with everything it holds.  Chains can be a
+ * million nodes deep, so this walks with a heap stack, not recursion. */
+void weft__node_free_tree(struct weft__node *root) {
+  struct weft__node **stack = NULL;
+  size_t len = 0, cap = 0;
+  struct weft__node *n = root;
+  while (n != NULL) {
+    struct weft__node *kids[2] = {NULL, NULL};
+    switch (n->kind) {
+    case WEFT__K_BIND:
+    case WEFT__K_THEN:
+    case WEFT__K_MAP:
+    case WEFT__K_CATCH:
+    case WEFT__K_FINALLY:
+      kids[0] = n->u.seq.m;
+      break;
+    case WEFT__K_JOIN:
+    case WEFT__K_PICK:
+      kids[0] = n->u.pair.a;
+      kids[1] = n->u.pair.b;
+      break;
+    default:
+      break;
+    }
+    weft__node_release(n);
+    for (int i = 0; i < 2; i++) {
+      if (kids[i] == NULL) continue;
+      if (len == cap) {
+        cap = cap ? cap * 2 : 64;
+        struct weft__node **grown = realloc(stack, cap * sizeof *stack);
+        if (grown == NULL) abort();
+        stack = grown;
+      }
+      stack[len++] = kids[i];
+    }
+    n = len ? stack[--len] : NULL;
+  }
+  free(stack);
+}
+
+/* Every action is consumed exactly once: by a combinator that takes it in,
+ * or by a sink.  A second claim is the misuse the checker proves absent. */
+void weft__node_claim(struct weft__node *n, const char *by) {
+  if (n == NULL)
+    weft__misuse("%s was given a NULL action (an async value that was never built)", by);
+#ifdef WEFT_DEBUG
+  if (n->kind == WEFT__K_DEAD)
+    weft__misuse("%s was given an action that already ran: an action is used once, "
+                 "and this one was used twice", by);
+#endif
+  if (n->owned)
+    weft__misuse("%s was given %s action that is already used by another: "
+                 "an action is used once, and this one was used twice",
+                 by, weft__node_name(n));
+  n->owned = 1;
+}
+
+/* ---- constructors behind the weft.h macros ---------------------------- */
+
+struct weft__node *weft__return(uintptr_t value) {
+  struct weft__node *n = weft__node_new(WEFT__K_RETURN);
+  n->u.value = value;
+  return n;
+}
+
+struct weft__node *weft__fail(int err) {
+  struct weft__node *n = weft__node_new(WEFT__K_FAIL);
+  n->u.err = err < 0 ? err : err > 0 ? -err : -EINVAL; /* a failure always carries a code */
+  return n;
+}
+
+static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env) {
+  const char *name = kind_names[kind];
+  if (fn == NULL) weft__misuse("%s was given a NULL continuation", name);
+  weft__node_claim(m, name);
+  struct weft__node *n = weft__node_new(kind);
+  n->u.seq.m = m;
+  n->u.seq.fn = fn;
+  n->u.seq.env = env;
+  return n;
+}
+
+struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env) {
+  return seq(WEFT__K_BIND, m, k, env);
+}
+
+struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env) {
+  return seq(WEFT__K_THEN, m, k, env);
+}
+
+struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed) {
+  struct weft__node *n = seq(WEFT__K_MAP, m, f, env);
+  n->map_size = (unsigned char)size;
+  n->map_signed = (unsigned char)(is_signed != 0);
+  return n;
+}
+
+struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env) {
+  return seq(WEFT__K_CATCH, m, h, env);
+}
+
+struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env) {
+  return seq(WEFT__K_FINALLY, m, f, env);
+}
+
+static struct weft__node *pair(enum weft__kind kind, struct weft__node *a, struct weft__node *b) {
+  weft__node_claim(a, kind_names[kind]);
+  weft__node_claim(b, kind_names[kind]);
+  struct weft__node *n = weft__node_new(kind);
+  n->u.pair.a = a;
+  n->u.pair.b = b;
+  return n;
+}
+
+struct weft__node *weft__join(struct weft__node *a, struct weft__node *b) {
+  return pair(WEFT__K_JOIN, a, b);
+}
+
+struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b) {
+  return pair(WEFT__K_PICK, a, b);
+}
+
+/* weft_timeout is a pick against a timer that fails. */
+struct weft__node *weft__timeout(struct weft__node *m, long ms) {
+  struct weft__node *t = weft__node_new(WEFT__K_SLEEP);
+  t->u.sleep.ms = ms < 0 ? 0 : ms;
+  t->u.sleep.fail = -ETIMEDOUT;
+  weft__node_claim(m, "weft_timeout");
+  t->owned = 1;
+  struct weft__node *n = weft__node_new(WEFT__K_PICK);
+  n->u.pair.a = m;
+  n->u.pair.b = t;
+  return n;
+}
+
+async(void) weft__void_probe(void) {
+  return weft_return(void);
+}
+
+/* ---- primitives ------------------------------------------------------- */
+
+async(str) weft_read(int fd, size_t n) {
+  struct weft__node *r = weft__node_new(WEFT__K_READ);
+  r->u.read.fd = fd;
+  r->u.read.n = n;
+  return (async(str)){.node_ = r};
+}
+
+async(void) weft_write(int fd, const char *buf, size_t len) {
+  struct weft__node *w = weft__node_new(WEFT__K_WRITE);
+  w->u.write.fd = fd;
+  w->u.write.buf = buf;
+  w->u.write.len = len;
+  return (async(void)){.node_ = w};
+}
+
+static struct weft__node *sleep_node(long ms, bool seconds) {
+  struct weft__node *s = weft__node_new(WEFT__K_SLEEP);
+  s->u.sleep.ms = ms < 0 ? 0 : ms;
+  s->u.sleep.seconds = seconds;
+  return s;
+}
+
+async(int) weft_sleep(int seconds) {
+  return (async(int)){.node_ = sleep_node((long)seconds * 1000, true)};
+}
+
+async(long) weft_sleep_ms(long ms) {
+  return (async(long)){.node_ = sleep_node(ms, false)};
+}
+
+async(int) weft_accept(int listen_fd) {
+  struct weft__node *a = weft__node_new(WEFT__K_ACCEPT);
+  a->u.read.fd = listen_fd;
+  return (async(int)){.node_ = a};
+}
+
+async(void) weft_connect(int fd, const struct sockaddr *addr, socklen_t len) {
+  if (addr == NULL || len == 0 || len > sizeof(struct sockaddr_storage))
+    return weft_fail(-EINVAL);
+  struct weft__node *c = weft__node_new(WEFT__K_CONNECT);
+  c->u.connect.fd = fd;
+  c->u.connect.len = len;
+  c->u.connect.addr = calloc(1, sizeof *c->u.connect.addr);
+  if (c->u.connect.addr == NULL) abort();
+  memcpy(c->u.connect.addr, addr, len);
+  return (async(void)){.node_ = c};
+}
+
+async(void) weft_close(int fd) {
+  struct weft__node *c = weft__node_new(WEFT__K_CLOSE);
+  c->u.read.fd = fd;
+  return (async(void)){.node_ = c};
+}
