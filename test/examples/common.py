@@ -1,0 +1,132 @@
+"""Shared helpers for the tests that drive the example programs.
+Used by every test in test/examples/: checks that print both values, and servers that are always stopped."""
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+_failures = 0
+
+
+def _show(value):
+    text = repr(value)
+    if len(text) > 300:
+        text = text[:300] + f"... ({len(value)} in all)"
+    return text
+
+
+def check(what, got, want):
+    """Compares got with want and reports both when they differ."""
+    global _failures
+    if got == want:
+        print(f"ok   {what}")
+        return True
+    _failures += 1
+    print(f"FAIL {what}\n     got:  {_show(got)}\n     want: {_show(want)}")
+    return False
+
+
+def check_that(what, cond, detail=""):
+    global _failures
+    if cond:
+        print(f"ok   {what}")
+    else:
+        _failures += 1
+        print(f"FAIL {what} {detail}")
+    return cond
+
+
+def finish():
+    print(f"{_failures} failure(s)")
+    sys.exit(1 if _failures else 0)
+
+
+def run(argv, data=b"", timeout=30, **kw):
+    """Runs argv with data on its stdin; returns (returncode, stdout, stderr)."""
+    p = subprocess.run(argv, input=data, capture_output=True, timeout=timeout, **kw)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_rusage(argv, data, timeout=60):
+    """Like run, but also returns the child's peak resident set size in KiB."""
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = []
+
+    def collect():
+        out.append(p.stdout.read())
+
+    collector = threading.Thread(target=collect)
+    collector.start()
+    timer = threading.Timer(timeout, p.kill)
+    timer.start()
+    try:
+        p.stdin.write(data)
+    except BrokenPipeError:
+        pass
+    p.stdin.close()
+    collector.join()
+    err = p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    timer.cancel()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    p.stdout.close()
+    p.stderr.close()
+    return p.returncode, out[0], err, usage.ru_maxrss
+
+
+@contextlib.contextmanager
+def server(path, *args):
+    """Starts `path 0 args...`, reads its "listening on 127.0.0.1:PORT" line
+    and yields (process, port).  The server is killed on the way out if it
+    has not exited by then, so no test leaves one behind."""
+    err = tempfile.TemporaryFile()
+    p = subprocess.Popen([path, "0", *args], stdout=subprocess.PIPE, stderr=err)
+    try:
+        line = p.stdout.readline()
+        m = re.fullmatch(rb"listening on 127\.0\.0\.1:(\d+)\n", line)
+        if not m:
+            raise RuntimeError(f"{path}: unexpected first line {line!r}")
+        p.error_log = err
+        yield p, int(m.group(1))
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+        p.stdout.close()
+        err.close()
+
+
+def stderr_of(p):
+    p.error_log.seek(0)
+    return p.error_log.read()
+
+
+def connect(port, timeout=20):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def recv_exact(s, n):
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
+def recv_all(s):
+    """Everything until the peer closes."""
+    buf = bytearray()
+    while True:
+        chunk = s.recv(1 << 16)
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
