@@ -1,0 +1,27 @@
+// RUN: %weft_verify %s
+// A blocking call in a function reachable from async context is warned at the
+// call, with one note per step from the async function that reaches it.
+#include <weft.h>
+
+#include <unistd.h>
+
+static int load_config(void) {
+  sleep(1); // expected-warning {{call to 'sleep' blocks the event loop; use 'weft_sleep' instead}}
+  return 3;
+}
+
+static int settings(void) {
+  return load_config(); // expected-note {{'settings' calls 'load_config' here}}
+}
+
+async(int) handler(void) {
+  return weft_return(int, settings()); // expected-note {{'handler' calls 'settings' here}}
+}
+
+// Not reachable from async context: not warned.
+static void warm_up(void) { sleep(1); }
+int main(void) {
+  warm_up();
+  int n = 0;
+  return weft_run(handler(), &n);
+}
