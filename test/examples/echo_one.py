@@ -19,7 +19,8 @@ time.sleep(0.3)
 check_that("it waits for input", p.poll() is None)
 p.stdin.write(b"Qrest")
 p.stdin.close()
-out, err = p.communicate(timeout=10)
+out, err = p.stdout.read(), p.stderr.read()
+p.wait(timeout=10)
 check("a late byte is echoed", (p.returncode, out, err), (0, b"Q", b""))
 
 # Writing to a pipe nobody reads fails with EPIPE, reported, not a SIGPIPE death.

@@ -20,7 +20,7 @@ def error(status, reason):
             b"Connection: close\r\n\r\n" % (status, reason))
 
 
-def get(path="/", *headers):
+def get(path=b"/", *headers):
     return b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n" % (path, b"".join(h + b"\r\n" for h in headers))
 
 
