@@ -122,8 +122,8 @@ WEFT_ASYNC_TYPE(ptr, void *);
 /* weft_then(m, k, env): run the async(void) action m, then k(env).
  *   async(void) m;  async(B) k(E *env);  ->  async(B) */
 #define weft_then(m, k, env)                                                      \
-  (WEFT__CHECK_VOID(m, "weft_then"),                                              \
-   (__typeof__((k)((env)))){.node_ = weft__then((m).node_, (weft__fn)(k), (env))})
+  WEFT__CHECKED(WEFT__IS_VOID(m), "weft_then: the action must be async(void)",    \
+                (__typeof__((k)((env)))){.node_ = weft__then((m).node_, (weft__fn)(k), (env))})
 
 /* weft_map(m, f, env): run m, then produce f(env, value).  f is a plain,
  * synchronous function B f(E *env, A value).  The result is async(B) for B in
@@ -138,21 +138,23 @@ WEFT_ASYNC_TYPE(ptr, void *);
       char *: (async(str)){.node_ = WEFT__MAP_NODE(m, f, env, char *)},          \
       void *: (async(ptr)){.node_ = WEFT__MAP_NODE(m, f, env, void *)})
 #define weft_map_to(name, m, f, env)                                              \
-  ((async(name)){.node_ = (WEFT__CHECK_SAME_VALUE(name, (f)((env), (m).value_type_()), "weft_map_to"), \
-                           WEFT__MAP_NODE(m, f, env, WEFT__VALUE_TYPE(name)))})
+  WEFT__CHECKED(__builtin_types_compatible_p(WEFT__VALUE_TYPE(name), __typeof__((f)((env), (m).value_type_()))), \
+                "weft_map_to: the function must return the value type of the named async type", \
+                (async(name)){.node_ = WEFT__MAP_NODE(m, f, env, WEFT__VALUE_TYPE(name))})
 
 /* weft_catch(m, h, env): run m; if it fails with err, run h(env, err) instead.
  *   async(A) m;  async(A) h(E *env, int err)  ->  async(A) */
 #define weft_catch(m, h, env)                                                     \
-  (WEFT__CHECK_SAME(m, (h)((env), 0), "weft_catch: the handler must return the action's own async type"), \
-   (__typeof__(m)){.node_ = weft__catch((m).node_, (weft__fn)(h), (env))})
+  WEFT__CHECKED(WEFT__SAME_TYPE(m, (h)((env), 0)),                                \
+                "weft_catch: the handler must return the action's own async type", \
+                (__typeof__(m)){.node_ = weft__catch((m).node_, (weft__fn)(h), (env))})
 
 /* weft_finally(m, f, env): run m, then the async(void) action f(env) whether m
  * succeeded, failed or was cancelled; then deliver m's outcome.  If f itself
  * fails, that failure wins.  async(A) m;  async(void) f(E *env)  ->  async(A) */
 #define weft_finally(m, f, env)                                                   \
-  (WEFT__CHECK_SAME((f)((env)), weft__void_probe(), "weft_finally: the finaliser must return async(void)"), \
-   (__typeof__(m)){.node_ = weft__finally((m).node_, (weft__fn)(f), (env))})
+  WEFT__CHECKED(WEFT__IS_VOID((f)((env))), "weft_finally: the finaliser must return async(void)", \
+                (__typeof__(m)){.node_ = weft__finally((m).node_, (weft__fn)(f), (env))})
 
 /* ------------------------------------------------------------------------
  * 4. Concurrency.  Each of these runs its actions in fibers of their own.
@@ -162,21 +164,22 @@ WEFT_ASYNC_TYPE(ptr, void *);
  * once (a sink: it consumes m).  If m fails, the failure is reported on
  * stderr; catch it inside m to handle it.  A fiber still running when
  * weft_run returns is cancelled and released. */
-#define weft_spawn(m) weft__spawn((WEFT__CHECK_VOID(m, "weft_spawn"), (m).node_))
+#define weft_spawn(m)                                                             \
+  WEFT__CHECKED(WEFT__IS_VOID(m), "weft_spawn: the action must be async(void)", weft__spawn((m).node_))
 
 /* weft_join(a, b): run two async(void) actions concurrently and finish when
  * both have.  If one fails, the other is cancelled and the join fails. */
 #define weft_join(a, b)                                                           \
-  (WEFT__CHECK_VOID(a, "weft_join"), WEFT__CHECK_VOID(b, "weft_join"),            \
-   (async(void)){.node_ = weft__join((a).node_, (b).node_)})
+  WEFT__CHECKED(WEFT__IS_VOID(a) && WEFT__IS_VOID(b), "weft_join: both actions must be async(void)", \
+                (async(void)){.node_ = weft__join((a).node_, (b).node_)})
 
 /* weft_pick(a, b): run two async(T) actions concurrently; the first to finish
  * (success or failure) gives the result, and the other is cancelled: its
  * pending read, write, timer or watch is released and its weft_finally
  * actions run. */
 #define weft_pick(a, b)                                                           \
-  (WEFT__CHECK_SAME(a, b, "weft_pick: both actions must have the same async type"), \
-   (__typeof__(a)){.node_ = weft__pick((a).node_, (b).node_)})
+  WEFT__CHECKED(WEFT__SAME_TYPE(a, b), "weft_pick: both actions must have the same async type", \
+                (__typeof__(a)){.node_ = weft__pick((a).node_, (b).node_)})
 
 /* weft_timeout(m, ms): m, or a failure with -ETIMEDOUT if m has not finished
  * within ms milliseconds (m is then cancelled, as by weft_pick). */
@@ -268,7 +271,6 @@ struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b);
 struct weft__node *weft__timeout(struct weft__node *m, long ms);
 void weft__spawn(struct weft__node *m);
 int weft__run(struct weft__node *m, void *out, size_t out_size);
-async(void) weft__void_probe(void);
 
 #define WEFT__PICK3(a, b, macro, ...) macro
 #define WEFT__VALUE_TYPE(name) __typeof__(((async(name) *)0)->value_type_())
@@ -286,15 +288,10 @@ async(void) weft__void_probe(void);
   _Generic((T)0, signed char: 1, short: 1, int: 1, long: 1, long long: 1,        \
            char: ((char)-1 < 0), default: 0)
 
-#define WEFT__STATIC_CHECK(cond, msg) ((void)sizeof(struct { _Static_assert(cond, msg); char c_; }))
-#define WEFT__CHECK_SAME(a, b, msg)                                               \
-  WEFT__STATIC_CHECK(__builtin_types_compatible_p(__typeof__(a), __typeof__(b)), msg)
-#define WEFT__CHECK_VOID(m, what)                                                 \
-  WEFT__STATIC_CHECK(__builtin_types_compatible_p(__typeof__(m), async(void)),   \
-                     what ": the action must be async(void)")
-#define WEFT__CHECK_SAME_VALUE(name, v, what)                                     \
-  WEFT__STATIC_CHECK(__builtin_types_compatible_p(WEFT__VALUE_TYPE(name), __typeof__(v)), \
-                     what ": the function must return the value type of the named async type")
+/* expr, once the compiler has checked cond; the message names the misuse. */
+#define WEFT__CHECKED(cond, msg, expr) (__extension__({ _Static_assert(cond, msg); expr; }))
+#define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
+#define WEFT__IS_VOID(m) __builtin_types_compatible_p(__typeof__(m), async(void))
 
 #ifdef __cplusplus
 }

@@ -210,10 +210,6 @@ struct weft__node *weft__timeout(struct weft__node *m, long ms) {
   return n;
 }
 
-async(void) weft__void_probe(void) {
-  return weft_return(void);
-}
-
 /* ---- primitives ------------------------------------------------------- */
 
 async(str) weft_read(int fd, size_t n) {
