@@ -1,0 +1,87 @@
+/* support.h: what the runtime tests observe from outside the runtime: the monotonic clock, the resident set,
+ * epoll's registered fds (/proc/self/fdinfo), fd flags and pipes.  Used by test/runtime/ tests; proves nothing itself. */
+#ifndef WEFT_TEST_SUPPORT_H
+#define WEFT_TEST_SUPPORT_H
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+/* Milliseconds on CLOCK_MONOTONIC, the clock weft_sleep promises to honour. */
+static inline long long test_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Microseconds, for checks that must not round a short sleep up to "enough". */
+static inline long long test_now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The resident set in bytes, from /proc/self/statm (second field, in pages). */
+static inline long test_rss_bytes(void) {
+  FILE *f = fopen("/proc/self/statm", "r");
+  long size = 0, resident = -1;
+  CHECK_TRUE(f != NULL);
+  CHECK_INT_EQ(fscanf(f, "%ld %ld", &size, &resident), 2);
+  fclose(f);
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* Whether any epoll instance of this process has fd registered.  The kernel
+ * lists each registered fd of an epoll fd as a "tfd: N" line of
+ * /proc/self/fdinfo/<epoll fd>; epoll fds are found by their link text. */
+static inline bool test_epoll_watches(int fd) {
+  DIR *dir = opendir("/proc/self/fd");
+  bool found = false;
+  int epolls = 0;
+  struct dirent *e;
+  CHECK_TRUE(dir != NULL);
+  while ((e = readdir(dir)) != NULL) {
+    char path[512], link[64], line[256];
+    ssize_t n;
+    FILE *info;
+    if (e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+    n = readlink(path, link, sizeof link - 1);
+    if (n < 0) continue;
+    link[n] = '\0';
+    if (strcmp(link, "anon_inode:[eventpoll]") != 0) continue;
+    epolls++;
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%s", e->d_name);
+    info = fopen(path, "r");
+    CHECK_TRUE(info != NULL);
+    while (fgets(line, sizeof line, info)) {
+      int tfd;
+      if (sscanf(line, "tfd: %d", &tfd) == 1 && tfd == fd) found = true;
+    }
+    fclose(info);
+  }
+  closedir(dir);
+  /* Asked while a loop runs, there must be an epoll fd to look at: without
+   * one the "not watched" answer would prove nothing. */
+  CHECK_INT_GE(epolls, 1);
+  return found;
+}
+
+static inline int test_fd_flags(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  CHECK_INT_GE(flags, 0);
+  return flags;
+}
+
+static inline bool test_fd_nonblocking(int fd) { return (test_fd_flags(fd) & O_NONBLOCK) != 0; }
+
+/* A pipe with close-on-exec ends, blocking like a fresh pipe(2). */
+static inline void test_pipe(int fds[2]) { CHECK_SYS(pipe2(fds, O_CLOEXEC)); }
+
+#endif /* WEFT_TEST_SUPPORT_H */
