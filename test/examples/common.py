@@ -3,6 +3,7 @@ Used by every test in test/examples/: checks that print both values, and servers
 import contextlib
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -46,6 +47,18 @@ def finish():
     sys.exit(1 if _failures else 0)
 
 
+def program(path):
+    """The command that runs the example at path: the path itself, after the
+    wrapper named by $WEFT_EXAMPLE_WRAPPER (valgrind, say) if there is one."""
+    return shlex.split(os.environ.get("WEFT_EXAMPLE_WRAPPER", "")) + [path]
+
+
+def wrapped():
+    """Whether the examples run under a wrapper, whose own memory use would
+    hide theirs."""
+    return bool(os.environ.get("WEFT_EXAMPLE_WRAPPER"))
+
+
 def run(argv, data=b"", timeout=30, **kw):
     """Runs argv with data on its stdin; returns (returncode, stdout, stderr)."""
     p = subprocess.run(argv, input=data, capture_output=True, timeout=timeout, **kw)
@@ -53,8 +66,13 @@ def run(argv, data=b"", timeout=30, **kw):
 
 
 def run_rusage(argv, data, timeout=60):
-    """Like run, but also returns the child's peak resident set size in KiB."""
-    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """Like run, but also returns the child's peak resident set size in KiB.
+    Under AddressSanitizer, freed memory waits in a quarantine before reuse,
+    which would look like growth: the quarantine is switched off."""
+    env = dict(os.environ)
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "quarantine_size_mb=0",
+                                                 "thread_local_quarantine_size_kb=0"]))
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     out = []
 
     def collect():
@@ -80,17 +98,17 @@ def run_rusage(argv, data, timeout=60):
 
 
 @contextlib.contextmanager
-def server(path, *args):
-    """Starts `path 0 args...`, reads its "listening on 127.0.0.1:PORT" line
+def server(prog, *args):
+    """Starts `prog 0 args...` (prog a command list, from program()), reads its "listening on 127.0.0.1:PORT" line
     and yields (process, port).  The server is killed on the way out if it
     has not exited by then, so no test leaves one behind."""
     err = tempfile.TemporaryFile()
-    p = subprocess.Popen([path, "0", *args], stdout=subprocess.PIPE, stderr=err)
+    p = subprocess.Popen([*prog, "0", *args], stdout=subprocess.PIPE, stderr=err)
     try:
         line = p.stdout.readline()
         m = re.fullmatch(rb"listening on 127\.0\.0\.1:(\d+)\n", line)
         if not m:
-            raise RuntimeError(f"{path}: unexpected first line {line!r}")
+            raise RuntimeError(f"{prog[-1]}: unexpected first line {line!r}")
         p.error_log = err
         yield p, int(m.group(1))
     finally:

@@ -7,9 +7,9 @@ import struct
 import sys
 import threading
 
-from common import check, check_that, connect, finish, recv_all, recv_exact, server, stderr_of
+from common import check, check_that, connect, finish, program, recv_all, recv_exact, server, stderr_of
 
-prog = sys.argv[1]
+prog = program(sys.argv[1])
 CLIENTS = 50
 OTHERS = 3                      # the resetting, the silent and the late client below
 results = [None] * CLIENTS

@@ -4,9 +4,9 @@ Usage: http_hello.py PATH-TO-http_hello"""
 import sys
 import time
 
-from common import check, connect, finish, recv_all, recv_exact, server
+from common import check, connect, finish, program, recv_all, recv_exact, server
 
-prog = sys.argv[1]
+prog = program(sys.argv[1])
 
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n"
 OK = HEAD + b"\r\nHello, world!\n"

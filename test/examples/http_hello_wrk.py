@@ -4,9 +4,9 @@ import re
 import subprocess
 import sys
 
-from common import check, check_that, finish, server
+from common import check, check_that, finish, program, server
 
-prog, wrk = sys.argv[1], sys.argv[2]
+prog, wrk = program(sys.argv[1]), sys.argv[2]
 
 # wrk -c10 opens exactly ten connections and keeps them alive, so the server
 # can be told to stop after ten and must then exit 0 once wrk has gone.

@@ -5,13 +5,13 @@ import subprocess
 import sys
 import time
 
-from common import check, check_that, finish
+from common import check, check_that, finish, program
 
-prog = sys.argv[1]
+prog = program(sys.argv[1])
 
 # The sleep starts once the data has been read: the output comes at least 2 s
 # after the input went in, even when the input is late.
-p = subprocess.Popen([prog], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+p = subprocess.Popen([*prog], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 time.sleep(0.5)
 check_that("it waits for input", p.poll() is None)
 sent = time.monotonic()
@@ -28,7 +28,7 @@ check_that("at least 2 s after they went in", elapsed >= 2.0, f"(only {elapsed:.
 # argv[1] names the output descriptor: here a pipe the child inherits.
 r, w = os.pipe()
 start = time.monotonic()
-p = subprocess.run([prog, str(w)], input=b"short", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+p = subprocess.run([*prog, str(w)], input=b"short", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                    pass_fds=(w,), timeout=20)
 elapsed = time.monotonic() - start
 os.close(w)
