@@ -1,0 +1,18 @@
+# The two commands of README.md, and a few conveniences.  All real work is in scripts/ and test/.
+.PHONY: demo test build setup clean
+
+demo: setup
+	scripts/build.sh clang14
+	scripts/demo.sh build/clang14
+
+test: setup
+	test/run-all.sh
+
+build: setup
+	scripts/build.sh clang14
+
+setup:
+	scripts/setup-debian.sh
+
+clean:
+	rm -rf build
