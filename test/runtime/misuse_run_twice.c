@@ -27,7 +27,12 @@ static void bind_twice(void) {
 }
 
 int main(void) {
+#ifndef WEFT_TEST_RUNTIME_NDEBUG
+  /* Only debug builds keep consumed actions around to recognise them. */
   expect_misuse("weft_run twice on one action", run_twice, "weft.*misuse.*(twice|already)");
+#else
+  (void)run_twice;
+#endif
   expect_misuse("one action bound twice", bind_twice, "weft.*misuse.*(twice|already)");
   return 0;
 }
