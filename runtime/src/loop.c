@@ -40,8 +40,9 @@ static void run_ready(void) {
     if (L->ready_head == NULL) L->ready_tail = NULL;
     f->queued = false;
     f->next_ready = NULL;
+    bool was_last = f == last; /* f may be freed by the time it returns */
     weft__fiber_run(f);
-    if (f == last) break;
+    if (was_last) break;
   }
 }
 
