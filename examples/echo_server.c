@@ -54,16 +54,13 @@ static async(void) serve(struct server *s);
 /* accept lfd >>= fun fd -> spawn (finally (catch (echo fd) report) (close fd)); serve () */
 static async(void) accepted(struct server *s, int fd)
 {
-  struct client *c = malloc(sizeof *c);
-  if (!c) {
-    s->accepted++;
-    return weft_then(weft_close(fd), serve, s);
-  }
-  *c = (struct client){.server = s, .fd = fd};
   s->accepted++;
+  struct client *c = malloc(sizeof *c);
+  if (!c) /* no memory for this client: turn it away, serve the others */
+    return weft_then(weft_close(fd), serve, s);
+  *c = (struct client){.server = s, .fd = fd};
   s->active++;
-  async(void) client = weft_finally(weft_catch(echo(c), client_failed, c), client_done, c);
-  weft_spawn(client);
+  weft_spawn(weft_finally(weft_catch(echo(c), client_failed, c), client_done, c));
   return serve(s);
 }
 

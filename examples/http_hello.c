@@ -261,12 +261,11 @@ static async(void) accepted(struct server *s, int fd)
 {
   s->accepted++;
   struct conn *c = malloc(sizeof *c);
-  if (!c)
+  if (!c) /* no memory for this connection: turn it away, serve the others */
     return weft_then(weft_close(fd), serve, s);
   *c = (struct conn){.server = s, .fd = fd};
   s->active++;
-  async(void) conversation = weft_finally(weft_catch(converse(c), conn_failed, c), conn_done, c);
-  weft_spawn(conversation);
+  weft_spawn(weft_finally(weft_catch(converse(c), conn_failed, c), conn_done, c));
   return serve(s);
 }
 
