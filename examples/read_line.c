@@ -45,15 +45,13 @@ static async(str) loop(struct line *l);
 static async(str) got_char(struct line *l, char *c)
 {
   bool at_end = weft_str_len(c) == 0;
+  if (!grow(&l->buf, &l->cap, l->len + 2)) /* room for one more byte and the NUL */
+    return weft_fail(str, -ENOMEM);
   if (at_end || c[0] == '\n') {
     l->eof = at_end;
-    if (!grow(&l->buf, &l->cap, l->len + 1))
-      return weft_fail(str, -ENOMEM);
     l->buf[l->len] = '\0';
     return weft_return(str, l->buf);
   }
-  if (!grow(&l->buf, &l->cap, l->len + 1))
-    return weft_fail(str, -ENOMEM);
   l->buf[l->len++] = c[0];
   return loop(l);
 }
@@ -70,7 +68,10 @@ static async(str) read_line(struct line *l)
 
 static async(void) print_lines(struct line *l);
 
-/* Prints one line as `LENGTH "LINE"`, then reads the next, until end of input. */
+/* let rec print_lines () =
+ *   read_line stdin >>= fun line -> write stdout (show line) >>= print_lines
+ * where show gives `LENGTH "LINE"`, stopping at end of input: an empty line
+ * there is no line at all, an unterminated last line is printed. */
 static async(void) print_line(struct line *l, char *text)
 {
   if (l->eof && l->len == 0)
