@@ -60,6 +60,7 @@ WEFT_ASYNC_TYPE(long, long);
 WEFT_ASYNC_TYPE(size_t, size_t);
 WEFT_ASYNC_TYPE(ssize_t, ssize_t);
 WEFT_ASYNC_TYPE(bool, bool);
+typedef weft_async_bool weft_async__Bool; /* bool is a macro: async(bool) may arrive as _Bool */
 WEFT_ASYNC_TYPE(str, char *);
 WEFT_ASYNC_TYPE(ptr, void *);
 
@@ -204,8 +205,10 @@ WEFT_ASYNC_TYPE(ptr, void *);
  * bytes may contain NULs: use weft_str_len for their length. */
 async(str) weft_read(int fd, size_t n);
 
-/* weft_str_len(s): the number of bytes weft_read delivered in s.  Only for
- * strings produced by weft_read. */
+/* weft_str_len(s): the number of bytes weft_read delivered in s, NULs
+ * included, when s is the last string the running fiber read (or, outside
+ * the loop, the str result of the last weft_run); for any other string,
+ * strlen(s). */
 size_t weft_str_len(const char *s);
 
 /* weft_write(fd, buf, len): all len bytes, across partial writes, or a

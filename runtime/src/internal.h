@@ -84,12 +84,9 @@ _Noreturn void weft__misuse(const char *fmt, ...);
 
 /* ---- read buffers ----------------------------------------------------- */
 
-#define WEFT__RBUF_MAGIC 0x77656674u /* "weft" */
-
 struct weft__rbuf {
   size_t len;
   size_t cap;
-  uint32_t magic;
   char data[];
 };
 

@@ -20,15 +20,15 @@ void weft__rbuf_free(struct weft__rbuf *b) {
   free(b);
 }
 
+/* The length is known for the bytes the running fiber read last (and for
+ * weft_run's result); any other string is measured, never trusted. */
 size_t weft_str_len(const char *s) {
+  const struct weft__loop *L = &weft__loop;
   if (s == NULL) return 0;
-  const struct weft__rbuf *b =
-      (const struct weft__rbuf *)(const void *)(s - offsetof(struct weft__rbuf, data));
-#ifdef WEFT_DEBUG
-  if (b->magic != WEFT__RBUF_MAGIC)
-    weft__misuse("weft_str_len was given a string that weft_read did not produce");
-#endif
-  return b->len;
+  if (L->current != NULL && L->current->rbuf != NULL && s == L->current->rbuf->data)
+    return L->current->rbuf->len;
+  if (L->current == NULL && L->kept != NULL && s == L->kept->data) return L->kept->len;
+  return strlen(s);
 }
 
 /* The buffer a read of n bytes fills: the fiber's own if it is big enough,
@@ -44,7 +44,6 @@ static struct weft__rbuf *read_buffer(struct weft__fiber *f, size_t n) {
   if (f->rspare == NULL) abort();
   f->rspare->cap = cap;
   f->rspare->len = 0;
-  f->rspare->magic = WEFT__RBUF_MAGIC;
   return f->rspare;
 }
 
@@ -65,15 +64,24 @@ static struct weft__fdw *fd_slot(int fd) {
   return &L->fds[fd];
 }
 
-/* The watch entry of fd, switched to non-blocking mode on first sight; NULL
- * with *err set if fd is not an open descriptor. */
+/* Fills in what weft needs to know of fd, and makes it non-blocking. */
+static void fd_learn(struct weft__fdw *w, int fd, int flags) {
+  struct stat st;
+  *w = (struct weft__fdw){.orig_flags = -1, .known = true};
+  w->pollable = !(fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
+  if (w->pollable && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0)
+    w->orig_flags = flags;
+}
+
+/* The watch entry of fd, switched to non-blocking mode; NULL with *err set
+ * if fd is not an open descriptor.  The flags are looked at on every call:
+ * an fd closed behind weft's back and handed out again by the kernel comes
+ * back blocking, and one blocking read would stall every fiber. */
 static struct weft__fdw *fd_entry(int fd, int *err) {
   if (fd < 0) {
     *err = -EBADF;
     return NULL;
   }
-  /* Known descriptors skip the check: the syscall itself reports EBADF. */
-  if ((size_t)fd < weft__loop.nfds && weft__loop.fds[fd].known) return &weft__loop.fds[fd];
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) {
     *err = -errno;
@@ -81,12 +89,11 @@ static struct weft__fdw *fd_entry(int fd, int *err) {
   }
   struct weft__fdw *w = fd_slot(fd);
   if (!w->known) {
-    struct stat st;
-    w->known = true;
-    w->pollable = !(fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
-    if (w->pollable && !(flags & O_NONBLOCK)) {
-      if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) w->orig_flags = flags;
-    }
+    fd_learn(w, fd, flags);
+  } else if (w->pollable && !(flags & O_NONBLOCK) && w->reader == NULL && w->writer == NULL) {
+    /* A new file behind a known number: forget the old one first. */
+    if (w->registered) weft__backend_set(fd, w->registered, 0);
+    fd_learn(w, fd, flags);
   }
   return w;
 }

@@ -19,13 +19,11 @@ static int loop_open(void) {
   if (rc < 0) return rc;
   L->open = true;
   /* Writing to a closed pipe or socket must be a failure (-EPIPE), never
-   * the death of the process: SIGPIPE is ignored while the loop runs, unless
-   * the program already chose what to do with it. */
+   * the death of the process, nor a call of a handler for every closed peer:
+   * SIGPIPE is ignored while the loop runs and put back as it was after. */
   struct sigaction ign = {.sa_handler = SIG_IGN};
-  L->sigpipe_saved = false;
-  if (sigaction(SIGPIPE, NULL, &L->sigpipe_old) == 0 && L->sigpipe_old.sa_handler == SIG_DFL &&
-      sigaction(SIGPIPE, &ign, NULL) == 0)
-    L->sigpipe_saved = true;
+  sigemptyset(&ign.sa_mask);
+  L->sigpipe_saved = sigaction(SIGPIPE, &ign, &L->sigpipe_old) == 0;
   return 0;
 }
 
