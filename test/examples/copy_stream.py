@@ -1,13 +1,15 @@
-"""Drives examples/copy_stream: MiBs of random binary data through pipes, in several chunk
-sizes, compared byte for byte; plus its memory staying flat.  Usage: copy_stream.py PATH-TO-copy_stream"""
+"""Drives examples/copy_stream: MiBs of random binary data through pipes, regular files and a
+socket, in several chunk sizes, compared byte for byte; plus flat memory.  Usage: copy_stream.py PATH-TO-copy_stream"""
 import os
 import random
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
-from common import check, check_that, finish, program, run, run_rusage, wrapped
+from common import check, check_that, finish, program, recv_all, run, run_rusage, wrapped
 
 prog = program(sys.argv[1])
 rng = random.Random(20261127)
@@ -39,6 +41,28 @@ writer.join()
 err = p.stderr.read()
 p.wait(timeout=10)
 check("input arriving in pieces", (p.returncode, out, err), (0, b"".join(pieces), b""))
+
+# Regular files (which epoll cannot watch) on both sides.
+with tempfile.TemporaryFile() as src, tempfile.TemporaryFile() as dst:
+    src.write(data[: 1 << 20])
+    src.seek(0)
+    p = subprocess.run([*prog, "5000"], stdin=src, stdout=dst, stderr=subprocess.PIPE, timeout=30)
+    dst.seek(0)
+    check("a regular file to a regular file", (p.returncode, dst.read(), p.stderr), (0, data[: 1 << 20], b""))
+
+# One socket as both stdin and stdout, as inetd would start it.
+ours, theirs = socket.socketpair()
+p = subprocess.Popen([*prog, "1000"], stdin=theirs, stdout=theirs, stderr=subprocess.PIPE)
+theirs.close()
+echoed = []
+reader = threading.Thread(target=lambda: echoed.append(recv_all(ours)))
+reader.start()
+ours.sendall(data[: 2 << 20])
+ours.shutdown(socket.SHUT_WR)
+reader.join()
+ours.close()
+p.wait(timeout=10)
+check("one socket as stdin and stdout", (p.returncode, echoed[0], p.stderr.read()), (0, data[: 2 << 20], b""))
 
 # A closed reader is a failure the program reports.
 r, w = os.pipe()
