@@ -179,12 +179,16 @@ static void answer_requests(struct conn *c)
   while (!c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
     const char *p = c->in + c->in_start;
     size_t n = c->in_end - c->in_start;
-    if (c->body_left > 0 || (n > 0 && (p[0] == '\r' || p[0] == '\n'))) {
-      size_t skip = c->body_left > 0 ? (c->body_left < n ? c->body_left : n) : 1;
-      c->body_left -= c->body_left > 0 ? skip : 0;
-      c->in_start += skip;
+    if (c->body_left > 0) {
+      size_t skip = c->body_left < n ? c->body_left : n;
       if (skip == 0)
         return;
+      c->body_left -= skip;
+      c->in_start += skip;
+      continue;
+    }
+    if (n > 0 && (p[0] == '\r' || p[0] == '\n')) {
+      c->in_start++;
       continue;
     }
     size_t len = head_length(p, n);
