@@ -1,9 +1,11 @@
 """Shared helpers for the tests that drive the example programs.
 Used by every test in test/examples/: checks that print both values, and servers that are always stopped."""
 import contextlib
+import ctypes
 import os
 import re
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -97,13 +99,20 @@ def run_rusage(argv, data, timeout=60):
     return p.returncode, out[0], err, usage.ru_maxrss
 
 
+def _die_with_parent():
+    """In the child: be killed if the driver dies first (ctest's timeout
+    kills the driver, not its children)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 @contextlib.contextmanager
 def server(prog, *args):
     """Starts `prog 0 args...` (prog a command list, from program()), reads its "listening on 127.0.0.1:PORT" line
     and yields (process, port).  The server is killed on the way out if it
     has not exited by then, so no test leaves one behind."""
     err = tempfile.TemporaryFile()
-    p = subprocess.Popen([*prog, "0", *args], stdout=subprocess.PIPE, stderr=err)
+    p = subprocess.Popen([*prog, "0", *args], stdout=subprocess.PIPE, stderr=err, preexec_fn=_die_with_parent)
     try:
         line = p.stdout.readline()
         m = re.fullmatch(rb"listening on 127\.0\.0\.1:(\d+)\n", line)
