@@ -1,0 +1,292 @@
+// Analysis.cpp: the driver of the analysis core.  It finds the async types,
+// walks each function the checker looks into once, works out the use of
+// every action, runs the linearity analysis and calls the rules' hooks.
+// Covered by every test in test/plugin/.
+#include "Analysis.h"
+#include "Check.h"
+#include "Compat.h"
+#include "Linearity.h"
+#include "Macros.h"
+#include "Reporter.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+using namespace clang;
+
+namespace weft {
+
+// ---- The registry ----------------------------------------------------------
+
+namespace {
+struct CheckInfo {
+  const char *Name;
+  const char *Summary;
+};
+const CheckInfo Infos[] = {
+#define WEFT_CHECK(Id, Name, Summary) {Name, Summary},
+#include "Checks.def"
+};
+} // namespace
+
+StringRef checkName(CheckId Id) { return Infos[static_cast<unsigned>(Id)].Name; }
+StringRef checkSummary(CheckId Id) { return Infos[static_cast<unsigned>(Id)].Summary; }
+
+bool lookupCheck(StringRef Name, CheckId &Out) {
+  for (unsigned I = 0; I != NumChecks; ++I)
+    if (Name == Infos[I].Name) {
+      Out = static_cast<CheckId>(I);
+      return true;
+    }
+  return false;
+}
+
+bool parseOption(StringRef Arg, Options &Opts, bool &ListRules, std::string &Error) {
+  if (Arg == "werror") {
+    Opts.Werror = true;
+    return true;
+  }
+  if (Arg == "list-rules") {
+    ListRules = true;
+    return true;
+  }
+  if (startsWith(Arg, "disable=")) {
+    llvm::SmallVector<StringRef, 4> Names;
+    Arg.drop_front(strlen("disable=")).split(Names, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef Name : Names) {
+      CheckId Id;
+      if (!lookupCheck(Name.trim(), Id)) {
+        Error = Name.trim().str();
+        return false;
+      }
+      Opts.disable(Id);
+    }
+    if (Names.empty()) {
+      Error = Arg.str();
+      return false;
+    }
+    return true;
+  }
+  Error = Arg.str();
+  return false;
+}
+
+void listRules(DiagnosticsEngine &Diags) {
+  unsigned ID = diagnosticId(Diags, DiagId::remark_rule, false);
+  for (unsigned I = 0; I != NumChecks; ++I)
+    Diags.Report(ID) << Infos[I].Name << Infos[I].Summary;
+}
+
+// ---- Rule plumbing -----------------------------------------------------------
+
+Check::~Check() = default;
+
+const SourceManager &CheckContext::sourceManager() const { return Ctx.getSourceManager(); }
+const LangOptions &CheckContext::langOpts() const { return Ctx.getLangOpts(); }
+
+const AsyncUse &CheckContext::useOf(const Expr *E) {
+  auto It = Uses.find(E);
+  if (It != Uses.end())
+    return It->second;
+  AsyncUse U = classifyUse(Ctx, E, Function);
+  return Uses.insert({E, U}).first->second;
+}
+
+// ---- The walk ----------------------------------------------------------------
+
+namespace {
+
+// Whether E is where an action comes into being or is named: the starting
+// points of flow.  Nodes that only pass an action along are not.
+bool isSource(const Expr *E) {
+  if (isa<CallExpr>(E) || isa<CompoundLiteralExpr>(E) || isa<DeclRefExpr>(E) || isa<MemberExpr>(E) ||
+      isa<ArraySubscriptExpr>(E))
+    return true;
+  if (const auto *CE = dyn_cast<CastExpr>(E))
+    return CE->getCastKind() == CK_ToUnion;
+  return false;
+}
+
+bool isAsyncVar(const ValueDecl *D) {
+  const auto *VD = dyn_cast_or_null<VarDecl>(D);
+  return VD && VD->hasLocalStorage() && isAsyncType(VD->getType());
+}
+
+class BodyWalker : public RecursiveASTVisitor<BodyWalker> {
+public:
+  BodyWalker(CheckContext &C, llvm::ArrayRef<Check *> Checks, llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions)
+      : C(C), Checks(Checks), Mentions(Mentions) {}
+
+  bool VisitExpr(Expr *E) {
+    if (!isSource(E) || E->getType().isNull() || E->getType()->isDependentType() || !isAsyncType(E->getType()))
+      return true;
+    const AsyncUse &U = C.useOf(E);
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      if (isAsyncVar(DRE->getDecl()))
+        Mentions[DRE] = mentionFor(U, DRE);
+    for (Check *K : Checks)
+      K->onAsyncUse(U, C);
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    StringRef Internal = weftInternalName(CE);
+    for (Check *K : Checks) {
+      if (!Internal.empty())
+        K->onWeftCall(CE, Internal, C);
+      K->onCall(CE, C);
+    }
+    return true;
+  }
+
+private:
+  Mention mentionFor(const AsyncUse &U, const DeclRefExpr *DRE) {
+    if (isInUnchecked(DRE->getLocation(), C.sourceManager(), C.langOpts()))
+      return Mention::Escape;
+    switch (U.Kind) {
+    case UseKind::Unevaluated:
+    case UseKind::AssignTarget:
+      return Mention::Ignore;
+    case UseKind::AddressOf:
+      return Mention::Escape;
+    default:
+      return Mention::Consume;
+    }
+  }
+
+  CheckContext &C;
+  llvm::ArrayRef<Check *> Checks;
+  llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions;
+};
+
+// Whether the checker looks at code located at Loc at all.
+bool isUserCode(SourceLocation Loc, const SourceManager &SM) {
+  if (Loc.isInvalid())
+    return false;
+  SourceLocation E = SM.getExpansionLoc(Loc);
+  return !SM.isInSystemHeader(E) && !isSpelledInWeftHeader(E, SM);
+}
+
+// The fast path: does the translation unit declare any async type?  Only
+// the top-level declarations are looked at, so that a large C file that does
+// not use weft costs one pass over its top level.
+bool declaresAsyncTypes(ASTContext &Ctx, llvm::SmallVectorImpl<const RecordDecl *> &Types) {
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const RecordDecl *RD = dyn_cast<RecordDecl>(D);
+    if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+      RD = TD->getUnderlyingType()->getAsRecordDecl();
+    if (RD && RD->isThisDeclarationADefinition() && asAsync(RD))
+      if (std::find(Types.begin(), Types.end(), RD) == Types.end())
+        Types.push_back(RD);
+  }
+  return !Types.empty();
+}
+
+} // namespace
+
+class Driver {
+public:
+  Driver(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts)
+      : Ctx(Ctx), R(Diags, Ctx.getSourceManager(), Ctx.getLangOpts(), Opts), C(Ctx, R) {
+#define WEFT_CHECK(Id, Name, Summary)                                                              \
+  if (Opts.enabled(CheckId::Id))                                                                   \
+    Owned.push_back(create##Id##Check());
+#include "Checks.def"
+    for (auto &K : Owned)
+      Checks.push_back(K.get());
+    for (Check *K : Checks)
+      WantsLinearity |= K->wantsLinearity();
+  }
+
+  void run() {
+    llvm::SmallVector<const RecordDecl *, 16> Types;
+    if (Checks.empty() || !declaresAsyncTypes(Ctx, Types))
+      return;
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const RecordDecl *RD : Types)
+      if (isUserCode(RD->getLocation(), SM))
+        for (Check *K : Checks)
+          K->onAsyncType(asAsync(RD), C);
+
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+      if (D->isInvalidDecl() || !isUserCode(D->getLocation(), SM))
+        continue;
+      annotations(D);
+      if (const auto *RD = dyn_cast<RecordDecl>(D))
+        for (const FieldDecl *F : RD->fields())
+          annotations(F);
+      auto *FD = dyn_cast<FunctionDecl>(D);
+      if (!FD)
+        continue;
+      for (const ParmVarDecl *P : FD->parameters())
+        annotations(P);
+      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary"))
+        function(FD);
+    }
+    C.Function = nullptr;
+    for (Check *K : Checks)
+      K->onEndOfTranslationUnit(C);
+  }
+
+private:
+  void annotations(const Decl *D) {
+    for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+      StringRef Text = A->getAnnotation();
+      if (startsWith(Text, "weft."))
+        for (Check *K : Checks)
+          K->onAnnotatedDecl(D, Text, C);
+    }
+  }
+
+  void function(const FunctionDecl *FD) {
+    C.Function = FD;
+    C.Uses.clear();
+    for (Check *K : Checks)
+      K->onFunction(FD, C);
+    llvm::DenseMap<const DeclRefExpr *, Mention> Mentions;
+    BodyWalker W(C, Checks, Mentions);
+    W.TraverseStmt(FD->getBody());
+    // Local declarations carry annotations too (a misplaced noyield).
+    bool HasAsyncParam = false;
+    for (const ParmVarDecl *P : FD->parameters())
+      HasAsyncParam |= isAsyncType(P->getType());
+    if (WantsLinearity && (HasAsyncParam || !Mentions.empty() || declaresAsyncLocal(FD)))
+      checkLinearity(Ctx, FD, Mentions, [&](const LinearityEvent &E) {
+        for (Check *K : Checks)
+          if (K->wantsLinearity())
+            K->onLinearity(E, C);
+      });
+  }
+
+  // An unused async local has no mention; look for its declaration.
+  static bool declaresAsyncLocal(const FunctionDecl *FD) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      bool Found = false;
+      bool VisitVarDecl(VarDecl *VD) {
+        if (isAsyncVar(VD))
+          Found = true;
+        return !Found;
+      }
+    } Fi;
+    Fi.TraverseStmt(FD->getBody());
+    return Fi.Found;
+  }
+
+  ASTContext &Ctx;
+  Reporter R;
+  CheckContext C;
+  std::vector<std::unique_ptr<Check>> Owned;
+  llvm::SmallVector<Check *, 16> Checks;
+  bool WantsLinearity = false;
+};
+
+void analyze(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts) {
+  // After a fatal error the AST may be cut short; nothing useful can be said.
+  if (Diags.hasFatalErrorOccurred())
+    return;
+  Driver(Ctx, Diags, Opts).run();
+}
+
+} // namespace weft

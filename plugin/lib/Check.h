@@ -1,0 +1,119 @@
+// Check.h: what a rule is.  A rule is a class derived from Check, defined in
+// rules/<Id>.cpp with a factory create<Id>Check(), and listed in Checks.def.
+// The core walks the translation unit once and calls the hooks below; a rule
+// overrides the ones it needs and reports through CheckContext::report().
+// See plugin/README.md, "Adding a rule".
+#ifndef WEFT_CHECK_H
+#define WEFT_CHECK_H
+
+#include "Analysis.h"
+#include "AsyncType.h"
+#include "Flow.h"
+#include "Reporter.h"
+
+#include <memory>
+
+namespace clang {
+class ASTContext;
+class CallExpr;
+class FunctionDecl;
+class ParmVarDecl;
+class RecordDecl;
+class SourceManager;
+class VarDecl;
+class Decl;
+} // namespace clang
+
+namespace weft {
+
+class EffectGraph;
+
+// One finding of the linearity analysis (Linearity.h) about a local or
+// parameter of async type.
+struct LinearityEvent {
+  enum Kind {
+    Reused,        // consumed again after (Maybe: possibly after) a first use
+    Unused,        // never consumed on any path
+    DroppedOnPath, // still unconsumed when the function returns at Where
+    Overwritten    // assigned while still holding an unconsumed action
+  };
+  Kind What;
+  const clang::VarDecl *Var;
+  clang::SourceLocation Where;   // the second use, the return, the assignment
+  clang::SourceLocation Earlier; // the first use, the previous assignment
+  bool Maybe = false;            // Reused: only on some paths
+};
+
+// What a rule sees of the analysis in progress.
+class CheckContext {
+public:
+  CheckContext(clang::ASTContext &Ctx, Reporter &R) : Ctx(Ctx), R(R) {}
+
+  clang::ASTContext &ast() const { return Ctx; }
+  const clang::SourceManager &sourceManager() const;
+  const clang::LangOptions &langOpts() const;
+
+  // Reports through the Reporter (which applies options and escapes).
+  Diag report(CheckId Rule, DiagId Id, clang::SourceLocation Loc) { return R.report(Rule, Id, Loc); }
+  Diag note(DiagId Id, clang::SourceLocation Loc) { return R.note(Id, Loc); }
+
+  // The use of E, an expression of async type in the function being
+  // analysed (memoised).
+  const AsyncUse &useOf(const clang::Expr *E);
+
+  // The function being analysed, or null outside function bodies.
+  const clang::FunctionDecl *currentFunction() const { return Function; }
+
+  // The effect inference over the whole translation unit (Effects.h),
+  // built on first use and shared by the effect rules.
+  const EffectGraph &effects();
+
+private:
+  friend class Driver;
+  clang::ASTContext &Ctx;
+  Reporter &R;
+  const clang::FunctionDecl *Function = nullptr;
+  llvm::DenseMap<const clang::Expr *, AsyncUse> Uses;
+  std::shared_ptr<EffectGraph> Effects;
+};
+
+// The rule interface.  Every hook has an empty default.
+class Check {
+public:
+  explicit Check(CheckId Id) : Id(Id) {}
+  virtual ~Check();
+
+  CheckId id() const { return Id; }
+
+  // Once per async type defined in the translation unit (outside system headers).
+  virtual void onAsyncType(const AsyncType &T, CheckContext &C) {}
+  // Once per declaration carrying a weft.* annotation (noyield, mayyield, ...).
+  virtual void onAnnotatedDecl(const clang::Decl *D, llvm::StringRef Annotation, CheckContext &C) {}
+  // Once per function definition the checker looks into (not weft_boundary,
+  // not in a system header), before its body's hooks.
+  virtual void onFunction(const clang::FunctionDecl *F, CheckContext &C) {}
+  // For every expression producing an action in that function's body, with
+  // its use (see Flow.h).
+  virtual void onAsyncUse(const AsyncUse &U, CheckContext &C) {}
+  // For every call of a weft__ internal (what a combinator macro expands to).
+  virtual void onWeftCall(const clang::CallExpr *Call, llvm::StringRef Internal, CheckContext &C) {}
+  // For every call in the function body (weft__ internals included).
+  virtual void onCall(const clang::CallExpr *Call, CheckContext &C) {}
+  // For each finding of the linearity analysis; it runs only when a rule
+  // asks for it by returning true from wantsLinearity().
+  virtual bool wantsLinearity() const { return false; }
+  virtual void onLinearity(const LinearityEvent &E, CheckContext &C) {}
+  // Once, after every function (for whole-translation-unit inference).
+  virtual void onEndOfTranslationUnit(CheckContext &C) {}
+
+private:
+  CheckId Id;
+};
+
+// The factories, one per line of Checks.def.
+#define WEFT_CHECK(Id, Name, Summary) std::unique_ptr<Check> create##Id##Check();
+#include "Checks.def"
+
+} // namespace weft
+
+#endif

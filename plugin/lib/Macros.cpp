@@ -1,0 +1,83 @@
+// Macros.cpp: telling weft.h's own macro bodies apart from user code, and
+// finding the weft_unchecked(...) escape.  Covered by test/plugin/async-operator*.c
+// and unchecked*.c.
+#include "Macros.h"
+#include "Compat.h"
+
+#include "clang/AST/Attr.h"
+#include "clang/AST/Decl.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/Path.h"
+
+using namespace clang;
+
+namespace weft {
+
+bool isSpelledInWeftHeader(SourceLocation Loc, const SourceManager &SM) {
+  if (Loc.isInvalid())
+    return false;
+  SourceLocation Spelling = SM.getSpellingLoc(Loc);
+  if (Spelling.isInvalid())
+    return false;
+  return llvm::sys::path::filename(SM.getFilename(Spelling)) == "weft.h";
+}
+
+// Walks the chain of macro expansions that produced Loc, innermost first,
+// calling F with each macro's name and the location of its use.
+template <typename Fn>
+static void forEachExpansion(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO, Fn F) {
+  // A bound on the walk: expansion chains are short, and a bound keeps a
+  // malformed chain from looping.
+  for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth) {
+    StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
+    SourceLocation Use = SM.getImmediateExpansionRange(Loc).getBegin();
+    if (!F(Name, Use))
+      return;
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+}
+
+bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+  bool Found = false;
+  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation) {
+    if (Name == "weft_unchecked")
+      Found = true;
+    return !Found;
+  });
+  return Found;
+}
+
+StringRef outermostWeftMacro(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+  StringRef Outer;
+  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation) {
+    if (startsWith(Name, "weft_"))
+      Outer = Name;
+    return true;
+  });
+  return Outer;
+}
+
+SourceLocation outermostWeftMacroLoc(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+  SourceLocation Outer;
+  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation Use) {
+    if (startsWith(Name, "weft_"))
+      Outer = Use;
+    return true;
+  });
+  return Outer.isValid() ? SM.getExpansionLoc(Outer) : Outer;
+}
+
+bool hasWeftAnnotation(const Decl *D, StringRef What) {
+  if (!D)
+    return false;
+  for (const Decl *R : D->redecls())
+    for (const auto *A : R->specific_attrs<AnnotateAttr>()) {
+      StringRef Text = A->getAnnotation();
+      if (startsWith(Text, "weft.") && Text.drop_front(5) == What)
+        return true;
+    }
+  return false;
+}
+
+} // namespace weft

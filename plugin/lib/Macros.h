@@ -1,0 +1,41 @@
+// Macros.h: telling weft.h's own macro bodies apart from user code, and
+// finding the weft_unchecked(...) escape.  Covered by test/plugin/async-operator*.c
+// and unchecked*.c.
+#ifndef WEFT_MACROS_H
+#define WEFT_MACROS_H
+
+#include "clang/Basic/SourceLocation.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace clang {
+class SourceManager;
+class LangOptions;
+class Decl;
+} // namespace clang
+
+namespace weft {
+
+// Whether Loc was spelled in a file named weft.h (the runtime's header, or a
+// copy of it): the combinator macros' own bodies.
+bool isSpelledInWeftHeader(clang::SourceLocation Loc, const clang::SourceManager &SM);
+
+// Whether Loc lies in the argument of a weft_unchecked(...) expansion, at
+// any depth of macro expansion.
+bool isInUnchecked(clang::SourceLocation Loc, const clang::SourceManager &SM,
+                   const clang::LangOptions &LO);
+
+// The name of the outermost weft_* macro whose expansion produced Loc, or ""
+// (for example "weft_bind" for any token of a weft_bind(...) expansion).
+llvm::StringRef outermostWeftMacro(clang::SourceLocation Loc, const clang::SourceManager &SM,
+                                   const clang::LangOptions &LO);
+
+// The location of that macro's name in user code, or an invalid location.
+clang::SourceLocation outermostWeftMacroLoc(clang::SourceLocation Loc, const clang::SourceManager &SM,
+                                            const clang::LangOptions &LO);
+
+// Whether D carries __attribute__((annotate("weft.<What>"))) on any declaration.
+bool hasWeftAnnotation(const clang::Decl *D, llvm::StringRef What);
+
+} // namespace weft
+
+#endif

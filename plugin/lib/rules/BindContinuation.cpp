@@ -1,0 +1,122 @@
+// BindContinuation.cpp: rule bind-continuation.  The continuation given to
+// weft_bind (and weft_then, weft_catch, weft_finally, weft_map) takes env
+// and, where there is one, a value parameter of exactly the action's value
+// type A, and returns an action.  C would convert a near-miss (an int action
+// into a long parameter) silently; the runtime passes the value as one word,
+// so only the exact type is right.
+// Covered by test/plugin/bind-continuation*.c.
+#include "Check.h"
+#include "Macros.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+
+namespace weft {
+namespace {
+
+struct Combinator {
+  const char *Internal;
+  const char *Macro;
+  unsigned Arity;     // parameters of the continuation
+  bool ValueParam;    // its second parameter is the action's value
+  bool ReturnsAction; // it returns an action (weft_map's f returns a value)
+};
+
+const Combinator Combinators[] = {
+    {"weft__bind", "weft_bind", 2, true, true},    {"weft__then", "weft_then", 1, false, true},
+    {"weft__catch", "weft_catch", 2, false, true}, {"weft__finally", "weft_finally", 1, false, true},
+    {"weft__map", "weft_map", 2, true, false},
+};
+
+class BindContinuationCheck : public Check {
+public:
+  BindContinuationCheck() : Check(CheckId::BindContinuation) {}
+
+  void onWeftCall(const CallExpr *Call, StringRef Internal, CheckContext &C) override {
+    const Combinator *K = nullptr;
+    for (const Combinator &Cand : Combinators)
+      if (Internal == Cand.Internal)
+        K = &Cand;
+    if (!K || Call->getNumArgs() < 2)
+      return;
+
+    // weft.h passes (m).node_ and (weft__fn)(k).
+    const auto *Node = dyn_cast<MemberExpr>(Call->getArg(0)->IgnoreParenImpCasts());
+    if (!Node)
+      return;
+    AsyncType A = asAsync(Node->getBase()->getType());
+    const Expr *Fn = Call->getArg(1)->IgnoreParenCasts();
+    const auto *Ref = dyn_cast<DeclRefExpr>(Fn);
+    if (!A || !Ref)
+      return;
+    const ValueDecl *KD = Ref->getDecl();
+    QualType FT = KD->getType();
+    if (const auto *PT = FT->getAs<PointerType>())
+      FT = PT->getPointeeType();
+    const auto *Proto = FT->getAs<FunctionProtoType>();
+    if (!Proto)
+      return;
+    const auto *FD = dyn_cast<FunctionDecl>(KD);
+    SourceLocation Loc = Ref->getExprLoc();
+
+    if (K->ValueParam && A.Value->isVoidType() && Internal == "weft__bind") {
+      voidAction(Call, Proto, C);
+      return;
+    }
+    if (Proto->getNumParams() != K->Arity) {
+      C.report(id(), DiagId::err_bind_arity, Loc)
+          << KD << K->Macro << Proto->getNumParams() << K->Arity << (K->Arity == 2 ? 1 : 0);
+      return;
+    }
+    if (K->ValueParam) {
+      QualType P = Proto->getParamType(1);
+      if (!P->isDependentType() && !C.ast().hasSameUnqualifiedType(P, A.Value)) {
+        C.report(id(), DiagId::err_bind_value_param, Loc) << KD << P << A.spelling() << A.Value;
+        if (FD && FD->getNumParams() == 2)
+          paramNote(FD->getParamDecl(1), A.Value, C);
+      }
+    }
+    QualType R = Proto->getReturnType();
+    if (K->ReturnsAction && !R->isDependentType() && !isAsyncType(R))
+      C.report(id(), DiagId::err_bind_result, Loc) << KD << K->Macro << R;
+  }
+
+private:
+  // weft_bind on async(void): weft_then is the spelling, and when the
+  // continuation already takes only env the fix is the macro's name.
+  void voidAction(const CallExpr *Call, const FunctionProtoType *Proto, CheckContext &C) {
+    const SourceManager &SM = C.sourceManager();
+    SourceLocation MacroLoc = outermostWeftMacroLoc(Call->getBeginLoc(), SM, C.langOpts());
+    if (MacroLoc.isInvalid())
+      MacroLoc = SM.getExpansionLoc(Call->getBeginLoc());
+    Diag D = C.report(id(), DiagId::err_bind_void_action, MacroLoc);
+    if (Proto->getNumParams() == 1 && MacroLoc.isFileID() &&
+        Lexer::getSourceText(CharSourceRange::getTokenRange(MacroLoc, MacroLoc), SM, C.langOpts()) ==
+            "weft_bind")
+      D << FixItHint::CreateReplacement(CharSourceRange::getTokenRange(MacroLoc, MacroLoc), "weft_then");
+  }
+
+  void paramNote(const ParmVarDecl *P, QualType Want, CheckContext &C) {
+    Diag N = C.note(DiagId::note_continuation_param, P->getLocation());
+    const TypeSourceInfo *TSI = P->getTypeSourceInfo();
+    if (!TSI)
+      return;
+    SourceRange R = TSI->getTypeLoc().getSourceRange();
+    // Only a type written plainly in the file is rewritten mechanically.
+    if (R.isValid() && R.getBegin().isFileID() && R.getEnd().isFileID() &&
+        !TSI->getType()->isFunctionPointerType() && !TSI->getType()->isArrayType())
+      N << FixItHint::CreateReplacement(R, Want.getAsString(C.ast().getPrintingPolicy()));
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Check> createBindContinuationCheck() { return std::make_unique<BindContinuationCheck>(); }
+
+} // namespace weft
