@@ -6,10 +6,9 @@
 #include <weft.h>
 
 #include "check.h"
-#include "scale.h"
 #include "support.h"
 
-#define TOTAL TEST_SCALE(64L << 20, 16L << 20)
+#define TOTAL (64L << 20)
 
 static volatile sig_atomic_t alarms;
 

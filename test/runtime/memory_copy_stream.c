@@ -3,10 +3,9 @@
 #include <weft.h>
 
 #include "check.h"
-#include "scale.h"
 #include "support.h"
 
-#define TOTAL TEST_SCALE(1024L << 20, 256L << 20)
+#define TOTAL (1024L << 20)
 #define CHUNK (64 << 10)
 #define MAX_GROWTH (1L << 20)
 
