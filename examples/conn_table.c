@@ -12,6 +12,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* Messages for the operator go to stderr through the loop, like any write. */
+static async(void) say(const char *msg) {
+  return weft_write(STDERR_FILENO, msg, strlen(msg));
+}
+
+/* Tells the operator, from a fiber of its own, that a client was turned away.
+ * It spawns, so the checker infers it mayyield: the noyield table helpers
+ * below must never call it. */
+static void warn_full(void) {
+  weft_spawn(say("conn_table: table full, connection refused\n"));
+}
+
 /* ------------------------------------------------------------------------
  * The table.  Every fiber of the server reads and writes it, and there is no
  * lock: a fiber only loses the thread when it yields, so a function that
@@ -77,17 +89,6 @@ struct demo {
   int listen_fd;
   struct sockaddr_in addr;
 };
-
-static async(void) say(const char *msg) {
-  return weft_write(STDERR_FILENO, msg, strlen(msg));
-}
-
-/* Tells the operator, from a fiber of its own, that a client was turned away.
- * It spawns, so the checker infers it mayyield: it must never be called from
- * the noyield helpers above. */
-static void warn_full(void) {
-  weft_spawn(say("conn_table: table full, connection refused\n"));
-}
 
 static async(void) serve(struct conn *c);
 

@@ -1,6 +1,7 @@
 // RUN: %weft_verify %s
 // read, recv, accept and connect block only on a blocking descriptor: the
 // rule stays silent when the function shows the descriptor is non-blocking.
+#define _GNU_SOURCE // accept4
 #include <weft.h>
 
 #include <fcntl.h>

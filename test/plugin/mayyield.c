@@ -1,5 +1,5 @@
 // RUN: %weft_verify %s
-// RUN: %weft_cc -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
+// RUN: not %weft_cc -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
 // A synchronous function that calls a sink or a mayyield function yields
 // itself: inferred when it is static, required on the declaration when it is
 // visible outside the file (with a fix-it), never asked of main.
@@ -16,7 +16,7 @@ void start_job(void) { // expected-error {{function 'start_job' may yield but is
 }
 
 // Inferred: a static function needs no annotation.
-static void start_quietly(void) { weft_spawn(job(NULL)); }
+static void start_quietly(void) { weft_spawn(job(NULL)); } // expected-note {{'start_quietly' calls 'weft_spawn' here}}
 
 // CHECK: fix-it:"{{.*}}mayyield.c":{[[@LINE+1]]:1-[[@LINE+1]]:1}:"mayyield "
 int start_two(void) { // expected-error {{function 'start_two' may yield but is not declared 'mayyield'}}
@@ -26,7 +26,7 @@ int start_two(void) { // expected-error {{function 'start_two' may yield but is 
 }
 
 // Declared: fine, on the definition or on an earlier declaration.
-mayyield void start_declared(void) { start_quietly(); }
+mayyield void start_declared(void) { start_quietly(); } // expected-note {{'start_declared' is declared 'mayyield' here}}
 mayyield int run_it(void);
 int run_it(void) { return weft_run(job(NULL), NULL); }
 
