@@ -152,7 +152,8 @@ WEFT_ASYNC_TYPE(ptr, void *);
 
 /* weft_finally(m, f, env): run m, then the async(void) action f(env) whether m
  * succeeded, failed or was cancelled; then deliver m's outcome.  If f itself
- * fails, that failure wins.  async(A) m;  async(void) f(E *env)  ->  async(A) */
+ * fails, that failure wins.  (When weft_run closes its loop, a cancelled
+ * fiber's finalisers run only as far as they get without waiting.)  async(A) m;  async(void) f(E *env)  ->  async(A) */
 #define weft_finally(m, f, env)                                                   \
   WEFT__CHECKED(WEFT__IS_VOID((f)((env))), "weft_finally: the finaliser must return async(void)", \
                 (__typeof__(m)){.node_ = weft__finally((m).node_, (weft__fn)(f), (env))})
@@ -187,11 +188,13 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_timeout(m, ms) ((__typeof__(m)){.node_ = weft__timeout((m).node_, (ms))})
 
 /* ------------------------------------------------------------------------
- * 5. Primitives.  Every fd handed to weft is switched to non-blocking mode
- *    for the life of the loop; weft_run restores its original flags when it
- *    returns.  EINTR and EAGAIN never reach you; other errors are failures
- *    carrying -errno.  SIGPIPE is ignored while a loop runs, so writing to a
- *    closed peer is a failure (-EPIPE), never the death of the process.
+ * 5. Primitives.  Every pollable fd handed to weft (pipes, sockets, ttys) is
+ *    switched to non-blocking mode for the life of the loop, and weft_run
+ *    restores its original flags when it returns; regular files are read and
+ *    written directly.  Close fds with weft_close while a loop runs.  EINTR
+ *    and EAGAIN never reach you; other errors are failures carrying -errno.
+ *    SIGPIPE is ignored while a loop runs (and put back after), so writing to
+ *    a closed peer is a failure (-EPIPE), never the death of the process.
  * ---------------------------------------------------------------------- */
 
 /* weft_read(fd, n): up to n bytes (n > 0), as soon as any are available;
@@ -200,9 +203,10 @@ WEFT_ASYNC_TYPE(ptr, void *);
  * Buffer ownership: the returned bytes belong to the runtime.  They are
  * NUL-terminated (the NUL is not counted) and stay valid until the next
  * weft_read of the same fiber completes, or the fiber ends, whichever comes
- * first; a read inside weft_pick, weft_join or weft_timeout counts as a read
- * of the fiber that runs the combinator.  Copy what you keep longer.  The
- * bytes may contain NULs: use weft_str_len for their length. */
+ * first.  Each branch of weft_join, weft_pick and weft_timeout is a fiber of
+ * its own; the string a winning pick branch produces passes to the fiber
+ * that runs the pick (and counts as its latest read).  Copy what you keep
+ * longer.  The bytes may contain NULs: use weft_str_len for their length. */
 async(str) weft_read(int fd, size_t n);
 
 /* weft_str_len(s): the number of bytes weft_read delivered in s, NULs
@@ -251,11 +255,17 @@ int weft_tcp_port(int fd) WEFT_NOYIELD;
 
 /* weft_run(m, out): run the event loop until m finishes.  On success stores
  * m's value in *out (out may be NULL; for async(void) pass NULL) and returns
- * 0; if m failed, returns its negative errno-style code.  Call it from
- * synchronous code (main), never inside a running loop.  When it returns the
- * loop is closed: every fiber is finished or cancelled and released. */
+ * 0; if m failed, returns its negative errno-style code (-EDEADLK if m
+ * waits for something that can never happen).  out must point to m's value
+ * type (or be NULL).  A str result stays valid until the next weft_run
+ * returns.  Call it from synchronous code (main), never inside a running
+ * loop.  When it returns the loop is closed: every fiber is finished or
+ * cancelled and released. */
 #define weft_run(m, out)                                                          \
-  weft__run((m).node_, (1 ? (out) : (m).out_type_), sizeof *(m).size_)
+  WEFT__CHECKED(__builtin_types_compatible_p(__typeof__(out), void *) ||          \
+                    __builtin_types_compatible_p(__typeof__(out), __typeof__((m).out_type_)), \
+                "weft_run: out must point to the action's value type, or be NULL", \
+                weft__run((m).node_, (out), sizeof *(m).size_))
 
 /* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.

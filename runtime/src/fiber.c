@@ -186,8 +186,9 @@ static bool deliver(struct weft__fiber *f) {
   }
   switch (fr.kind) {
   case WEFT__F_CATCH:
-    /* Cancellation unwinds past handlers: a cancelled fiber must stop. */
-    if (!(f->cancelled && f->err == -ECANCELED)) {
+    /* A cancelled fiber unwinds past the handlers it had when it was
+     * cancelled: it must stop.  Handlers inside its finalisers still work. */
+    if (!(f->cancelled && f->depth < f->cancel_depth)) {
       int err = f->err;
       f->err = 0;
       take(f, ((k_error_fn)fr.fn)(fr.env, err), "weft_catch");
@@ -275,7 +276,9 @@ static void finish(struct weft__fiber *f) {
     child_done(f->parent, f);
     return;
   }
-  if (f->err != 0 && !(f->cancelled && f->err == -ECANCELED))
+  if (f->cancelled && f->err != -ECANCELED)
+    fprintf(stderr, "weft: a finaliser of a cancelled fiber failed: %s\n", strerror(-f->err));
+  else if (!f->cancelled && f->err != 0)
     fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
   weft__fiber_free(f);
 }
@@ -289,6 +292,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
   struct weft__fiber *g = f;
   while (g != NULL) {
     g->cancelled = true;
+    g->cancel_depth = g->depth;
     switch (g->state) {
     case WEFT__FS_WAIT_IO:
       weft__io_unwatch(g);

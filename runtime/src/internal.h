@@ -127,7 +127,8 @@ struct weft__fiber {
 
   enum weft__fiber_state state;
   bool queued;
-  bool cancelled;  /* unwinding because it was cancelled: catch is skipped */
+  bool cancelled;  /* unwinding because it was cancelled */
+  size_t cancel_depth; /* frames below this were there at cancellation: their catch is skipped */
   bool root;       /* the fiber weft_run waits for */
 
   struct weft__node *op; /* the primitive being waited for */

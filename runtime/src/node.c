@@ -197,10 +197,18 @@ struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b) {
   return pair(WEFT__K_PICK, a, b);
 }
 
+/* About 292 years: long enough to mean "forever", short enough that the
+ * deadline in nanoseconds cannot overflow. */
+#define SLEEP_MAX_MS (INT64_MAX / 2 / 1000000)
+
+static long clamp_ms(long ms) {
+  return ms < 0 ? 0 : (int64_t)ms > SLEEP_MAX_MS ? (long)SLEEP_MAX_MS : ms;
+}
+
 /* weft_timeout is a pick against a timer that fails. */
 struct weft__node *weft__timeout(struct weft__node *m, long ms) {
   struct weft__node *t = weft__node_new(WEFT__K_SLEEP);
-  t->u.sleep.ms = ms < 0 ? 0 : ms;
+  t->u.sleep.ms = clamp_ms(ms);
   t->u.sleep.fail = -ETIMEDOUT;
   weft__node_claim(m, "weft_timeout");
   t->owned = 1;
@@ -229,7 +237,7 @@ async(void) weft_write(int fd, const char *buf, size_t len) {
 
 static struct weft__node *sleep_node(long ms, bool seconds) {
   struct weft__node *s = weft__node_new(WEFT__K_SLEEP);
-  s->u.sleep.ms = ms < 0 ? 0 : ms;
+  s->u.sleep.ms = clamp_ms(ms);
   s->u.sleep.seconds = seconds;
   return s;
 }
