@@ -149,7 +149,12 @@ private:
     case UseKind::Unevaluated:
     case UseKind::AssignTarget:
       return Mention::Ignore;
+    // Misuses are reported by their own rules; past them the variable's
+    // fate is unknown, so linearity stops tracking it.
     case UseKind::AddressOf:
+    case UseKind::Member:
+    case UseKind::Operator:
+    case UseKind::Condition:
       return Mention::Escape;
     default:
       return Mention::Consume;

@@ -6,6 +6,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
 
 using namespace clang;
 
@@ -31,26 +32,36 @@ public:
     if (T.isNull() || VT.isNull() || T->isDependentType() || VT->isDependentType())
       return;
     AsyncType Result = asAsync(resultType(Call, C));
+    // The value type as weft.h's user declared it (size_t, not the typeof
+    // probe weft_return writes).
+    T = Result ? Result.Value : T.getCanonicalType();
     std::string Name = Result ? Result.spelling() : std::string("async(") + T.getAsString() + ")";
     ASTContext &Ctx = C.ast();
+    const SourceManager &SM = C.sourceManager();
+    // v is an argument of weft_return: point at it where the user wrote it.
+    SourceLocation Loc = V->getExprLoc(), Begin = V->getBeginLoc();
+    if (Loc.isMacroID() && SM.isMacroArgExpansion(Loc))
+      Loc = SM.getSpellingLoc(Loc);
+    if (Begin.isMacroID() && SM.isMacroArgExpansion(Begin))
+      Begin = SM.getSpellingLoc(Begin);
 
     if (AsyncType Inner = asAsync(VT)) {
-      C.report(id(), DiagId::err_return_action, V->getExprLoc()) << Inner.spelling() << V->getSourceRange();
+      C.report(id(), DiagId::err_return_action, Loc) << Inner.spelling() << V->getSourceRange();
       return;
     }
     bool IntoPointer = T->isPointerType() && VT->isIntegerType() &&
                        !V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
     bool IntoInteger = T->isIntegralOrEnumerationType() && VT->isPointerType();
     if (IntoPointer || IntoInteger) {
-      C.report(id(), DiagId::err_return_value_kind, V->getExprLoc()) << VT << Name << T << V->getSourceRange();
+      C.report(id(), DiagId::err_return_value_kind, Loc) << VT << Name << T << V->getSourceRange();
       return;
     }
     if (T->isIntegerType() && !T->isBooleanType() && VT->isIntegerType() &&
         Ctx.getTypeSize(VT) > Ctx.getTypeSize(T) && !fitsConstant(V, T, Ctx)) {
-      Diag D = C.report(id(), DiagId::warn_return_narrowing, V->getExprLoc()) << VT << T << Name
+      Diag D = C.report(id(), DiagId::warn_return_narrowing, Loc) << VT << T << Name
                                                                                << V->getSourceRange();
-      if (V->getBeginLoc().isFileID())
-        D << FixItHint::CreateInsertion(V->getBeginLoc(), "(" + T.getAsString(Ctx.getPrintingPolicy()) + ")");
+      if (Begin.isFileID())
+        D << FixItHint::CreateInsertion(Begin, "(" + T.getAsString(Ctx.getPrintingPolicy()) + ")");
     }
   }
 

@@ -1,0 +1,29 @@
+// RUN: %weft_verify %s
+// A continuation takes exactly the action's value type.  C would convert an
+// int into a long parameter without a word; the runtime passes the value as
+// one word, so only the exact type is right.  (A continuation that returns
+// no action is rejected by C itself: weft_bind's result type is k's.)
+#include <weft.h>
+
+static async(void) k_long(void *env, long v) { // expected-note {{parameter declared here}}
+  (void)env;
+  (void)v;
+  return weft_return(void);
+}
+
+static async(void) k_unit(void *env) { // expected-note {{'k_unit' declared here}}
+  (void)env;
+  return weft_return(void);
+}
+
+async(void) wrong_value_type(void) {
+  // expected-error@+1 {{continuation 'k_long' takes a value of type 'long' but the action has type 'async(int)', whose value has type 'int'; declare the parameter as 'int'}}
+  return weft_bind(weft_sleep(1), k_long, NULL);
+}
+
+async(void) void_action(void) {
+  // expected-error@+3 {{too many arguments to function call}}
+  // expected-error@+2 {{returning 'void' from a function with incompatible result type}}
+  // expected-error@+1 {{weft_bind on an action of type 'async(void)', which has no value to pass; use weft_then}}
+  return weft_bind(weft_write(1, "x", 1), k_unit, NULL);
+}
