@@ -7,6 +7,7 @@
 
 struct state {
   int finals;
+  int finals_in_loop;
   int body_done;
   char order[8];
   int n;
@@ -52,6 +53,17 @@ static async(long) body_long(struct state *st, long v) {
   return weft_return(long, v);
 }
 
+/* Runs after the combinator has resolved: give the loop 10 ms, then note
+ * how many finalisers have run.  Cancellation must happen while the loop
+ * runs, not only when weft_run closes it (which would run them too). */
+static async(void) note_finals(struct state *x, long slept) {
+  (void)slept;
+  x->finals_in_loop = x->finals;
+  return weft_return(void);
+}
+
+static async(void) settle(struct state *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
+
 int main(void) {
   struct state st = {0};
   int i = 0;
@@ -83,14 +95,18 @@ int main(void) {
   /* Cancellation by weft_pick: the loser's finaliser runs; its body never finishes. */
   st = (struct state){0};
   async(long) loser = weft_finally(weft_bind(weft_sleep_ms(60000), body_long, &st), finaliser, &st);
-  CHECK_INT_EQ(weft_run(weft_pick(loser, weft_sleep_ms(1)), &l), 0);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(loser, weft_sleep_ms(1)), settle, &st), &l), 0);
   CHECK_INT_GE(l, 1);
+  CHECK_INT_EQ(st.finals_in_loop, 1);
   CHECK_INT_EQ(st.finals, 1);
   CHECK_INT_EQ(st.body_done, 0);
 
   /* Cancellation by weft_timeout runs the finaliser too. */
   st = (struct state){0};
-  CHECK_INT_EQ(weft_run(weft_timeout(weft_finally(weft_sleep_ms(60000), finaliser, &st), 10), &l), -ETIMEDOUT);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_sleep_ms(60000), finaliser, &st), 10), settle, &st),
+                        &l),
+               -ETIMEDOUT);
+  CHECK_INT_EQ(st.finals_in_loop, 1);
   CHECK_INT_EQ(st.finals, 1);
 
   /* Nested finalisers run innermost first. */

@@ -10,6 +10,7 @@ struct pair {
   int to_b[2], to_a[2];
   int done;
   int finals;
+  int finals_in_loop;
   int late;
   char a_got[8], b_got[8];
 };
@@ -60,6 +61,17 @@ static async(void) leaf(struct pair *p) {
   return weft_return(void);
 }
 
+/* Runs after the combinator has resolved: give the loop 10 ms, then note
+ * how many finalisers have run.  Cancellation must happen while the loop
+ * runs, not only when weft_run closes it (which would run them too). */
+static async(void) note_finals(struct pair *x, long slept) {
+  (void)slept;
+  x->finals_in_loop = x->finals;
+  return weft_return(void);
+}
+
+static async(void) settle(struct pair *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
+
 int main(void) {
   struct pair p = {0};
   test_pipe(p.to_b);
@@ -82,19 +94,23 @@ int main(void) {
   CHECK_INT_EQ(p.done, 3);
 
   /* One branch fails after 5 ms; the other (a long sleep) is cancelled. */
-  CHECK_INT_EQ(weft_run(weft_join(weft_bind(weft_sleep_ms(5), fail_after, &p),
-                                  weft_finally(weft_bind(weft_sleep_ms(60000), too_late, &p), count_final, &p)),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_join(weft_bind(weft_sleep_ms(5), fail_after, &p),
+                                               weft_finally(weft_bind(weft_sleep_ms(60000), too_late, &p), count_final, &p)),
+                                     settle, &p),
                         NULL),
                -ECONNABORTED);
+  CHECK_INT_EQ(p.finals_in_loop, 1);
   CHECK_INT_EQ(p.finals, 1);
   CHECK_INT_EQ(p.late, 0);
 
   /* The same with the failing branch second, and failing at once. */
   p.finals = 0;
-  CHECK_INT_EQ(weft_run(weft_join(weft_finally(weft_bind(weft_read(p.to_b[0], 1), a_got, &p), count_final, &p),
-                                  weft_fail(-ENETDOWN)),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_join(weft_finally(weft_bind(weft_read(p.to_b[0], 1), a_got, &p), count_final, &p),
+                                               weft_fail(-ENETDOWN)),
+                                     settle, &p),
                         NULL),
                -ENETDOWN);
+  CHECK_INT_EQ(p.finals_in_loop, 1);
   CHECK_INT_EQ(p.finals, 1);
 
   close(p.to_b[0]);

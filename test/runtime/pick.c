@@ -9,6 +9,7 @@
 struct race {
   int fds[2];
   int finals;
+  int finals_in_loop;
   int late;
 };
 
@@ -43,6 +44,17 @@ static async(str) timer_wins(struct race *r, long slept) {
   return weft_return(str, "timer");
 }
 
+/* Runs after the combinator has resolved: give the loop 10 ms, then note
+ * how many finalisers have run.  Cancellation must happen while the loop
+ * runs, not only when weft_run closes it (which would run them too). */
+static async(void) note_finals(struct race *x, long slept) {
+  (void)slept;
+  x->finals_in_loop = x->finals;
+  return weft_return(void);
+}
+
+static async(void) settle(struct race *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
+
 int main(void) {
   struct race r = {0};
   long l = 0;
@@ -51,23 +63,34 @@ int main(void) {
   test_pipe(r.fds);
 
   /* The fast branch wins on either side. */
-  CHECK_INT_EQ(weft_run(weft_pick(weft_sleep_ms(5), weft_then(weft_return(void), slow, &r)), &l), 0);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_sleep_ms(5), weft_then(weft_return(void), slow, &r)), settle, &r), &l),
+               0);
   CHECK_INT_GE(l, 5);
   CHECK_INT_LT(l, 60000);
-  CHECK_INT_EQ(weft_run(weft_pick(weft_then(weft_return(void), slow, &r), weft_sleep_ms(5)), &l), 0);
+  CHECK_INT_EQ(r.finals_in_loop, 1);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_sleep_ms(5)), settle, &r), &l),
+               0);
   CHECK_INT_GE(l, 5);
   CHECK_INT_LT(l, 60000);
+  CHECK_INT_EQ(r.finals_in_loop, 2);
   CHECK_INT_EQ(r.finals, 2);
   CHECK_INT_EQ(r.late, 0);
 
   /* An immediate value wins. */
-  CHECK_INT_EQ(weft_run(weft_pick(weft_then(weft_return(void), slow, &r), weft_return(long, -8)), &l), 0);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_return(long, -8)), settle, &r),
+                        &l),
+               0);
   CHECK_INT_EQ(l, -8);
+  CHECK_INT_EQ(r.finals_in_loop, 3);
   CHECK_INT_EQ(r.finals, 3);
 
   /* A failure that comes first wins too. */
-  CHECK_INT_EQ(weft_run(weft_pick(weft_bind(weft_sleep_ms(2), fail_soon, &r), weft_then(weft_return(void), slow, &r)), &l),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_bind(weft_sleep_ms(2), fail_soon, &r),
+                                               weft_then(weft_return(void), slow, &r)),
+                                     settle, &r),
+                        &l),
                -EHOSTDOWN);
+  CHECK_INT_EQ(r.finals_in_loop, 4);
   CHECK_INT_EQ(r.finals, 4);
   CHECK_INT_EQ(r.late, 0);
 

@@ -8,6 +8,7 @@
 
 struct st {
   int finals;
+  int finals_in_loop;
   int late;
   int err;
 };
@@ -27,6 +28,17 @@ static async(long) record(struct st *s, int err) {
   return weft_return(long, -1);
 }
 
+/* Runs after the combinator has resolved: give the loop 10 ms, then note
+ * how many finalisers have run.  Cancellation must happen while the loop
+ * runs, not only when weft_run closes it (which would run them too). */
+static async(void) note_finals(struct st *x, long slept) {
+  (void)slept;
+  x->finals_in_loop = x->finals;
+  return weft_return(void);
+}
+
+static async(void) settle(struct st *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
+
 int main(void) {
   struct st s = {0};
   long l = 0;
@@ -43,9 +55,12 @@ int main(void) {
 
   /* Too late: -ETIMEDOUT, not before the deadline, and m is cancelled. */
   long long t0 = test_now_ms();
-  CHECK_INT_EQ(weft_run(weft_timeout(weft_finally(weft_bind(weft_sleep_ms(60000), late, &s), count_final, &s), 30), &l),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_bind(weft_sleep_ms(60000), late, &s), count_final, &s), 30),
+                                     settle, &s),
+                        &l),
                -ETIMEDOUT);
   CHECK_INT_GE(test_now_ms() - t0, 30);
+  CHECK_INT_EQ(s.finals_in_loop, 1);
   CHECK_INT_EQ(s.finals, 1);
   CHECK_INT_EQ(s.late, 0);
 
