@@ -1,5 +1,6 @@
 /* stack_join_tower.c: a tower of 10^5 nested weft_joins, half of whose leaves wait on timers, runs in constant stack
- * (-O0, ulimit -s 256).  Proves: starting, completing, failing and cancelling nested joins does not recurse on depth. */
+ * (-O0, ulimit -s 256).  Proves: starting, completing, failing inside and cancelling from outside a tower of joins
+ * does not recurse on its depth. */
 #include <weft.h>
 
 #include "check.h"
@@ -47,6 +48,12 @@ int main(void) {
   m = weft_fail(-EDOM);
   for (long k = 1; k <= JOINS; k++) m = weft_join(m, weft_bind(weft_sleep_ms(60000), count_after, &t));
   CHECK_INT_EQ(weft_run(m, NULL), -EDOM);
+  CHECK_INT_EQ(t.leaves, 0);
+
+  /* A whole waiting tower cancelled from above, by a timeout. */
+  m = weft_bind(weft_sleep_ms(60000), count_after, &t);
+  for (long k = 1; k <= JOINS; k++) m = weft_join(m, weft_bind(weft_sleep_ms(60000), count_after, &t));
+  CHECK_INT_EQ(weft_run(weft_timeout(m, 20), NULL), -ETIMEDOUT);
   CHECK_INT_EQ(t.leaves, 0);
   return 0;
 }

@@ -1,6 +1,6 @@
 /* stack_left_nested.c: a left-nested chain ((m >>= k) >>= k) ... of 10^6 binds on a pending action runs in constant
- * stack (-O0, ulimit -s 256).  Proves: neither building, nor running, nor releasing the chain recurses on its depth,
- * and the continuations run once each, in order. */
+ * stack (-O0, ulimit -s 256).  Proves: neither building, nor running, nor failing through, nor releasing the chain
+ * unrun recurses on its depth, and the continuations run once each, in order. */
 #include <weft.h>
 
 #include "check.h"
@@ -24,6 +24,21 @@ static async(long) never(struct chain *c, long v) {
   return weft_return(long, v);
 }
 
+static async(void) drop(struct chain *c, long v) {
+  (void)v;
+  c->calls++;
+  return weft_return(void);
+}
+
+/* A spawned fiber that never gets to run: the main action is already done.
+ * Its chain is released unrun when the loop closes. */
+static async(void) spawn_deep_chain(struct chain *c) {
+  async(long) deep = weft_sleep_ms(1);
+  for (long k = 0; k < DEPTH; k++) deep = weft_bind(deep, never, c);
+  weft_spawn(weft_bind(deep, drop, c));
+  return weft_return(void);
+}
+
 int main(void) {
   struct chain c = {0};
   long result = 0;
@@ -43,6 +58,10 @@ int main(void) {
   async(long) f = weft_timeout(weft_sleep_ms(60000), 1);
   for (long k = 0; k < DEPTH; k++) f = weft_bind(f, never, &c);
   CHECK_INT_EQ(weft_run(f, &result), -ETIMEDOUT);
+  CHECK_INT_EQ(c.calls, 0);
+
+  /* The same depth, never run at all: released without recursion. */
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), spawn_deep_chain, &c), NULL), 0);
   CHECK_INT_EQ(c.calls, 0);
   return 0;
 }
