@@ -131,6 +131,15 @@ public:
     return true;
   }
 
+  // Local declarations carry annotations too (a misplaced noyield).
+  bool VisitVarDecl(VarDecl *VD) {
+    for (const auto *A : VD->specific_attrs<AnnotateAttr>())
+      if (startsWith(A->getAnnotation(), "weft."))
+        for (Check *K : Checks)
+          K->onAnnotatedDecl(VD, A->getAnnotation(), C);
+    return true;
+  }
+
   bool VisitCallExpr(CallExpr *CE) {
     StringRef Internal = weftInternalName(CE);
     for (Check *K : Checks) {
@@ -253,7 +262,6 @@ private:
     llvm::DenseMap<const DeclRefExpr *, Mention> Mentions;
     BodyWalker W(C, Checks, Mentions);
     W.TraverseStmt(FD->getBody());
-    // Local declarations carry annotations too (a misplaced noyield).
     bool HasAsyncParam = false;
     for (const ParmVarDecl *P : FD->parameters())
       HasAsyncParam |= isAsyncType(P->getType());

@@ -1,6 +1,8 @@
 // ReturnValue.cpp: rule return-value.  weft_return(name, v) carries v as the
-// value of async(name): v must be a value (not an action) of that kind, and
-// a silent narrowing is flagged.
+// value of async(name): v must be of that kind (a pointer for a pointer, an
+// integer for an integer), and a silent narrowing is flagged.  An action
+// given as v is C's to reject: weft.h converts v to T and the statement is
+// dropped.
 // Covered by test/plugin/return-value*.c.
 #include "Check.h"
 
@@ -45,10 +47,6 @@ public:
     if (Begin.isMacroID() && SM.isMacroArgExpansion(Begin))
       Begin = SM.getSpellingLoc(Begin);
 
-    if (AsyncType Inner = asAsync(VT)) {
-      C.report(id(), DiagId::err_return_action, Loc) << Inner.spelling() << V->getSourceRange();
-      return;
-    }
     bool IntoPointer = T->isPointerType() && VT->isIntegerType() &&
                        !V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
     bool IntoInteger = T->isIntegralOrEnumerationType() && VT->isPointerType();
