@@ -283,7 +283,7 @@ private:
       for (const FieldDecl *F : RD->fields()) {
         if (Index >= ILE->getNumInits())
           break;
-        if (F->isUnnamedBitfield())
+        if (F->isBitField() && !F->getDeclName()) // an unnamed bit-field takes no initialiser
           continue;
         Carrier C;
         C.Decl = F;
