@@ -1,0 +1,20 @@
+// RUN: %weft_verify %s
+// C code that does not include weft.h gets nothing from the checker, even
+// when it uses the same words (a union with node_, functions named weft_*).
+// expected-no-diagnostics
+union weft_async_lookalike_without_members {
+  int node;
+};
+union not_async {
+  void *node_;
+  int (*value_type_)(void);
+};
+
+static int weft_read(int fd) { return fd; }
+
+int main(void) {
+  union not_async u = {0};
+  (void)u.node_;
+  (void)weft_read(0);
+  return 0;
+}
