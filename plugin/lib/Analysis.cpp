@@ -203,7 +203,7 @@ bool declaresAsyncTypes(ASTContext &Ctx, llvm::SmallVectorImpl<const RecordDecl 
 class Driver {
 public:
   Driver(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts)
-      : Ctx(Ctx), R(Diags, Ctx.getSourceManager(), Ctx.getLangOpts(), Opts), C(Ctx, R) {
+      : Ctx(Ctx), Diags(Diags), R(Diags, Ctx.getSourceManager(), Ctx.getLangOpts(), Opts), C(Ctx, R) {
 #define WEFT_CHECK(Id, Name, Summary)                                                              \
   if (Opts.enabled(CheckId::Id))                                                                   \
     Owned.push_back(create##Id##Check());
@@ -215,6 +215,7 @@ public:
   }
 
   void run() {
+    CompilerErrors = Diags.hasErrorOccurred();
     llvm::SmallVector<const RecordDecl *, 16> Types;
     if (Checks.empty() || !declaresAsyncTypes(Ctx, Types))
       return;
@@ -267,6 +268,11 @@ private:
       HasAsyncParam |= isAsyncType(P->getType());
     if (WantsLinearity && (HasAsyncParam || !Mentions.empty() || declaresAsyncLocal(FD)))
       checkLinearity(Ctx, FD, Mentions, [&](const LinearityEvent &E) {
+        // After a compiler error Sema may have dropped whole statements,
+        // uses included: an action would look unused when it is not.  A
+        // second use cannot be made up that way.
+        if (CompilerErrors && E.What != LinearityEvent::Reused)
+          return;
         for (Check *K : Checks)
           if (K->wantsLinearity())
             K->onLinearity(E, C);
@@ -288,11 +294,13 @@ private:
   }
 
   ASTContext &Ctx;
+  DiagnosticsEngine &Diags;
   Reporter R;
   CheckContext C;
   std::vector<std::unique_ptr<Check>> Owned;
   llvm::SmallVector<Check *, 16> Checks;
   bool WantsLinearity = false;
+  bool CompilerErrors = false;
 };
 
 void analyze(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts) {
