@@ -295,9 +295,12 @@ private:
         Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, Carrier()});
     } else {
       // An array (or a scalar in braces): every element goes where the
-      // whole goes.
+      // whole goes, as an element.
+      Carrier C = I.C;
+      if (const ArrayType *AT = Ctx.getAsArrayType(ILE->getType()))
+        C.Type = AT->getElementType();
       for (unsigned Index = 0; Index < ILE->getNumInits(); ++Index)
-        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, I.C});
+        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, C});
     }
     for (auto It = Kids.rbegin(); It != Kids.rend(); ++It)
       if (It->S)

@@ -12,7 +12,7 @@ static async(void) job(void *env) {
 
 mayyield void refresh(void); // expected-note 3 {{'refresh' is declared 'mayyield' here}}
 static void kick(void) {
-  weft_spawn(job(NULL)); // expected-note 2 {{'kick' calls 'weft_spawn' here}}
+  weft_spawn(job(NULL)); // expected-note 3 {{'kick' calls 'weft_spawn' here}}
 }
 static void quiet(void) {}
 
@@ -50,3 +50,8 @@ mayyield void examples(void) {
   refresh();
   kick();
 }
+
+// Tables outside functions are checked the same way.
+static plain_fn plain_table[] = {quiet, kick}; // expected-error {{'kick' may yield, but its address is converted to 'plain_fn' (aka 'void (*)(void)'), which is not declared 'mayyield'}}
+static struct ops global_ops = {.yielding = refresh, .quiet = quiet, .plain = quiet};
+void use_tables(void) { plain_table[0](), global_ops.plain(); }
