@@ -108,18 +108,29 @@ def _die_with_parent():
 
 @contextlib.contextmanager
 def server(prog, *args):
-    """Starts `prog 0 args...` (prog a command list, from program()), reads its "listening on 127.0.0.1:PORT" line
-    and yields (process, port).  The server is killed on the way out if it
-    has not exited by then, so no test leaves one behind."""
+    """Starts `prog 0 args...` (prog a command from program()) on a port of
+    its choosing, reads its "listening on 127.0.0.1:PORT" line and yields
+    (process, port)."""
+    with server_on(prog, 0, *args) as p:
+        yield p, p.port
+
+
+@contextlib.contextmanager
+def server_on(prog, port, *args):
+    """Starts `prog PORT args...` and yields the process once it listens.
+    The server is killed on the way out if it has not exited by then, so no
+    test leaves one behind."""
     err = tempfile.TemporaryFile()
-    p = subprocess.Popen([*prog, "0", *args], stdout=subprocess.PIPE, stderr=err, preexec_fn=_die_with_parent)
+    p = subprocess.Popen([*prog, str(port), *args], stdout=subprocess.PIPE, stderr=err,
+                         preexec_fn=_die_with_parent)
     try:
         line = p.stdout.readline()
         m = re.fullmatch(rb"listening on 127\.0\.0\.1:(\d+)\n", line)
-        if not m:
+        if not m or (port and int(m.group(1)) != port):
             raise RuntimeError(f"{prog[-1]}: unexpected first line {line!r}")
         p.error_log = err
-        yield p, int(m.group(1))
+        p.port = int(m.group(1))
+        yield p
     finally:
         if p.poll() is None:
             p.kill()

@@ -7,7 +7,8 @@ import struct
 import sys
 import threading
 
-from common import check, check_that, connect, finish, program, recv_all, recv_exact, server, stderr_of
+from common import (check, check_that, connect, finish, program, recv_all, recv_exact, run, server, server_on,
+                    stderr_of)
 
 prog = program(sys.argv[1])
 CLIENTS = 50
@@ -68,5 +69,23 @@ with server(prog, "--exit-after", str(CLIENTS + OTHERS)) as (p, port):
     log = stderr_of(p)
     check_that("its log has only client reports", all(line.startswith(b"echo_server: client ")
                                                       for line in log.splitlines()), repr(log))
+
+# An explicit port is used as given; a port already taken is a reported failure.
+with socket.socket() as taken:
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    check("a port in use: the failure, exit 1", run([*prog, str(busy)], timeout=10),
+          (1, b"", b"echo_server: listen: Address already in use\n"))
+    taken.close()
+    with server_on(prog, busy, "--exit-after", "1") as p:
+        with connect(busy) as s:
+            s.sendall(b"on the port asked for")
+            s.shutdown(socket.SHUT_WR)
+            check(f"on port {busy} as asked", recv_all(s), b"on the port asked for")
+        check("and exits 0 after its one connection", p.wait(timeout=20), 0)
+
+check("an unknown option: usage, exit 2", run([*prog, "--bogus"], timeout=10),
+      (2, b"", b"usage: echo_server [port] [--exit-after N]\n"))
 
 finish()

@@ -4,7 +4,7 @@ Usage: http_hello.py PATH-TO-http_hello"""
 import sys
 import time
 
-from common import check, connect, finish, program, recv_all, recv_exact, server
+from common import check, connect, finish, program, recv_all, recv_exact, run, server
 
 prog = program(sys.argv[1])
 
@@ -95,5 +95,8 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
 
     rc = p.wait(timeout=20)
     check(f"after {CONNECTIONS} connections it exits 0", rc, 0)
+
+check("an unknown option: usage, exit 2", run([*prog, "--bogus"], timeout=10),
+      (2, b"", b"usage: http_hello [port] [--exit-after N]\n"))
 
 finish()
