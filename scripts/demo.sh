@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 echo "weft's reference programs (examples/), run from $examples"
 
-if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold= plain=; fi
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
 header() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 # show CMD: prints the command, runs it, prints its output (with a final newline).
 show() {
@@ -30,7 +30,8 @@ show() {
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # timed CMD: show, plus the wall-clock time it took.
 timed() {
-  local start=$(now_ms)
+  local start
+  start=$(now_ms)
   show "$1"
   printf '(%d ms)\n' $(( $(now_ms) - start ))
 }
