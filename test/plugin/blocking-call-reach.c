@@ -18,6 +18,14 @@ async(int) handler(void) {
   return weft_return(int, settings()); // expected-note {{'handler' calls 'settings' here}}
 }
 
+// A function given to weft_map is called by the loop: it is async context.
+static long slow_double(void *env, int v) {
+  (void)env;
+  usleep(100); // expected-warning {{call to 'usleep' blocks the event loop; use 'weft_sleep_ms' instead}}
+  return 2L * v;
+}
+async(long) doubled(void) { return weft_map(handler(), slow_double, NULL); }
+
 // Not reachable from async context: not warned.
 static void warm_up(void) { sleep(1); }
 int main(void) {
