@@ -94,8 +94,19 @@ static async(void) check_eof(struct rd *r, char *s) {
   return weft_bind(weft_bind(weft_return(size_t, 5), read_a, r), check_eof_again, r);
 }
 
+static async(void) ignore(struct rd *r, char *s) {
+  (void)r;
+  (void)s;
+  return weft_return(void);
+}
+
+/* Two fibers waiting to read one fd: the second is refused with -EBUSY, and
+ * the first, cancelled by the join's failure, leaves the pipe's bytes alone. */
+static async(void) second_reader(struct rd *r) { return weft_bind(weft_read(r->a[0], 1), ignore, r); }
+
 int main(void) {
   struct rd r = {0};
+  char *s = NULL;
   test_pipe(r.a);
   test_pipe(r.b);
 
@@ -118,11 +129,41 @@ int main(void) {
   CHECK_INT_EQ(weft_run(weft_bind(weft_read(r.a[0], 6), keep_and_wait, &r), NULL), 0);
   CHECK_STR_EQ(r.other, "x1y2z3");
 
+  /* n == 0 is refused. */
+  CHECK_INT_EQ(weft_run(weft_read(r.a[0], 0), &s), -EINVAL);
+
+  /* One reader per fd at a time. */
+  CHECK_INT_EQ(weft_run(weft_join(weft_bind(weft_read(r.a[0], 1), ignore, &r),
+                                  weft_then(weft_return(void), second_reader, &r)),
+                        NULL),
+               -EBUSY);
+
+  /* A string that weft_run returns stays valid after the loop closed (until
+   * the next weft_run returns): the one read directly, and the one a
+   * weft_pick's winning branch read. */
+  CHECK_INT_EQ(write(r.a[1], "result", 6), 6);
+  CHECK_INT_EQ(weft_run(weft_read(r.a[0], 64), &s), 0);
+  CHECK_UINT_EQ(weft_str_len(s), 6);
+  CHECK_STR_EQ(s, "result");
+  int idle[2];
+  test_pipe(idle);
+  CHECK_INT_EQ(write(r.a[1], "winner", 6), 6);
+  CHECK_INT_EQ(weft_run(weft_pick(weft_read(idle[0], 64), weft_read(r.a[0], 64)), &s), 0);
+  CHECK_UINT_EQ(weft_str_len(s), 6);
+  CHECK_STR_EQ(s, "winner");
+
+  /* A huge n asks for "up to n": served, not refused for want of memory. */
+  CHECK_INT_EQ(write(r.a[1], "huge", 4), 4);
+  CHECK_INT_EQ(weft_run(weft_read(r.a[0], SIZE_MAX), &s), 0);
+  CHECK_STR_EQ(s, "huge");
+
   /* End of input: "" with length 0. */
   CHECK_SYS(close(r.a[1]));
   CHECK_INT_EQ(weft_run(weft_bind(weft_read(r.a[0], 16), check_eof, &r), NULL), 0);
 
   close(r.a[0]);
   close(r.b[0]);
+  close(idle[0]);
+  close(idle[1]);
   return 0;
 }

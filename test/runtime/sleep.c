@@ -1,6 +1,7 @@
 /* sleep.c: weft_sleep and weft_sleep_ms never return before their time by CLOCK_MONOTONIC, and report what they slept.
  * Proves: measured elapsed >= requested for seconds and a spread of milliseconds, reported >= requested and <= measured
- * (rounded), zero sleeps complete, and concurrent sleeps each keep their own deadline. */
+ * (rounded), zero and negative sleeps complete, the clock starts when the sleep runs (not when it is built), and
+ * concurrent sleeps each keep their own deadline. */
 #include <weft.h>
 
 #include "check.h"
@@ -47,6 +48,21 @@ int main(void) {
     CHECK_INT_GE(ms, spread[k]);
     CHECK_INT_LE(ms, elapsed / 1000 + 1);
   }
+
+  /* The clock starts when the action runs, not when it is built. */
+  async(long) built_early = weft_sleep_ms(50);
+  struct timespec pause = {0, 100 * 1000000};
+  nanosleep(&pause, NULL);
+  t0 = test_now_us();
+  CHECK_INT_EQ(weft_run(built_early, &ms), 0);
+  CHECK_INT_GE(test_now_us() - t0, 50 * 1000);
+  CHECK_INT_GE(ms, 50);
+
+  /* A negative time counts as 0. */
+  CHECK_INT_EQ(weft_run(weft_sleep_ms(-5), &ms), 0);
+  CHECK_INT_GE(ms, 0);
+  CHECK_INT_EQ(weft_run(weft_sleep(-1), &secs), 0);
+  CHECK_INT_GE(secs, 0);
 
   /* Concurrent sleeps started together wake in deadline order, each no
    * earlier than its own deadline. */

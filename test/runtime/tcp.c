@@ -84,6 +84,27 @@ int main(void) {
   CHECK_INT_EQ(weft_run(weft_connect(fd, (struct sockaddr *)&n.addr, sizeof n.addr), NULL), -ECONNREFUSED);
   CHECK_SYS(close(fd));
 
+  /* The address is copied when the action is built: changing it before
+   * the loop runs does not matter. */
+  int l4 = weft_tcp_listen(NULL, 0);
+  CHECK_INT_GE(l4, 0);
+  struct sockaddr_in to = n.addr;
+  to.sin_port = htons((unsigned short)weft_tcp_port(l4));
+  fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_INT_GE(fd, 0);
+  async(void) dial = weft_connect(fd, (struct sockaddr *)&to, sizeof to);
+  memset(&to, 0, sizeof to);
+  CHECK_INT_EQ(weft_run(dial, NULL), 0);
+  CHECK_SYS(close(fd));
+  CHECK_SYS(close(l4));
+
+  /* A missing or oversized address is refused. */
+  fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_INT_GE(fd, 0);
+  CHECK_INT_EQ(weft_run(weft_connect(fd, NULL, sizeof n.addr), NULL), -EINVAL);
+  CHECK_INT_EQ(weft_run(weft_connect(fd, (struct sockaddr *)&n.addr, 0), NULL), -EINVAL);
+  CHECK_SYS(close(fd));
+
   /* The helpers report bad input as negative codes. */
   CHECK_INT_LT(weft_tcp_listen("not-an-address", 0), 0);
   CHECK_INT_LT(weft_tcp_port(-1), 0);
