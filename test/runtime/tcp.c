@@ -77,6 +77,16 @@ int main(void) {
   CHECK_INT_EQ(fcntl(n.conn_fd, F_GETFD), -1);
   CHECK_INT_EQ(fcntl(n.client_fd, F_GETFD), -1);
 
+  /* An accepted fd is weft's creation: it stays non-blocking after the loop. */
+  int c2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), accepted = -1;
+  CHECK_INT_GE(c2, 0);
+  CHECK_SYS(connect(c2, (struct sockaddr *)&n.addr, sizeof n.addr));
+  CHECK_INT_EQ(weft_run(weft_accept(n.listen_fd), &accepted), 0);
+  CHECK_INT_GE(accepted, 0);
+  CHECK_TRUE(test_fd_nonblocking(accepted));
+  CHECK_SYS(close(accepted));
+  CHECK_SYS(close(c2));
+
   /* Nothing listens on the port once the listener is closed. */
   CHECK_SYS(close(n.listen_fd));
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -1,6 +1,6 @@
 /* write.c: weft_write(fd, buf, len) writes all len bytes, however many partial writes the fd needs, or fails.
  * Proves: 8 MiB through a 64 KiB pipe arrive complete and in order while a reader drains slowly in odd-sized reads,
- * a zero-length write completes, and the action's completion means every byte was handed to the kernel. */
+ * a zero-length write completes, and a second writer waiting on the same fd is refused with -EBUSY. */
 #include <weft.h>
 
 #include "check.h"
@@ -65,6 +65,10 @@ int main(void) {
   char buf[4];
   CHECK_INT_EQ(read(p[0], buf, sizeof buf), 3);
   CHECK_MEM_EQ(buf, "abc", 3);
+
+  /* One writer per fd at a time: a second one waiting is refused with
+   * -EBUSY (the first waits for room in the full pipe). */
+  CHECK_INT_EQ(weft_run(weft_join(weft_write(p[1], x.data, TOTAL), weft_write(p[1], "x", 1)), NULL), -EBUSY);
 
   close(p[0]);
   close(p[1]);
