@@ -242,7 +242,7 @@ private:
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
           if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(1)->IgnoreParenCasts()))
             if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
-              N.MapFunctions.push_back(F);
+              S.Callee = F; // the loop will call it
       } else {
         S.Name = FD->getNameAsString();
         S.Loc = CE->getBeginLoc();
@@ -550,10 +550,20 @@ void EffectGraph::reach() {
   for (const EffectNode &N : Nodes)
     if (isAsyncContext(N.Def))
       Root(N.Def);
-  // A function given to weft_map runs in the loop, as a continuation does.
+  // A function given to weft_map runs in the loop, as a continuation does;
+  // the weft_map that hands it over is the first step of its chain.
   for (unsigned I = 0; I < Nodes.size(); ++I)
-    for (const FunctionDecl *F : Nodes[I].MapFunctions)
-      Root(F);
+    for (unsigned S = 0; S < Nodes[I].Sites.size(); ++S) {
+      const EffectSite &Site = Nodes[I].Sites[S];
+      const EffectNode *F = Site.What == EffectSite::Builds ? node(Site.Callee) : nullptr;
+      if (!F || F->Reached)
+        continue;
+      EffectNode &M = Nodes[F - Nodes.data()];
+      M.Reached = true;
+      M.ReachedFrom = &Nodes[I];
+      M.ReachedBy = S;
+      Queue.push_back(F - Nodes.data());
+    }
   while (!Queue.empty()) {
     unsigned J = Queue.front();
     Queue.pop_front();
@@ -633,7 +643,10 @@ void noteChain(CheckContext &C, const std::vector<ChainStep> &Steps, bool Reach)
       C.note(DiagId::note_calls_sink_here, S.Loc) << Step.Function << S.Name;
       break;
     case EffectSite::Builds:
-      C.note(DiagId::note_builds_here, S.Loc) << Step.Function << S.Name;
+      if (Reach && S.Callee)
+        C.note(DiagId::note_gives_to_loop, S.Loc) << Step.Function << S.Callee << S.Name;
+      else
+        C.note(DiagId::note_builds_here, S.Loc) << Step.Function << S.Name;
       break;
     case EffectSite::Indirect:
       C.note(DiagId::note_indirect_here, S.Loc) << Step.Function;

@@ -56,7 +56,7 @@ struct EffectSite {
   Kind What;
   clang::SourceLocation Loc; // where a diagnostic about it goes
   const clang::Expr *E = nullptr;
-  const clang::FunctionDecl *Callee = nullptr; // Call, Address
+  const clang::FunctionDecl *Callee = nullptr; // Call, Address; Builds: the function weft_map calls
   std::string Name;                            // Sink, Builds
   const clang::ValueDecl *Pointer = nullptr;   // Indirect: the variable, parameter or field called through
   bool PointerQuiet = false;                   // Indirect: the pointer is declared noyield
@@ -74,7 +74,6 @@ struct EffectNode {
   const clang::FunctionDecl *Def = nullptr;
   std::vector<EffectSite> Sites;                  // in source order
   std::vector<const clang::VarDecl *> AsyncLocals; // locals of async type
-  std::vector<const clang::FunctionDecl *> MapFunctions; // functions given to weft_map
   // The site that proves the fact, or -1: Yields (a sink or a mayyield
   // callee at the end of the chain), MayYield (anything a noyield function
   // may not do at the end of the chain).

@@ -24,7 +24,9 @@ static long slow_double(void *env, int v) {
   usleep(100); // expected-warning {{call to 'usleep' blocks the event loop; use 'weft_sleep_ms' instead}}
   return 2L * v;
 }
-async(long) doubled(void) { return weft_map(handler(), slow_double, NULL); }
+async(long) doubled(void) {
+  return weft_map(handler(), slow_double, NULL); // expected-note {{'doubled' gives 'slow_double' to 'weft_map' here, and the event loop calls it}}
+}
 
 // Not reachable from async context: not warned.
 static void warm_up(void) { sleep(1); }
