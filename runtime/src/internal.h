@@ -76,6 +76,7 @@ struct weft__node {
 
 struct weft__node *weft__node_new(enum weft__kind kind);
 void weft__node_release(struct weft__node *n);   /* one consumed node */
+void weft__node_quarantine_flush(void);
 void weft__node_free_tree(struct weft__node *n); /* an action never run */
 void weft__node_claim(struct weft__node *n, const char *by);
 const char *weft__node_name(const struct weft__node *n);

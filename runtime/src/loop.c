@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 
 _Thread_local struct weft__loop weft__loop = {.backend_fd = -1};
@@ -11,6 +12,34 @@ _Thread_local struct weft__loop weft__loop = {.backend_fd = -1};
 static void free_kept(void) {
   weft__rbuf_free(weft__loop.kept);
   weft__loop.kept = NULL;
+}
+
+/* What a thread's loops leave behind between runs (the kept result string,
+ * debug builds' quarantine) is freed when the thread ends: by a key
+ * destructor for other threads, at exit for the one that calls exit. */
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+static _Thread_local bool thread_hooked;
+
+static void thread_cleanup(void *unused) {
+  (void)unused;
+  free_kept();
+  weft__node_quarantine_flush();
+}
+
+static void exit_cleanup(void) {
+  thread_cleanup(NULL);
+}
+
+static void make_thread_key(void) {
+  if (pthread_key_create(&thread_key, thread_cleanup) == 0) atexit(exit_cleanup);
+}
+
+static void hook_thread(void) {
+  if (thread_hooked) return;
+  thread_hooked = true;
+  pthread_once(&thread_once, make_thread_key);
+  pthread_setspecific(thread_key, &thread_hooked); /* non-NULL: the destructor runs */
 }
 
 static int loop_open(void) {
@@ -84,6 +113,7 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
     weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
                  "code such as main; inside the loop, bind the action or spawn it");
   weft__node_claim(m, "weft_run");
+  hook_thread();
   L->running = true;
   int rc = loop_open();
   if (rc < 0) {
@@ -121,15 +151,10 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
 #endif
   }
   /* A string the action read outlives the loop, until the next weft_run. */
-  static _Thread_local bool kept_hooked;
   if (rc == 0 && root->rbuf != NULL && root->value == (uintptr_t)root->rbuf->data) {
     free_kept();
     L->kept = root->rbuf;
     root->rbuf = NULL;
-    if (!kept_hooked) {
-      kept_hooked = true;
-      atexit(free_kept);
-    }
   }
   loop_close();
   L->running = false;

@@ -43,28 +43,26 @@ struct weft__node *weft__node_new(enum weft__kind kind) {
 /* Debug builds do not hand a consumed node back to malloc at once: it waits,
  * marked dead, in a quarantine ring, so that running the same action twice
  * meets a dead node and is reported instead of silently running whatever
- * reused the memory.  The ring is emptied at exit. */
+ * reused the memory.  The ring is emptied when the thread ends. */
 #ifdef WEFT_DEBUG
 #define QUARANTINE 4096
 static _Thread_local struct weft__node *quarantine[QUARANTINE];
 static _Thread_local size_t quarantine_next;
-static _Thread_local bool quarantine_hooked;
+#endif
 
-static void quarantine_flush(void) {
+/* Called when the thread ends (and at exit for the main thread). */
+void weft__node_quarantine_flush(void) {
+#ifdef WEFT_DEBUG
   for (size_t i = 0; i < QUARANTINE; i++) {
     free(quarantine[i]);
     quarantine[i] = NULL;
   }
-}
 #endif
+}
 
 void weft__node_release(struct weft__node *n) {
   if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
 #ifdef WEFT_DEBUG
-  if (!quarantine_hooked) {
-    quarantine_hooked = true;
-    atexit(quarantine_flush);
-  }
   n->kind = WEFT__K_DEAD;
   free(quarantine[quarantine_next]);
   quarantine[quarantine_next] = n;
