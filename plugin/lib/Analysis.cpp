@@ -119,7 +119,11 @@ public:
   BodyWalker(CheckContext &C, llvm::ArrayRef<Check *> Checks, llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions)
       : C(C), Checks(Checks), Mentions(Mentions) {}
 
+  // Whether Sema left an expression it could not make sense of.
+  bool sawErrors() const { return SawErrors; }
+
   bool VisitExpr(Expr *E) {
+    SawErrors |= E->containsErrors();
     if (!isSource(E) || E->getType().isNull() || E->getType()->isDependentType() || !isAsyncType(E->getType()))
       return true;
     const AsyncUse &U = C.useOf(E);
@@ -173,6 +177,7 @@ private:
   CheckContext &C;
   llvm::ArrayRef<Check *> Checks;
   llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions;
+  bool SawErrors = false;
 };
 
 // Whether the checker looks at code located at Loc at all.
@@ -266,7 +271,9 @@ private:
     bool HasAsyncParam = false;
     for (const ParmVarDecl *P : FD->parameters())
       HasAsyncParam |= isAsyncType(P->getType());
-    if (WantsLinearity && (HasAsyncParam || !Mentions.empty() || declaresAsyncLocal(FD)))
+    // Clang's own CFG-based warnings skip bodies with errors; so does the
+    // linearity analysis, rather than build a CFG over a broken tree.
+    if (WantsLinearity && !W.sawErrors() && (HasAsyncParam || !Mentions.empty() || declaresAsyncLocal(FD)))
       checkLinearity(Ctx, FD, Mentions, [&](const LinearityEvent &E) {
         // After a compiler error Sema may have dropped whole statements,
         // uses included: an action would look unused when it is not.  A

@@ -38,3 +38,21 @@ async(void) spawned(void) {
   weft_spawn(weft_write(1, "x", 1));
   return weft_return(void);
 }
+
+async(void) by_switch(int c, async(str) m) {
+  switch (c) {
+  case 0:
+    return weft_bind(m, k_print, NULL);
+  default:
+    break;
+  }
+  return weft_bind(m, k_print, (void *)1);
+}
+
+async(void) by_goto(int c, async(str) m) {
+  if (c)
+    goto out;
+  return weft_bind(m, k_print, NULL);
+out:
+  return weft_bind(m, k_print, (void *)2);
+}
