@@ -35,3 +35,14 @@ async(long) other_async(void) {
   // expected-error@+1 {{this expression has type 'async(int)' but an action of type 'async(long)' was expected; change its value with weft_map or weft_bind}}
   return give_int();
 }
+
+// GNU C's cast to a union type accepts an action without a word.
+union smuggle {
+  async(int) action;
+  long raw;
+};
+
+long smuggled(async(int) m) {
+  // expected-error@+1 {{cannot cast an action of type 'async(int)' to 'union smuggle'; bind it with weft_bind to use the 'int' it produces}}
+  return ((union smuggle)m).raw;
+}
