@@ -572,7 +572,9 @@ void EffectGraph::reach() {
       if (Site.What != EffectSite::Call)
         continue;
       const EffectNode *Callee = node(Site.Callee);
-      if (!Callee || Callee->Reached)
+      // A weft_blocking function is warned at its calls; its own body is
+      // not looked into for more of the same.
+      if (!Callee || Callee->Reached || isDeclaredBlocking(Site.Callee))
         continue;
       EffectNode &M = Nodes[Callee - Nodes.data()];
       M.Reached = true;

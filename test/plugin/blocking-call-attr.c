@@ -14,5 +14,13 @@ async(int) save(void) {
   return weft_return(int, a + checkpoint()); // expected-note {{'save' calls 'checkpoint' here}}
 }
 
+// A weft_blocking function with a body here is warned at its calls, not
+// inside.
+#include <unistd.h>
+weft_blocking static int settle(void) { return (int)sleep(1); } // expected-note {{'settle' is declared 'weft_blocking' here}}
+async(int) settle_then(void) {
+  return weft_return(int, settle()); // expected-warning {{call to 'settle' blocks the event loop}}
+}
+
 // Outside async context it is not warned.
 int main(void) { return wait_for_disk(2); }
