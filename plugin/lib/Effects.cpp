@@ -8,8 +8,10 @@
 // and functions whose address is taken.  Two facts are then propagated
 // backwards over the call edges by a breadth-first search from the functions
 // that yield by themselves: it visits each function once, so recursion
-// terminates, and the first visit is along a shortest chain, which is the
-// explanation the notes print.
+// terminates, and gives each its distance from the nearest yield.  A
+// function's witness is its first call of a function one step nearer, so the
+// chain the notes print is a shortest one and the same from run to run.
+// Reachability from async context is the same search forwards.
 #include "Effects.h"
 #include "AsyncType.h"
 #include "Check.h"
