@@ -1,6 +1,5 @@
-/* fd_flags.c: every fd weft touches is non-blocking while the loop runs and gets its original flags back when
- * weft_run returns.  Proves: O_NONBLOCK on during, off after for a blocking fd (also when the run fails), kept for an fd
- * that was non-blocking already, and other status flags (O_APPEND) survive. */
+/* fd_flags.c: fds are non-blocking while the loop runs and get their own flags back when weft_run returns.
+ * Proves: O_NONBLOCK on during, off after (also after a failed run), kept if set before; O_APPEND survives. */
 #include <stdlib.h>
 #include <weft.h>
 

@@ -1,6 +1,5 @@
-/* fd_reuse.c: an fd number that weft has seen, closed with plain close() and handed out again by the kernel, is a new fd
- * to weft.  Proves: the new fd is switched to non-blocking before weft reads it (else the read blocks the whole loop
- * and SIGALRM ends the test), and its own original flags come back after weft_run. */
+/* fd_reuse.c: an fd number weft has seen, closed with plain close() and handed out again, is a new fd.
+ * Proves: it is made non-blocking before weft reads it (else SIGALRM ends the test) and keeps its own flags. */
 #include <signal.h>
 #include <weft.h>
 

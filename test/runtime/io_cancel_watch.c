@@ -1,6 +1,5 @@
-/* io_cancel_watch.c: cancelling a pending read (by weft_pick or weft_timeout) releases its fd watch at once.
- * Proves, by reading the epoll fd's /proc/self/fdinfo: the fd is registered while the read waits, and is no longer
- * registered in the continuation that runs right after the pick or timeout resolved; the fd then reads normally. */
+/* io_cancel_watch.c: cancelling a pending read (weft_pick, weft_timeout) releases its fd watch at once.
+ * Proves, by the epoll fd's /proc/self/fdinfo: watched while waiting, unwatched right after the cancel. */
 #include <weft.h>
 
 #include "check.h"

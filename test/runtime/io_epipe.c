@@ -1,6 +1,5 @@
 /* io_epipe.c: writing to a closed peer is a failure (-EPIPE), never the death of the process by SIGPIPE.
- * Proves: with SIGPIPE at its default (fatal) disposition, writes into a pipe and a socketpair whose reader is gone
- * fail with -EPIPE, also when the reader goes away in the middle of a large pending write, and the process lives on. */
+ * Proves: with SIGPIPE fatal, writes to a gone pipe or socket reader (also mid-write) fail with -EPIPE. */
 #include <signal.h>
 #include <sys/socket.h>
 #include <weft.h>

@@ -1,6 +1,5 @@
-/* io_peer_close.c: the peer goes away while a read is waiting.  Proves: a clean close mid-read (after some bytes)
- * delivers the bytes and then "" (EOF), on a pipe and on a socketpair; an abortive TCP close (RST) delivers a failure
- * (-ECONNRESET) to the waiting reader; neither hangs the loop. */
+/* io_peer_close.c: the peer goes away while a read waits.
+ * Proves: a clean close gives the bytes then "" (pipe, socketpair); a TCP reset gives -ECONNRESET; nothing hangs. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>

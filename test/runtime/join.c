@@ -1,6 +1,5 @@
-/* join.c: weft_join runs two async(void) actions concurrently and finishes when both have; a failure cancels the other.
- * Proves: the branches really overlap (they hand data to each other), both complete, and on failure the sibling is
- * cancelled (its finaliser runs, its continuation never does) and the join fails with the first code. */
+/* join.c: weft_join runs two async(void) actions concurrently and finishes when both have.
+ * Proves: the branches overlap (they talk through pipes), and a failure cancels the sibling while the loop runs. */
 #include <weft.h>
 
 #include "check.h"

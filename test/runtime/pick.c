@@ -1,6 +1,5 @@
 /* pick.c: weft_pick runs two actions concurrently; the first to finish, success or failure, gives the result.
- * Proves: the faster branch wins whichever side it is on, the loser is cancelled (finaliser runs, continuation never),
- * a failure can win, and data that arrives for a cancelled read stays in the pipe for the next reader. */
+ * Proves: the faster side wins, the loser is cancelled while the loop runs, and a cancelled read takes no bytes. */
 #include <weft.h>
 
 #include "check.h"

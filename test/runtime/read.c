@@ -1,6 +1,5 @@
-/* read.c: weft_read delivers up to n bytes as soon as any are there, "" at end of input, and binary data intact.
- * Proves: EOF is "" with weft_str_len 0, NULs survive and are counted, the terminating NUL is there, short reads return
- * at once, and a fiber's buffer stays valid while other fibers read (the buffer ownership rule of weft.h). */
+/* read.c: weft_read delivers up to n bytes as soon as any are there, "" at end of input, binary data intact.
+ * Proves: EOF, NULs, short reads, n 0, -EBUSY, huge n, and the buffer rule (other fibers' reads, after weft_run). */
 #include <weft.h>
 
 #include "check.h"

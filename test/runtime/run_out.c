@@ -1,6 +1,5 @@
-/* run_out.c: weft_run stores the action's value in *out for every built-in type and returns 0, or returns the failure.
- * Proves: extreme and negative values of int, long, ssize_t, bool, size_t, str and ptr round-trip exactly, neighbouring
- * bytes of *out are not overwritten, out may be NULL, and a failure's code is the return value. */
+/* run_out.c: weft_run stores the action's value in *out for every built-in type, or returns the failure.
+ * Proves: extreme and negative values round-trip exactly, neighbouring bytes are untouched, out may be NULL. */
 #include <limits.h>
 #include <stdint.h>
 #include <weft.h>

@@ -1,6 +1,5 @@
-/* spawn.c: weft_spawn starts fibers that run alongside the main action; the ones still running when weft_run returns
- * are cancelled and released.  Proves: concurrency, finalisers of cancelled fibers run, a spawned failure is reported
- * on stderr without touching weft_run's result, and nothing of a finished loop runs in the next one. */
+/* spawn.c: weft_spawn starts fibers beside the main action; those left when weft_run returns are cancelled.
+ * Proves: concurrency, finalisers of cancelled fibers run, failures go to stderr, spawn before a loop starts. */
 #include <weft.h>
 
 #include "check.h"
@@ -105,6 +104,13 @@ int main(void) {
   CHECK_INT_EQ(weft_run(weft_sleep_ms(80), &l), 0);
   CHECK_INT_EQ(w.finished, 0);
   CHECK_INT_EQ(w.finals, 4);
+
+  /* A fiber spawned outside any loop starts when the next one opens. */
+  w.finished = 0;
+  weft_spawn(weft_bind(weft_sleep_ms(1), count_finish, &w));
+  CHECK_INT_EQ(w.finished, 0);
+  CHECK_INT_EQ(weft_run(weft_sleep_ms(30), &l), 0);
+  CHECK_INT_EQ(w.finished, 1);
 
   /* A spawned failure goes to stderr, not into weft_run's result. */
   int saved_stderr = dup(2), err_pipe[2];

@@ -1,6 +1,5 @@
-/* stack_read_line.c: read_line over 10^6 one-byte reads through a pipe runs in constant stack (-O0, ulimit -s 256).
- * Proves: reads that complete at once (the pipe is full) and reads that wait (it is empty) both return to the loop
- * instead of nesting, while a concurrent writer feeds the pipe through partial writes. */
+/* stack_read_line.c: read_line over 10^6 one-byte reads through a pipe, in constant stack.
+ * Proves (-O0, ulimit -s 256): reads done at once and reads that wait both return to the loop, not deeper. */
 #include <weft.h>
 
 #include "check.h"

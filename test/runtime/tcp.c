@@ -1,6 +1,5 @@
 /* tcp.c: weft_tcp_listen, weft_tcp_port, weft_accept, weft_connect and weft_close over real loopback TCP.
- * Proves: a client and a server in one loop exchange bytes both ways, accept gives a non-blocking close-on-exec fd,
- * closing is seen by the peer as end of input, and connect to a closed port fails with -ECONNREFUSED. */
+ * Proves: bytes both ways, accepted fds non-blocking and close-on-exec, EOF on close, refused and invalid connects. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <weft.h>

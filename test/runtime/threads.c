@@ -1,6 +1,5 @@
 /* threads.c: the loop's state is per thread: two threads run their own weft_run at the same time.
- * Proves: each thread's loop completes its own pipe transfer, timers and cancellations without seeing the other's
- * fibers, fds or timers, and each closes cleanly. */
+ * Proves: each loop does its own transfer, timeout and cancellation, and leaks nothing when its thread ends. */
 #include <pthread.h>
 #include <weft.h>
 

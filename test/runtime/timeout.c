@@ -1,6 +1,5 @@
-/* timeout.c: weft_timeout(m, ms) is m if m finishes in time, else a failure with -ETIMEDOUT and m is cancelled.
- * Proves: in-time values and failures pass through, a late action times out no earlier than ms by the clock, and the
- * cancelled action's finaliser runs while its continuation never does. */
+/* timeout.c: weft_timeout(m, ms) is m if m finishes in time, else -ETIMEDOUT and m is cancelled.
+ * Proves: in-time values and failures pass, a late m times out no earlier than ms and is cancelled in the loop. */
 #include <weft.h>
 
 #include "check.h"

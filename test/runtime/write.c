@@ -1,6 +1,5 @@
-/* write.c: weft_write(fd, buf, len) writes all len bytes, however many partial writes the fd needs, or fails.
- * Proves: 8 MiB through a 64 KiB pipe arrive complete and in order while a reader drains slowly in odd-sized reads,
- * a zero-length write completes, and a second writer waiting on the same fd is refused with -EBUSY. */
+/* write.c: weft_write writes all len bytes, however many partial writes the fd needs, or fails.
+ * Proves: 8 MiB through a 64 KiB pipe arrive whole and in order, 0 bytes complete, a second writer gets -EBUSY. */
 #include <weft.h>
 
 #include "check.h"
