@@ -246,7 +246,7 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
   if (p->combinator == WEFT__K_PICK) {
     p->value = c->value;
     p->err = c->err;
-    if (c->err == 0 && c->rbuf != NULL) {
+    if (c->err == 0 && c->rbuf != NULL && c->value == (uintptr_t)c->rbuf->data) {
       /* A string the winner read is now the parent's last read. */
       weft__rbuf_free(p->rbuf);
       p->rbuf = c->rbuf;
@@ -334,5 +334,6 @@ void weft__fiber_cancel(struct weft__fiber *f) {
 
 void weft__spawn(struct weft__node *m) {
   weft__node_claim(m, "weft_spawn");
+  weft__thread_hook();
   weft__fiber_enqueue(weft__fiber_new(m));
 }

@@ -159,6 +159,8 @@ struct weft__fdw {
   struct weft__fiber *reader, *writer;
   uint32_t registered; /* events currently asked of the backend */
   int orig_flags;      /* flags before weft set O_NONBLOCK, or -1 */
+  dev_t dev;           /* which file: flags are put back only on the same one */
+  ino_t ino;
   bool known;          /* looked at since the loop opened (or since weft_close) */
   bool pollable;       /* false for regular files and directories */
 };
@@ -188,6 +190,9 @@ struct weft__loop {
 };
 
 extern _Thread_local struct weft__loop weft__loop;
+
+/* loop.c */
+void weft__thread_hook(void); /* frees the thread's leftovers when it ends */
 
 /* fiber.c */
 struct weft__fiber *weft__fiber_new(struct weft__node *m);

@@ -68,9 +68,13 @@ static struct weft__fdw *fd_slot(int fd) {
 static void fd_learn(struct weft__fdw *w, int fd, int flags) {
   struct stat st;
   *w = (struct weft__fdw){.orig_flags = -1, .known = true};
-  w->pollable = !(fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
-  if (w->pollable && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0)
+  bool stat_ok = fstat(fd, &st) == 0;
+  w->pollable = !(stat_ok && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
+  if (stat_ok && w->pollable && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) {
     w->orig_flags = flags;
+    w->dev = st.st_dev;
+    w->ino = st.st_ino;
+  }
 }
 
 /* The watch entry of fd, switched to non-blocking mode; NULL with *err set
@@ -185,8 +189,14 @@ void weft__io_ready(int fd, uint32_t events) {
 
 void weft__io_close_all(void) {
   struct weft__loop *L = &weft__loop;
+  /* The number may name another file by now (closed behind weft's back and
+   * handed out again, non-blocking already): only the same file gets its
+   * flags back. */
   for (size_t fd = 0; fd < L->nfds; fd++) {
-    if (L->fds[fd].orig_flags >= 0) fcntl((int)fd, F_SETFL, L->fds[fd].orig_flags);
+    struct weft__fdw *w = &L->fds[fd];
+    struct stat st;
+    if (w->orig_flags >= 0 && fstat((int)fd, &st) == 0 && st.st_dev == w->dev && st.st_ino == w->ino)
+      fcntl((int)fd, F_SETFL, w->orig_flags);
   }
   free(L->fds);
   L->fds = NULL;

@@ -23,6 +23,11 @@ static _Thread_local bool thread_hooked;
 
 static void thread_cleanup(void *unused) {
   (void)unused;
+  /* Fibers spawned for a weft_run that never came. */
+  if (!weft__loop.running) {
+    while (weft__loop.all != NULL) weft__fiber_free(weft__loop.all);
+    weft__loop.ready_head = weft__loop.ready_tail = NULL;
+  }
   free_kept();
   weft__node_quarantine_flush();
 }
@@ -35,7 +40,7 @@ static void make_thread_key(void) {
   if (pthread_key_create(&thread_key, thread_cleanup) == 0) atexit(exit_cleanup);
 }
 
-static void hook_thread(void) {
+void weft__thread_hook(void) {
   if (thread_hooked) return;
   thread_hooked = true;
   pthread_once(&thread_once, make_thread_key);
@@ -113,7 +118,7 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
     weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
                  "code such as main; inside the loop, bind the action or spawn it");
   weft__node_claim(m, "weft_run");
-  hook_thread();
+  weft__thread_hook();
   L->running = true;
   int rc = loop_open();
   if (rc < 0) {

@@ -195,7 +195,7 @@ struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b) {
   return pair(WEFT__K_PICK, a, b);
 }
 
-/* About 292 years: long enough to mean "forever", short enough that the
+/* About 146 years: long enough to mean "forever", short enough that the
  * deadline in nanoseconds cannot overflow. */
 #define SLEEP_MAX_MS (INT64_MAX / 2 / 1000000)
 
