@@ -4,6 +4,7 @@
 set -euo pipefail
 
 build=${1:-build}
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
 examples=$(cd "$build/examples" 2>/dev/null && pwd) || {
   echo "demo.sh: no $build/examples; build first (cmake -S . -B $build && cmake --build $build)" >&2
   exit 1
@@ -110,3 +111,30 @@ else
   echo "(wrk not found: no load test)"
 fi
 stop_server
+
+# The checker: the plugin built beside the examples, run by the Clang it was
+# built against (recorded by CMake), over the reference programs and attempt.
+plugin="$build/lib/libweft-plugin.so"
+clang_bin=$(sed -n 's/^WEFT_CLANG_EXECUTABLE:INTERNAL=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+if [ -f "$plugin" ] && [ -n "$clang_bin" ]; then
+  plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
+  check() { "$clang_bin" -std=gnu11 -fsyntax-only -D_GNU_SOURCE -I "$source_dir/runtime/include" -fplugin="$plugin" "$@"; }
+  header "the checker: every reference program compiles clean under the plugin (warnings as errors)"
+  echo "\$ $(basename "$clang_bin") -fsyntax-only -fplugin=$(basename "$plugin") -fplugin-arg-weft-werror examples/X.c"
+  for f in "$source_dir"/examples/*.c; do
+    if check -fplugin-arg-weft-werror "$f"; then echo "  clean: examples/$(basename "$f")"; else echo "  NOT CLEAN: examples/$(basename "$f")"; exit 1; fi
+  done
+
+  header "the checker: the ill-typed reference program 'attempt' is rejected"
+  echo "  let attempt () = let char = read_stdin 1 in let _ = write_stdout char in ()"
+  echo "\$ $(basename "$clang_bin") -fsyntax-only -fplugin=$(basename "$plugin") test/plugin/attempt.c"
+  if check "$source_dir/test/plugin/attempt.c" 2>"$tmp/attempt.err"; then
+    echo "attempt.c was accepted: the checker is not working" >&2
+    exit 1
+  fi
+  sed "s|$source_dir/||g" "$tmp/attempt.err" | grep -E 'error|note' | sed 's/^/  /'
+else
+  header "the checker: not built in $build (configure with a Clang development package to see it)"
+fi
+echo
+echo "demo finished"
