@@ -1,8 +1,9 @@
 // RUN: %weft_verify %s
-// A continuation takes exactly the action's value type.  C would convert an
-// int into a long parameter without a word; the runtime passes the value as
-// one word, so only the exact type is right.  (A continuation that returns
-// no action is rejected by C itself: weft_bind's result type is k's.)
+// A continuation takes exactly the action's value type, a weft_catch handler
+// the error as exactly int.  C would convert an int into a long parameter
+// without a word; the runtime passes the value as one word, so only the exact
+// type is right.  (A continuation that returns no action is rejected by C
+// itself: weft_bind's result type is k's.)
 #include <weft.h>
 
 static async(void) k_long(void *env, long v) { // expected-note {{parameter declared here}}
@@ -26,4 +27,15 @@ async(void) void_action(void) {
   // expected-error@+2 {{returning 'void' from a function with incompatible result type}}
   // expected-error@+1 {{weft_bind on an action of type 'async(void)', which has no value to pass; use weft_then}}
   return weft_bind(weft_write(1, "x", 1), k_unit, NULL);
+}
+
+static async(void) h_long(void *env, long err) { // expected-note {{parameter declared here}}
+  (void)env;
+  (void)err;
+  return weft_return(void);
+}
+
+async(void) wrong_error_type(void) {
+  // expected-error@+1 {{handler 'h_long' takes the error as 'long' but a failure's error has type 'int'; declare the parameter as 'int'}}
+  return weft_catch(weft_write(1, "x", 1), h_long, NULL);
 }

@@ -1,11 +1,12 @@
 // BindContinuation.cpp: rule bind-continuation.  The continuation given to
 // weft_bind (and weft_then, weft_catch, weft_finally, weft_map) takes env
 // and, where there is one, a value parameter of exactly the action's value
-// type A.  (That it returns an action, C checks: weft_bind's result is a
-// compound literal of k's result type, which must have a node_.)  C would convert a near-miss (an int action
-// into a long parameter) silently; the runtime passes the value as one word,
-// so only the exact type is right.
-// Covered by test/plugin/bind-continuation*.c.
+// type A; a weft_catch handler takes the error as exactly int.  C would
+// convert a near miss (an int action into a long parameter) silently, but
+// the runtime passes the value as one word, so only the exact type is right.
+// That the continuation returns an action, C checks: weft_bind's result is a
+// compound literal of k's result type, which must have a node_.
+// Covered by test/plugin/bind-continuation*.c and fixits.c.
 #include "Check.h"
 #include "Macros.h"
 
@@ -26,12 +27,13 @@ struct Combinator {
   const char *Macro;
   unsigned Arity;     // parameters of the continuation
   bool ValueParam; // its second parameter is the action's value
+  bool ErrorParam; // its second parameter is a failure's error (an int)
 };
 
 const Combinator Combinators[] = {
-    {"weft__bind", "weft_bind", 2, true},   {"weft__then", "weft_then", 1, false},
-    {"weft__catch", "weft_catch", 2, false}, {"weft__finally", "weft_finally", 1, false},
-    {"weft__map", "weft_map", 2, true},
+    {"weft__bind", "weft_bind", 2, true, false},   {"weft__then", "weft_then", 1, false, false},
+    {"weft__catch", "weft_catch", 2, false, true}, {"weft__finally", "weft_finally", 1, false, false},
+    {"weft__map", "weft_map", 2, true, false},
 };
 
 class BindContinuationCheck : public Check {
@@ -79,6 +81,14 @@ public:
         C.report(id(), DiagId::err_bind_value_param, Loc) << KD << P << A.spelling() << A.Value;
         if (FD && FD->getNumParams() == 2)
           paramNote(FD->getParamDecl(1), A.Value, C);
+      }
+    }
+    if (K->ErrorParam) {
+      QualType P = Proto->getParamType(1), Int = C.ast().IntTy;
+      if (!P->isDependentType() && !C.ast().hasSameUnqualifiedType(P, Int)) {
+        C.report(id(), DiagId::err_catch_error_param, Loc) << KD << P;
+        if (FD && FD->getNumParams() == 2)
+          paramNote(FD->getParamDecl(1), Int, C);
       }
     }
   }
