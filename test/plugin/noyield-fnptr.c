@@ -38,6 +38,12 @@ noyield void through_helper(void) {
   call_it(add); // expected-error {{'noyield' function 'through_helper' calls 'call_it', which may yield}}
 }
 
-// A table of quiet callbacks.
+// Tables of quiet callbacks, through the typedef or declared so.
 static quiet_fn table[2] = {add, add};
-noyield void through_table(int i) { table[i](i); }
+static noyield void (*raw_table[2])(int) = {add, add};
+static void (*loud_table[2])(int) = {add, add}; // expected-note {{declare 'loud_table' 'noyield' if every function it points to is 'noyield'}}
+noyield void through_table(int i) {
+  table[i](i);
+  raw_table[i](i);
+  loud_table[i](i); // expected-error {{'noyield' function 'through_table' calls through a function pointer that may yield}}
+}

@@ -35,7 +35,9 @@ public:
     } else {
       return;
     }
-    if (T->isFunctionType() || T->isFunctionPointerType())
+    // A table of function pointers carries the effect of its elements.
+    const Type *Element = T->getBaseElementTypeUnsafe();
+    if (T->isFunctionType() || T->isFunctionPointerType() || Element->isFunctionPointerType())
       return;
     C.report(id(), DiagId::err_annotation_target, D->getLocation()) << spelling(Annotation) << What << T;
   }
