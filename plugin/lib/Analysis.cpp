@@ -76,7 +76,7 @@ bool parseOption(StringRef Arg, Options &Opts, bool &ListRules, std::string &Err
 void listRules(DiagnosticsEngine &Diags) {
   unsigned ID = diagnosticId(Diags, DiagId::remark_rule, false);
   for (unsigned I = 0; I != NumChecks; ++I)
-    Diags.Report(ID) << Infos[I].Name << Infos[I].Summary;
+    Diags.Report(ID) << checkName(static_cast<CheckId>(I)) << checkSummary(static_cast<CheckId>(I));
 }
 
 // ---- Rule plumbing -----------------------------------------------------------
@@ -146,11 +146,9 @@ public:
 
   bool VisitCallExpr(CallExpr *CE) {
     StringRef Internal = weftInternalName(CE);
-    for (Check *K : Checks) {
-      if (!Internal.empty())
+    if (!Internal.empty())
+      for (Check *K : Checks)
         K->onWeftCall(CE, Internal, C);
-      K->onCall(CE, C);
-    }
     return true;
   }
 

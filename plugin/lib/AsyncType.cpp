@@ -58,10 +58,4 @@ AsyncType asAsync(QualType T) {
   return asAsync(RT->getDecl());
 }
 
-std::string valueTypeName(const AsyncType &A) {
-  if (!A)
-    return "value";
-  return A.Value.getAsString();
-}
-
 } // namespace weft

@@ -33,9 +33,6 @@ AsyncType asAsync(clang::QualType T);
 AsyncType asAsync(const clang::RecordDecl *RD);
 inline bool isAsyncType(clang::QualType T) { return static_cast<bool>(asAsync(T)); }
 
-// A printable name for a value type: "char *" for str, "void" for void.
-std::string valueTypeName(const AsyncType &A);
-
 } // namespace weft
 
 #endif

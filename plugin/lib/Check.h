@@ -97,8 +97,6 @@ public:
   virtual void onAsyncUse(const AsyncUse &U, CheckContext &C) {}
   // For every call of a weft__ internal (what a combinator macro expands to).
   virtual void onWeftCall(const clang::CallExpr *Call, llvm::StringRef Internal, CheckContext &C) {}
-  // For every call in the function body (weft__ internals included).
-  virtual void onCall(const clang::CallExpr *Call, CheckContext &C) {}
   // For each finding of the linearity analysis; it runs only when a rule
   // asks for it by returning true from wantsLinearity().
   virtual bool wantsLinearity() const { return false; }

@@ -24,16 +24,14 @@ namespace {
 
 struct Combinator {
   const char *Internal;
-  const char *Macro;
   unsigned Arity;     // parameters of the continuation
   bool ValueParam; // its second parameter is the action's value
   bool ErrorParam; // its second parameter is a failure's error (an int)
 };
 
 const Combinator Combinators[] = {
-    {"weft__bind", "weft_bind", 2, true, false},   {"weft__then", "weft_then", 1, false, false},
-    {"weft__catch", "weft_catch", 2, false, true}, {"weft__finally", "weft_finally", 1, false, false},
-    {"weft__map", "weft_map", 2, true, false},
+    {"weft__bind", 2, true, false},  {"weft__then", 1, false, false}, {"weft__catch", 2, false, true},
+    {"weft__finally", 1, false, false}, {"weft__map", 2, true, false},
 };
 
 class BindContinuationCheck : public Check {
