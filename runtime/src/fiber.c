@@ -283,6 +283,24 @@ static void finish(struct weft__fiber *f) {
   weft__fiber_free(f);
 }
 
+/* A fiber cancelled before its next action started still owes that
+ * action's finalisers: weft_finally(m, f) guards what was acquired before m
+ * (an accepted fd, say).  Entering the action's chain of binds, catches and
+ * finalisers pushes their frames without running any user code; the unwind
+ * that follows then runs the finalisers.  The rest is freed unrun. */
+static void enter_unstarted(struct weft__fiber *f) {
+  struct weft__node *n = f->cur;
+  f->cur = NULL;
+  while (n != NULL && n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_FINALLY) {
+    struct weft__node *m = n->u.seq.m;
+    f->cur = n;
+    step_node(f); /* pushes the frame and releases n */
+    n = m;
+  }
+  f->cur = NULL;
+  if (n != NULL) weft__node_free_tree(n);
+}
+
 /* Cancelling a fiber releases what it waits on (fd watch, timer, branches)
  * and makes it unwind with -ECANCELED, running its finalisers.  Branches are
  * cancelled too; towers of joins are deep, so this uses a worklist. */
@@ -292,7 +310,6 @@ void weft__fiber_cancel(struct weft__fiber *f) {
   struct weft__fiber *g = f;
   while (g != NULL) {
     g->cancelled = true;
-    g->cancel_depth = g->depth;
     switch (g->state) {
     case WEFT__FS_WAIT_IO:
       weft__io_unwatch(g);
@@ -323,8 +340,8 @@ void weft__fiber_cancel(struct weft__fiber *f) {
     if (g->state != WEFT__FS_DONE) {
       if (g->op) weft__node_release(g->op);
       g->op = NULL;
-      if (g->cur) weft__node_free_tree(g->cur);
-      g->cur = NULL;
+      if (g->cur) enter_unstarted(g);
+      g->cancel_depth = g->depth;
       weft__fiber_resume(g, 0, -ECANCELED);
     }
     g = len ? work[--len] : NULL;

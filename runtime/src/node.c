@@ -124,7 +124,7 @@ void weft__node_claim(struct weft__node *n, const char *by) {
                  "and this one was used twice", by);
 #endif
   if (n->owned)
-    weft__misuse("%s was given %s action that is already used by another: "
+    weft__misuse("%s was given an action (built by %s) that is already used by another: "
                  "an action is used once, and this one was used twice",
                  by, weft__node_name(n));
   n->owned = 1;
