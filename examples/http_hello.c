@@ -9,23 +9,17 @@
 #include <unistd.h>
 #include <weft.h>
 
+#include "tcp_server.h"
+
 enum {
   IN_MAX = 8192,        /* the head of a request (request line and headers) must fit */
   OUT_MAX = 16384,      /* answers queued before one write */
   ANSWER_MAX = 256,     /* room one answer needs */
 };
 
-struct server {
-  int listen_fd;
-  long exit_after;      /* stop accepting after this many connections; 0: never */
-  long accepted;
-  long active;          /* connections being served */
-};
-
 /* One connection.  Requests may arrive in pieces or several at once
  * (pipelining); bytes not yet parsed wait in in[in_start, in_end). */
 struct conn {
-  struct server *server;
   int fd;
   size_t in_start, in_end;
   size_t body_left;     /* bytes of the current request's body still to skip */
@@ -251,76 +245,23 @@ static async(void) conn_failed(struct conn *c, int err)
 static async(void) conn_done(struct conn *c)
 {
   int fd = c->fd;
-  c->server->active--;
   free(c);
   return weft_close(fd);
 }
 
-/* ---- The accept loop, as in echo_server ---- */
-
-static async(void) serve(struct server *s);
-
-/* accept lfd >>= fun fd -> spawn (finally (catch (converse c) report) (close fd)); serve () */
-static async(void) accepted(struct server *s, int fd)
+/* One connection: finally (catch (converse c) report) (close fd) */
+static async(void) connection(struct tcp_server *s, int fd)
 {
-  s->accepted++;
+  (void)s;
   struct conn *c = malloc(sizeof *c);
   if (!c) /* no memory for this connection: turn it away, serve the others */
-    return weft_then(weft_close(fd), serve, s);
-  *c = (struct conn){.server = s, .fd = fd};
-  s->active++;
-  weft_spawn(weft_finally(weft_catch(converse(c), conn_failed, c), conn_done, c));
-  return serve(s);
-}
-
-/* After the last accepted connection, the ones still open finish before the
- * server returns: the runtime has no condition variable, so poll every 10 ms. */
-static async(void) drain(struct server *s);
-static async(void) drain_tick(struct server *s, long ms)
-{
-  (void)ms;
-  return drain(s);
-}
-static async(void) drain(struct server *s)
-{
-  if (s->active == 0)
-    return weft_close(s->listen_fd);
-  return weft_bind(weft_sleep_ms(10), drain_tick, s);
-}
-
-/* let rec serve () = accept lfd >>= ... */
-static async(void) serve(struct server *s)
-{
-  if (s->exit_after > 0 && s->accepted >= s->exit_after)
-    return drain(s);
-  return weft_bind(weft_accept(s->listen_fd), accepted, s);
+    return weft_close(fd);
+  *c = (struct conn){.fd = fd};
+  return weft_finally(weft_catch(converse(c), conn_failed, c), conn_done, c);
 }
 
 int main(int argc, char **argv)
 {
-  struct server s = {0};
-  int port = 0;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--exit-after") == 0 && i + 1 < argc)
-      s.exit_after = atol(argv[++i]);
-    else if (argv[i][0] != '-')
-      port = atoi(argv[i]);
-    else {
-      fprintf(stderr, "usage: http_hello [port] [--exit-after N]\n");
-      return 2;
-    }
-  }
-  s.listen_fd = weft_tcp_listen(NULL, port);
-  if (s.listen_fd < 0) {
-    fprintf(stderr, "http_hello: listen: %s\n", strerror(-s.listen_fd));
-    return 1;
-  }
-  printf("listening on 127.0.0.1:%d\n", weft_tcp_port(s.listen_fd));
-  fflush(stdout);
-  int rc = weft_run(serve(&s), NULL);
-  if (rc < 0) {
-    fprintf(stderr, "http_hello: %s\n", strerror(-rc));
-    return 1;
-  }
-  return 0;
+  struct tcp_server s = {.name = "http_hello", .connection = connection};
+  return tcp_server_main(&s, argc, argv);
 }

@@ -1,0 +1,75 @@
+/* tcp_server.c: the accept loop the example servers share (see tcp_server.h).
+ * Covered by test/examples/echo_server.py and http_hello.py. */
+#include "tcp_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static async(void) serve(struct tcp_server *s);
+
+static async(void) connection_left(struct tcp_server *s)
+{
+  s->active--;
+  return weft_return(void);
+}
+
+/* accept lfd >>= fun fd -> spawn (finally (connection fd) left); serve () */
+static async(void) accepted(struct tcp_server *s, int fd)
+{
+  s->accepted++;
+  s->active++;
+  weft_spawn(weft_finally(s->connection(s, fd), connection_left, s));
+  return serve(s);
+}
+
+/* After the last accepted connection, the ones still open finish before the
+ * server returns: the runtime has no condition variable, so poll every 10 ms. */
+static async(void) drain(struct tcp_server *s);
+static async(void) drain_tick(struct tcp_server *s, long ms)
+{
+  (void)ms;
+  return drain(s);
+}
+static async(void) drain(struct tcp_server *s)
+{
+  if (s->active == 0)
+    return weft_close(s->listen_fd);
+  return weft_bind(weft_sleep_ms(10), drain_tick, s);
+}
+
+/* let rec serve () = accept lfd >>= ... */
+static async(void) serve(struct tcp_server *s)
+{
+  if (s->exit_after > 0 && s->accepted >= s->exit_after)
+    return drain(s);
+  return weft_bind(weft_accept(s->listen_fd), accepted, s);
+}
+
+int tcp_server_main(struct tcp_server *s, int argc, char **argv)
+{
+  int port = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--exit-after") == 0 && i + 1 < argc)
+      s->exit_after = atol(argv[++i]);
+    else if (argv[i][0] != '-')
+      port = atoi(argv[i]);
+    else {
+      fprintf(stderr, "usage: %s [port] [--exit-after N]\n", s->name);
+      return 2;
+    }
+  }
+  s->listen_fd = weft_tcp_listen(NULL, port);
+  if (s->listen_fd < 0) {
+    fprintf(stderr, "%s: listen: %s\n", s->name, strerror(-s->listen_fd));
+    return 1;
+  }
+  printf("listening on 127.0.0.1:%d\n", weft_tcp_port(s->listen_fd));
+  fflush(stdout);
+  int rc = weft_run(serve(s), NULL);
+  if (rc < 0) {
+    fprintf(stderr, "%s: %s\n", s->name, strerror(-rc));
+    return 1;
+  }
+  return 0;
+}
