@@ -17,7 +17,7 @@ struct tcp_server {
 };
 
 /* Parses "[port] [--exit-after N]", listens on 127.0.0.1, prints
- * "listening on 127.0.0.1:PORT" and serves until done; returns main's status. */ 
+ * "listening on 127.0.0.1:PORT" and serves until done; returns main's status. */
 mayyield int tcp_server_main(struct tcp_server *s, int argc, char **argv);
 
 #endif
