@@ -73,8 +73,10 @@ static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, v
       .fn = fn, .env = env, .saved = saved, .saved_err = saved_err, .kind = kind};
 }
 
-/* A continuation's result becomes the fiber's next action. */
-static void take(struct weft__fiber *f, weft_async_void next, const char *by) {
+/* A continuation's result becomes the fiber's next action.  This and
+ * deliver are where the runtime opens actions up, so they are a boundary for
+ * the checker (the rules hold for code that uses actions, not for this). */
+static WEFT_BOUNDARY void take(struct weft__fiber *f, weft_async_void next, const char *by) {
   if (next.node_ == NULL)
     weft__misuse("a %s continuation returned a NULL action (an async value that was never built)", by);
   weft__node_claim(next.node_, by);
@@ -154,7 +156,7 @@ static void finish(struct weft__fiber *f);
 
 /* Delivers the fiber's outcome to the frame on top of its stack; returns
  * false when the fiber has finished. */
-static bool deliver(struct weft__fiber *f) {
+static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
   if (f->depth == 0) {
     finish(f);
     return false;
