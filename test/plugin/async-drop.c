@@ -22,7 +22,7 @@ async(void) void_cast(void) {
 }
 
 async(void) unused_local(void) {
-  // expected-warning@+1 {{action 'm' of type 'async(str)' is never used; return it, bind it, or start it with weft_spawn}}
+  // expected-warning@+1 {{action 'm' of type 'async(str)' is never used; return it or bind it}}
   async(str) m = weft_read(0, 1);
   return weft_return(void);
 }

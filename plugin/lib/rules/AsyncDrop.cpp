@@ -20,19 +20,24 @@ public:
   void onAsyncUse(const AsyncUse &U, CheckContext &C) override {
     if (U.Kind == UseKind::Discard)
       C.report(id(), DiagId::warn_async_discarded, U.Source->getExprLoc())
-          << U.Type.spelling() << U.Top->getSourceRange();
+          << U.Type.spelling() << spawnable(U.Type) << U.Top->getSourceRange();
     else if (U.Kind == UseKind::VoidCast)
       C.report(id(), DiagId::warn_async_void_cast, U.Source->getExprLoc())
-          << U.Type.spelling() << U.Top->getSourceRange();
+          << U.Type.spelling() << spawnable(U.Type) << U.Top->getSourceRange();
   }
 
   bool wantsLinearity() const override { return true; }
 
+  // Only an async(void) action can be started with weft_spawn.
+  static int spawnable(const AsyncType &T) { return T && T.Value->isVoidType() ? 1 : 0; }
+
   void onLinearity(const LinearityEvent &E, CheckContext &C) override {
     switch (E.What) {
-    case LinearityEvent::Unused:
-      C.report(id(), DiagId::warn_async_unused, E.Where) << E.Var << asAsync(E.Var->getType()).spelling();
+    case LinearityEvent::Unused: {
+      AsyncType T = asAsync(E.Var->getType());
+      C.report(id(), DiagId::warn_async_unused, E.Where) << E.Var << T.spelling() << spawnable(T);
       return;
+    }
     case LinearityEvent::DroppedOnPath:
       C.report(id(), DiagId::warn_async_dropped_path, E.Where) << E.Var;
       C.note(DiagId::note_async_declared, E.Earlier) << E.Var;
