@@ -5,6 +5,7 @@ set -euo pipefail
 
 build=${1:-build}
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" 2>/dev/null && pwd) || { echo "demo.sh: no build directory ${1:-build}; run make demo" >&2; exit 1; }
 examples=$(cd "$build/examples" 2>/dev/null && pwd) || {
   echo "demo.sh: no $build/examples; build first (cmake -S . -B $build && cmake --build $build)" >&2
   exit 1
