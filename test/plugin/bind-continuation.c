@@ -1,4 +1,5 @@
 // RUN: %weft_verify %s
+// RUN: not %weft_cc -fdiagnostics-parseable-fixits %s 2>&1 | FileCheck %s
 // A continuation takes exactly the action's value type, a weft_catch handler
 // the error as exactly int.  C would convert an int into a long parameter
 // without a word; the runtime passes the value as one word, so only the exact
@@ -11,6 +12,8 @@ static async(void) k_long(void *env, long v) { // expected-note {{parameter decl
   (void)v;
   return weft_return(void);
 }
+// The fix-it: the parameter's type becomes the action's value type.
+// CHECK: fix-it:"{{.*}}bind-continuation.c":{[[@LINE-6]]:38-[[@LINE-6]]:42}:"int"
 
 static async(void) k_unit(void *env) { // expected-note {{'k_unit' declared here}}
   (void)env;
@@ -28,6 +31,8 @@ async(void) void_action(void) {
   // expected-error@+1 {{weft_bind on an action of type 'async(void)', which has no value to pass; use weft_then}}
   return weft_bind(weft_write(1, "x", 1), k_unit, NULL);
 }
+// The fix-it: weft_then instead of weft_bind.
+// CHECK: fix-it:"{{.*}}bind-continuation.c":{[[@LINE-3]]:10-[[@LINE-3]]:19}:"weft_then"
 
 static async(void) h_long(void *env, long err) { // expected-note {{parameter declared here}}
   (void)env;
