@@ -1,5 +1,6 @@
 /* http_hello: an HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with "Hello, world!\n".
  * Covered by test/examples/http_hello.py (and a wrk run).  Usage: http_hello [port] [--exit-after N] */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +28,6 @@ struct conn {
   size_t out_len;
   char in[IN_MAX];
   char out[OUT_MAX];
-  char msg[96];         /* an error report, written to stderr */
 };
 
 /* ---- Parsing: plain synchronous code on the bytes received so far ---- */
@@ -235,29 +235,21 @@ static async(void) converse(struct conn *c)
   return weft_bind(weft_read(c->fd, IN_MAX - c->in_end), received, c);
 }
 
-/* A failed connection (a reset, say) is reported and forgotten. */
-static async(void) conn_failed(struct conn *c, int err)
-{
-  int n = snprintf(c->msg, sizeof c->msg, "http_hello: client %d: %s\n", c->fd, strerror(-err));
-  return weft_write(STDERR_FILENO, c->msg, (size_t)n);
-}
-
 static async(void) conn_done(struct conn *c)
 {
-  int fd = c->fd;
   free(c);
-  return weft_close(fd);
+  return weft_return(void);
 }
 
-/* One connection: finally (catch (converse c) report) (close fd) */
+/* One connection: converse c (the server reports a failure and closes fd) */
 static async(void) connection(struct tcp_server *s, int fd)
 {
   (void)s;
   struct conn *c = malloc(sizeof *c);
-  if (!c) /* no memory for this connection: turn it away, serve the others */
-    return weft_close(fd);
+  if (!c)
+    return weft_fail(-ENOMEM);
   *c = (struct conn){.fd = fd};
-  return weft_finally(weft_catch(converse(c), conn_failed, c), conn_done, c);
+  return weft_finally(converse(c), conn_done, c);
 }
 
 int main(int argc, char **argv)

@@ -5,21 +5,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static async(void) serve(struct tcp_server *s);
 
-static async(void) connection_left(struct tcp_server *s)
+/* What the server keeps of one connection. */
+struct tcp_conn {
+  struct tcp_server *server;
+  int fd;
+  char msg[128]; /* a failure report, written to stderr */
+};
+
+static async(void) connection_failed(struct tcp_conn *c, int err)
 {
-  s->active--;
-  return weft_return(void);
+  int n = snprintf(c->msg, sizeof c->msg, "%s: client %d: %s\n", c->server->name, c->fd, strerror(-err));
+  return weft_write(STDERR_FILENO, c->msg, (size_t)n);
 }
 
-/* accept lfd >>= fun fd -> spawn (finally (connection fd) left); serve () */
+static async(void) connection_done(struct tcp_conn *c)
+{
+  int fd = c->fd;
+  c->server->active--;
+  free(c);
+  return weft_close(fd);
+}
+
+/* accept lfd >>= fun fd -> spawn (finally (catch (connection fd) report) (close fd)); serve () */
 static async(void) accepted(struct tcp_server *s, int fd)
 {
   s->accepted++;
+  struct tcp_conn *c = malloc(sizeof *c);
+  if (!c) /* no memory for this connection: turn it away, serve the others */
+    return weft_then(weft_close(fd), serve, s);
+  *c = (struct tcp_conn){.server = s, .fd = fd};
   s->active++;
-  weft_spawn(weft_finally(s->connection(s, fd), connection_left, s));
+  weft_spawn(weft_finally(weft_catch(s->connection(s, fd), connection_failed, c), connection_done, c));
   return serve(s);
 }
 

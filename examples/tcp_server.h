@@ -7,8 +7,9 @@
 
 struct tcp_server {
   const char *name; /* the program's name, for messages */
-  /* The action that serves one accepted connection, in a fiber of its own;
-   * it owns fd and closes it, whatever happens. */
+  /* The action that serves one accepted connection, in a fiber of its own.
+   * When it ends the server closes fd; if it failed (a reset, say), the
+   * failure is reported on stderr and the server goes on. */
   async(void) (*connection)(struct tcp_server *s, int fd);
   int listen_fd;
   long exit_after;  /* stop accepting after this many connections; 0: never */
