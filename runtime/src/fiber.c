@@ -148,6 +148,7 @@ static bool step_node(struct weft__fiber *f) {
     f->cur = NULL;
     f->op = n;
     f->op_done = 0;
+    f->op_retry = false;
     return true;
   }
 }

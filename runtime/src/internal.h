@@ -134,6 +134,7 @@ struct weft__fiber {
 
   struct weft__node *op; /* the primitive being waited for */
   size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started */
+  bool op_retry;         /* f->op is tried again after a wake */
   int64_t started;       /* SLEEP: when it began */
   int64_t deadline;      /* SLEEP: when it ends */
   uint64_t timer_seq;

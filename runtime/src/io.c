@@ -64,6 +64,13 @@ static struct weft__fdw *fd_slot(int fd) {
   return &L->fds[fd];
 }
 
+/* Forgets what weft knew of the file behind fd: the number was closed, or
+ * now names another file. */
+static void fd_reset(int fd, struct weft__fdw *w) {
+  if (w->registered) weft__backend_set(fd, w->registered, 0);
+  *w = (struct weft__fdw){.orig_flags = -1};
+}
+
 /* Fills in what weft needs to know of fd, and makes it non-blocking. */
 static void fd_learn(struct weft__fdw *w, int fd, int flags) {
   struct stat st;
@@ -96,20 +103,10 @@ static struct weft__fdw *fd_entry(int fd, int *err) {
     fd_learn(w, fd, flags);
   } else if (w->pollable && !(flags & O_NONBLOCK) && w->reader == NULL && w->writer == NULL) {
     /* A new file behind a known number: forget the old one first. */
-    if (w->registered) weft__backend_set(fd, w->registered, 0);
+    fd_reset(fd, w);
     fd_learn(w, fd, flags);
   }
   return w;
-}
-
-/* A descriptor number that has just been handed out again (accept) must not
- * inherit what weft knew of its previous owner. */
-static void fd_forget(int fd) {
-  struct weft__fdw *w = fd_slot(fd);
-  if (w->reader == NULL && w->writer == NULL) {
-    if (w->registered) weft__backend_set(fd, w->registered, 0);
-    *w = (struct weft__fdw){.orig_flags = -1};
-  }
 }
 
 static void fd_update(int fd, struct weft__fdw *w) {
@@ -154,6 +151,7 @@ void weft__io_unwatch(struct weft__fiber *f) {
 
 static void wake(struct weft__fiber *f) {
   f->io_fd = -1;
+  f->op_retry = true;
   weft__loop.waiting_io--;
   weft__fiber_enqueue(f); /* f->op is tried again when it runs */
 }
@@ -217,6 +215,14 @@ static int failed(struct weft__fiber *f, int err) {
   return WEFT__OP_DONE;
 }
 
+/* The watch entry of the fd an operation works on.  A retry after a wake
+ * skips the check of fd_entry: the fd was looked at when the operation
+ * began, and has been in epoll since. */
+static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int *err) {
+  if (f->op_retry) return &weft__loop.fds[fd];
+  return fd_entry(fd, err);
+}
+
 static int wait_or_fail(struct weft__fiber *f, struct weft__fdw *w, int fd, uint32_t ev) {
   int r = wait_fd(f, w, fd, ev);
   return r < 0 ? failed(f, r) : WEFT__OP_WAIT;
@@ -226,7 +232,7 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.read.fd, err = 0;
   size_t n = op->u.read.n < READ_MAX ? op->u.read.n : READ_MAX;
   if (n == 0) return failed(f, -EINVAL);
-  struct weft__fdw *w = fd_entry(fd, &err);
+  struct weft__fdw *w = op_fd(f, fd, &err);
   if (w == NULL) return failed(f, err);
   struct weft__rbuf *b = read_buffer(f, n);
   for (;;) {
@@ -249,7 +255,7 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
 
 static int op_write(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.write.fd, err = 0;
-  struct weft__fdw *w = fd_entry(fd, &err);
+  struct weft__fdw *w = op_fd(f, fd, &err);
   if (w == NULL) return failed(f, err);
   while (f->op_done < op->u.write.len) {
     ssize_t r = write(fd, op->u.write.buf + f->op_done, op->u.write.len - f->op_done);
@@ -284,12 +290,14 @@ static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
 
 static int op_accept(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.read.fd, err = 0;
-  struct weft__fdw *w = fd_entry(fd, &err);
+  struct weft__fdw *w = op_fd(f, fd, &err);
   if (w == NULL) return failed(f, err);
   for (;;) {
     int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c >= 0) {
-      fd_forget(c);
+      /* The number may be one weft knew under another file. */
+      struct weft__fdw *cw = fd_slot(c);
+      if (cw->reader == NULL && cw->writer == NULL) fd_reset(c, cw);
       return done(f, (uintptr_t)c);
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -300,7 +308,7 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
 
 static int op_connect(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.connect.fd, err = 0;
-  struct weft__fdw *w = fd_entry(fd, &err);
+  struct weft__fdw *w = op_fd(f, fd, &err);
   if (w == NULL) return failed(f, err);
   if (f->op_done == 0) {
     f->op_done = 1;
@@ -330,8 +338,7 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
     struct weft__fdw *w = &L->fds[fd];
     if (w->reader && w->reader != f) fail_waiter(w->reader, -EBADF);
     if (w->writer && w->writer != f) fail_waiter(w->writer, -EBADF);
-    if (w->registered) weft__backend_set(fd, w->registered, 0);
-    *w = (struct weft__fdw){.orig_flags = -1};
+    fd_reset(fd, w);
   }
   /* On Linux the descriptor is gone even when close reports EINTR. */
   if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
