@@ -6,8 +6,7 @@
 #include "support.h"
 
 struct state {
-  int finals;
-  int finals_in_loop;
+  struct cancel_probe probe;
   int body_done;
   char order[8];
   int n;
@@ -19,13 +18,13 @@ static void note(struct state *st, char c) {
 }
 
 static async(void) finaliser(struct state *st) {
-  st->finals++;
+  st->probe.finals++;
   note(st, 'f');
   return weft_return(void);
 }
 
 static async(void) failing_finaliser(struct state *st) {
-  st->finals++;
+  st->probe.finals++;
   note(st, 'F');
   return weft_fail(-EROFS);
 }
@@ -33,7 +32,7 @@ static async(void) failing_finaliser(struct state *st) {
 /* A finaliser may itself wait: the outcome is delivered only after it. */
 static async(void) after_sleep(struct state *st, long slept) {
   (void)slept;
-  st->finals++;
+  st->probe.finals++;
   note(st, 's');
   return weft_return(void);
 }
@@ -53,17 +52,6 @@ static async(long) body_long(struct state *st, long v) {
   return weft_return(long, v);
 }
 
-/* Runs after the combinator has resolved: give the loop 10 ms, then note
- * how many finalisers have run.  Cancellation must happen while the loop
- * runs, not only when weft_run closes it (which would run them too). */
-static async(void) note_finals(struct state *x, long slept) {
-  (void)slept;
-  x->finals_in_loop = x->finals;
-  return weft_return(void);
-}
-
-static async(void) settle(struct state *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
-
 int main(void) {
   struct state st = {0};
   int i = 0;
@@ -77,14 +65,14 @@ int main(void) {
   /* Failure: the finaliser runs and the failure is delivered. */
   st = (struct state){0};
   CHECK_INT_EQ(weft_run(weft_finally(weft_bind(weft_fail(int, -EIO), body, &st), finaliser, &st), &i), -EIO);
-  CHECK_INT_EQ(st.finals, 1);
+  CHECK_INT_EQ(st.probe.finals, 1);
   CHECK_INT_EQ(st.body_done, 0);
 
   /* A failing finaliser wins over success and over the body's failure. */
   st = (struct state){0};
   CHECK_INT_EQ(weft_run(weft_finally(weft_return(int, 1), failing_finaliser, &st), &i), -EROFS);
   CHECK_INT_EQ(weft_run(weft_finally(weft_fail(int, -EIO), failing_finaliser, &st), &i), -EROFS);
-  CHECK_INT_EQ(st.finals, 2);
+  CHECK_INT_EQ(st.probe.finals, 2);
 
   /* A waiting finaliser: its sleep completes before the value arrives. */
   st = (struct state){0};
@@ -95,19 +83,20 @@ int main(void) {
   /* Cancellation by weft_pick: the loser's finaliser runs; its body never finishes. */
   st = (struct state){0};
   async(long) loser = weft_finally(weft_bind(weft_sleep_ms(60000), body_long, &st), finaliser, &st);
-  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(loser, weft_sleep_ms(1)), settle, &st), &l), 0);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(loser, weft_sleep_ms(1)), probe_settle, &st.probe), &l), 0);
   CHECK_INT_GE(l, 1);
-  CHECK_INT_EQ(st.finals_in_loop, 1);
-  CHECK_INT_EQ(st.finals, 1);
+  CHECK_INT_EQ(st.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(st.probe.finals, 1);
   CHECK_INT_EQ(st.body_done, 0);
 
   /* Cancellation by weft_timeout runs the finaliser too. */
   st = (struct state){0};
-  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_sleep_ms(60000), finaliser, &st), 10), settle, &st),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_sleep_ms(60000), finaliser, &st), 10), probe_settle,
+                                     &st.probe),
                         &l),
                -ETIMEDOUT);
-  CHECK_INT_EQ(st.finals_in_loop, 1);
-  CHECK_INT_EQ(st.finals, 1);
+  CHECK_INT_EQ(st.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(st.probe.finals, 1);
 
   /* Nested finalisers run innermost first. */
   st = (struct state){0};

@@ -8,9 +8,7 @@
 struct pair {
   int to_b[2], to_a[2];
   int done;
-  int finals;
-  int finals_in_loop;
-  int late;
+  struct cancel_probe probe;
   char a_got[8], b_got[8];
 };
 
@@ -38,14 +36,9 @@ static async(void) side_a(struct pair *p) {
   return weft_bind(weft_then(weft_write(p->to_b[1], "ping", 4), read_pong, p), a_got, p);
 }
 
-static async(void) count_final(struct pair *p) {
-  p->finals++;
-  return weft_return(void);
-}
-
 static async(void) too_late(struct pair *p, long slept) {
   (void)slept;
-  p->late++;
+  p->probe.late++;
   return weft_return(void);
 }
 
@@ -59,17 +52,6 @@ static async(void) leaf(struct pair *p) {
   p->done++;
   return weft_return(void);
 }
-
-/* Runs after the combinator has resolved: give the loop 10 ms, then note
- * how many finalisers have run.  Cancellation must happen while the loop
- * runs, not only when weft_run closes it (which would run them too). */
-static async(void) note_finals(struct pair *x, long slept) {
-  (void)slept;
-  x->finals_in_loop = x->finals;
-  return weft_return(void);
-}
-
-static async(void) settle(struct pair *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
 
 int main(void) {
   struct pair p = {0};
@@ -94,23 +76,25 @@ int main(void) {
 
   /* One branch fails after 5 ms; the other (a long sleep) is cancelled. */
   CHECK_INT_EQ(weft_run(weft_finally(weft_join(weft_bind(weft_sleep_ms(5), fail_after, &p),
-                                               weft_finally(weft_bind(weft_sleep_ms(60000), too_late, &p), count_final, &p)),
-                                     settle, &p),
+                                               weft_finally(weft_bind(weft_sleep_ms(60000), too_late, &p), probe_final,
+                                                            &p.probe)),
+                                     probe_settle, &p.probe),
                         NULL),
                -ECONNABORTED);
-  CHECK_INT_EQ(p.finals_in_loop, 1);
-  CHECK_INT_EQ(p.finals, 1);
-  CHECK_INT_EQ(p.late, 0);
+  CHECK_INT_EQ(p.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(p.probe.finals, 1);
+  CHECK_INT_EQ(p.probe.late, 0);
 
   /* The same with the failing branch second, and failing at once. */
-  p.finals = 0;
-  CHECK_INT_EQ(weft_run(weft_finally(weft_join(weft_finally(weft_bind(weft_read(p.to_b[0], 1), a_got, &p), count_final, &p),
+  p.probe.finals = 0;
+  CHECK_INT_EQ(weft_run(weft_finally(weft_join(weft_finally(weft_bind(weft_read(p.to_b[0], 1), a_got, &p), probe_final,
+                                                            &p.probe),
                                                weft_fail(-ENETDOWN)),
-                                     settle, &p),
+                                     probe_settle, &p.probe),
                         NULL),
                -ENETDOWN);
-  CHECK_INT_EQ(p.finals_in_loop, 1);
-  CHECK_INT_EQ(p.finals, 1);
+  CHECK_INT_EQ(p.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(p.probe.finals, 1);
 
   close(p.to_b[0]);
   close(p.to_b[1]);

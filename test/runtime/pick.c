@@ -7,23 +7,11 @@
 
 struct race {
   int fds[2];
-  int finals;
-  int finals_in_loop;
-  int late;
+  struct cancel_probe probe;
 };
 
-static async(long) late(struct race *r, long v) {
-  r->late++;
-  return weft_return(long, v);
-}
-
-static async(void) count_final(struct race *r) {
-  r->finals++;
-  return weft_return(void);
-}
-
 static async(long) slow(struct race *r) {
-  return weft_finally(weft_bind(weft_sleep_ms(60000), late, r), count_final, r);
+  return weft_finally(weft_bind(weft_sleep_ms(60000), probe_late, &r->probe), probe_final, &r->probe);
 }
 
 static async(long) fail_soon(struct race *r, long v) {
@@ -33,7 +21,7 @@ static async(long) fail_soon(struct race *r, long v) {
 }
 
 static async(str) read_late(struct race *r, char *s) {
-  r->late++;
+  r->probe.late++;
   return weft_return(str, s);
 }
 
@@ -43,17 +31,6 @@ static async(str) timer_wins(struct race *r, long slept) {
   return weft_return(str, "timer");
 }
 
-/* Runs after the combinator has resolved: give the loop 10 ms, then note
- * how many finalisers have run.  Cancellation must happen while the loop
- * runs, not only when weft_run closes it (which would run them too). */
-static async(void) note_finals(struct race *x, long slept) {
-  (void)slept;
-  x->finals_in_loop = x->finals;
-  return weft_return(void);
-}
-
-static async(void) settle(struct race *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
-
 int main(void) {
   struct race r = {0};
   long l = 0;
@@ -62,42 +39,47 @@ int main(void) {
   test_pipe(r.fds);
 
   /* The fast branch wins on either side. */
-  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_sleep_ms(5), weft_then(weft_return(void), slow, &r)), settle, &r), &l),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_sleep_ms(5), weft_then(weft_return(void), slow, &r)), probe_settle,
+                                     &r.probe),
+                        &l),
                0);
   CHECK_INT_GE(l, 5);
   CHECK_INT_LT(l, 60000);
-  CHECK_INT_EQ(r.finals_in_loop, 1);
-  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_sleep_ms(5)), settle, &r), &l),
+  CHECK_INT_EQ(r.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_sleep_ms(5)), probe_settle,
+                                     &r.probe),
+                        &l),
                0);
   CHECK_INT_GE(l, 5);
   CHECK_INT_LT(l, 60000);
-  CHECK_INT_EQ(r.finals_in_loop, 2);
-  CHECK_INT_EQ(r.finals, 2);
-  CHECK_INT_EQ(r.late, 0);
+  CHECK_INT_EQ(r.probe.finals_in_loop, 2);
+  CHECK_INT_EQ(r.probe.finals, 2);
+  CHECK_INT_EQ(r.probe.late, 0);
 
   /* An immediate value wins. */
-  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_return(long, -8)), settle, &r),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_then(weft_return(void), slow, &r), weft_return(long, -8)),
+                                     probe_settle, &r.probe),
                         &l),
                0);
   CHECK_INT_EQ(l, -8);
-  CHECK_INT_EQ(r.finals_in_loop, 3);
-  CHECK_INT_EQ(r.finals, 3);
+  CHECK_INT_EQ(r.probe.finals_in_loop, 3);
+  CHECK_INT_EQ(r.probe.finals, 3);
 
   /* A failure that comes first wins too. */
   CHECK_INT_EQ(weft_run(weft_finally(weft_pick(weft_bind(weft_sleep_ms(2), fail_soon, &r),
                                                weft_then(weft_return(void), slow, &r)),
-                                     settle, &r),
+                                     probe_settle, &r.probe),
                         &l),
                -EHOSTDOWN);
-  CHECK_INT_EQ(r.finals_in_loop, 4);
-  CHECK_INT_EQ(r.finals, 4);
-  CHECK_INT_EQ(r.late, 0);
+  CHECK_INT_EQ(r.probe.finals_in_loop, 4);
+  CHECK_INT_EQ(r.probe.finals, 4);
+  CHECK_INT_EQ(r.probe.late, 0);
 
   /* A read that loses leaves the pipe's bytes unread: cancellation takes
    * nothing from the fd. */
   CHECK_INT_EQ(weft_run(weft_pick(weft_bind(weft_read(r.fds[0], 4), read_late, &r), weft_bind(weft_sleep_ms(5), timer_wins, &r)), &s), 0);
   CHECK_STR_EQ(s, "timer");
-  CHECK_INT_EQ(r.late, 0);
+  CHECK_INT_EQ(r.probe.late, 0);
   CHECK_INT_EQ(write(r.fds[1], "data", 4), 4);
   CHECK_INT_EQ(read(r.fds[0], buf, sizeof buf), 4);
   CHECK_MEM_EQ(buf, "data", 4);

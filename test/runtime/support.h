@@ -1,5 +1,5 @@
-/* support.h: what the runtime tests observe from outside the runtime: the monotonic clock, the resident set,
- * epoll's registered fds (/proc/self/fdinfo), fd flags and pipes.  Used by test/runtime/ tests; proves nothing itself. */
+/* support.h: what the runtime tests observe: the monotonic clock, the resident set, epoll's registered fds
+ * (/proc/self/fdinfo), fd flags, pipes, and a cancellation probe.  Used by test/runtime/ tests; proves nothing itself. */
 #ifndef WEFT_TEST_SUPPORT_H
 #define WEFT_TEST_SUPPORT_H
 
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <weft.h>
 
 #include "check.h"
 
@@ -83,5 +84,39 @@ static inline bool test_fd_nonblocking(int fd) { return (test_fd_flags(fd) & O_N
 
 /* A pipe with close-on-exec ends, blocking like a fresh pipe(2). */
 static inline void test_pipe(int fds[2]) { CHECK_SYS(pipe2(fds, O_CLOEXEC)); }
+
+/* A cancellation probe, embedded in the state of a test that cancels an
+ * action (pick.c, timeout.c, join.c, finally.c).  The action to be cancelled
+ * is built as weft_finally(weft_bind(<waits>, probe_late, p), probe_final, p),
+ * and the whole combinator as weft_finally(<combinator>, probe_settle, p). */
+struct cancel_probe {
+  int finals;         /* finalisers run so far */
+  int finals_in_loop; /* finals as probe_settle saw it, 10 ms after the combinator resolved */
+  int late;           /* continuations run after the wait that should have been cancelled */
+};
+
+/* The continuation after the wait: a cancelled action never gets here. */
+static inline async(long) probe_late(struct cancel_probe *p, long v) {
+  p->late++;
+  return weft_return(long, v);
+}
+
+static inline async(void) probe_final(struct cancel_probe *p) {
+  p->finals++;
+  return weft_return(void);
+}
+
+static inline async(void) probe_note_finals_(struct cancel_probe *p, long slept) {
+  (void)slept;
+  p->finals_in_loop = p->finals;
+  return weft_return(void);
+}
+
+/* Runs after the combinator has resolved: give the loop 10 ms, then note
+ * how many finalisers have run.  Cancellation must happen while the loop
+ * runs, not only when weft_run closes it (which would run them too). */
+static inline async(void) probe_settle(struct cancel_probe *p) {
+  return weft_bind(weft_sleep_ms(10), probe_note_finals_, p);
+}
 
 #endif /* WEFT_TEST_SUPPORT_H */

@@ -6,37 +6,14 @@
 #include "support.h"
 
 struct st {
-  int finals;
-  int finals_in_loop;
-  int late;
+  struct cancel_probe probe;
   int err;
 };
-
-static async(long) late(struct st *s, long v) {
-  s->late++;
-  return weft_return(long, v);
-}
-
-static async(void) count_final(struct st *s) {
-  s->finals++;
-  return weft_return(void);
-}
 
 static async(long) record(struct st *s, int err) {
   s->err = err;
   return weft_return(long, -1);
 }
-
-/* Runs after the combinator has resolved: give the loop 10 ms, then note
- * how many finalisers have run.  Cancellation must happen while the loop
- * runs, not only when weft_run closes it (which would run them too). */
-static async(void) note_finals(struct st *x, long slept) {
-  (void)slept;
-  x->finals_in_loop = x->finals;
-  return weft_return(void);
-}
-
-static async(void) settle(struct st *x) { return weft_bind(weft_sleep_ms(10), note_finals, x); }
 
 int main(void) {
   struct st s = {0};
@@ -54,14 +31,16 @@ int main(void) {
 
   /* Too late: -ETIMEDOUT, not before the deadline, and m is cancelled. */
   long long t0 = test_now_ms();
-  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_bind(weft_sleep_ms(60000), late, &s), count_final, &s), 30),
-                                     settle, &s),
+  CHECK_INT_EQ(weft_run(weft_finally(weft_timeout(weft_finally(weft_bind(weft_sleep_ms(60000), probe_late, &s.probe),
+                                                                probe_final, &s.probe),
+                                                   30),
+                                     probe_settle, &s.probe),
                         &l),
                -ETIMEDOUT);
   CHECK_INT_GE(test_now_ms() - t0, 30);
-  CHECK_INT_EQ(s.finals_in_loop, 1);
-  CHECK_INT_EQ(s.finals, 1);
-  CHECK_INT_EQ(s.late, 0);
+  CHECK_INT_EQ(s.probe.finals_in_loop, 1);
+  CHECK_INT_EQ(s.probe.finals, 1);
+  CHECK_INT_EQ(s.probe.late, 0);
 
   /* The timeout failure is catchable like any other. */
   CHECK_INT_EQ(weft_run(weft_catch(weft_timeout(weft_sleep_ms(60000), 1), record, &s), &l), 0);
