@@ -8,7 +8,9 @@
 struct cx {
   int handled;
   int finals;
+  bool slow_final_started;
   bool slow_final_done;
+  bool slow_final_started_at_result;
   bool slow_final_done_at_result;
 };
 
@@ -29,9 +31,13 @@ static async(void) slow_final_done(struct cx *c, long slept) {
   return weft_return(void);
 }
 
-static async(void) slow_final(struct cx *c) { return weft_bind(weft_sleep_ms(200), slow_final_done, c); }
+static async(void) slow_final(struct cx *c) {
+  c->slow_final_started = true;
+  return weft_bind(weft_sleep_ms(200), slow_final_done, c);
+}
 
 static async(long) note_result(struct cx *c, long v) {
+  c->slow_final_started_at_result = c->slow_final_started;
   c->slow_final_done_at_result = c->slow_final_done;
   return weft_return(long, v);
 }
@@ -70,6 +76,9 @@ int main(void) {
                                   note_result, &c),
                         &l),
                0);
+  /* Not vacuous: the loser was cancelled and its finaliser had started by
+   * then, it just had not finished. */
+  CHECK_TRUE(c.slow_final_started_at_result);
   CHECK_TRUE(!c.slow_final_done_at_result);
   return 0;
 }
