@@ -8,6 +8,7 @@
 struct cw {
   int fds[2];
   bool watched_while_pending;
+  bool watched_while_timing;
   int timeout_err;
   int late;
   char got[8];
@@ -31,6 +32,18 @@ static async(void) after_pick(struct cw *c, char *winner) {
   /* The loop is still running, and the cancelled read's watch is gone. */
   CHECK_TRUE(!test_epoll_watches(c->fds[0]));
   return weft_return(void);
+}
+
+/* Beside the timed read: look while it waits, 1 ms in (the timeout is 10). */
+static async(void) look_while_timing(struct cw *c, long slept) {
+  (void)slept;
+  c->watched_while_timing = test_epoll_watches(c->fds[0]);
+  return weft_return(void);
+}
+
+static async(str) timed_read(struct cw *c) {
+  weft_spawn(weft_bind(weft_sleep_ms(1), look_while_timing, c));
+  return weft_timeout(weft_read(c->fds[0], 4), 10);
 }
 
 static async(str) after_timeout(struct cw *c, int err) {
@@ -64,9 +77,12 @@ int main(void) {
   CHECK_TRUE(c.watched_while_pending);
 
   /* weft_timeout: the read times out after 10 ms. */
-  CHECK_INT_EQ(weft_run(weft_bind(weft_catch(weft_timeout(weft_read(c.fds[0], 4), 10), after_timeout, &c), read_again, &c),
-                        NULL),
-               0);
+  CHECK_INT_EQ(
+      weft_run(weft_bind(weft_catch(weft_then(weft_return(void), timed_read, &c), after_timeout, &c), read_again, &c),
+               NULL),
+      0);
+  /* As for the pick: the read was watched before the timeout released it. */
+  CHECK_TRUE(c.watched_while_timing);
   CHECK_INT_EQ(c.timeout_err, -ETIMEDOUT);
   CHECK_STR_EQ(c.got, "again");
 
