@@ -36,6 +36,10 @@ static async(void) drain_step(struct xfer *x, char *s) {
 static async(void) writer_finished(struct xfer *x) {
   /* All bytes are in the kernel: the reader can have seen at most the
    * whole, and the pipe cannot hold more than what is left. */
+  int capacity = fcntl(x->fds[1], F_GETPIPE_SZ);
+  CHECK_INT_GT(capacity, 0);
+  CHECK_UINT_LE(x->received, TOTAL);
+  CHECK_UINT_LE(TOTAL - x->received, (size_t)capacity);
   x->writer_done = true;
   return weft_close(x->fds[1]);
 }
