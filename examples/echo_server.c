@@ -1,7 +1,5 @@
 /* echo_server: a TCP echo server on 127.0.0.1, one fiber per client, each echoing until EOF.
  * Covered by test/examples/echo_server.py.  Usage: echo_server [port] [--exit-after N] */
-#include <errno.h>
-#include <stdlib.h>
 #include <weft.h>
 
 #include "tcp_server.h"
@@ -24,25 +22,16 @@ static async(void) echo_data(struct client *c, char *data)
 /* let rec echo fd = read fd 4096 >>= ... */
 static async(void) echo(struct client *c) { return weft_bind(weft_read(c->fd, 4096), echo_data, c); }
 
-static async(void) client_done(struct client *c)
+/* One connection: echo c (the server reports a failure, closes fd, frees c) */
+static async(void) connection(void *state, int fd)
 {
-  free(c);
-  return weft_return(void);
-}
-
-/* One connection: echo fd (the server reports a failure and closes fd) */
-static async(void) connection(struct tcp_server *s, int fd)
-{
-  (void)s;
-  struct client *c = malloc(sizeof *c);
-  if (!c)
-    return weft_fail(-ENOMEM);
-  *c = (struct client){.fd = fd};
-  return weft_finally(echo(c), client_done, c);
+  struct client *c = state;
+  c->fd = fd;
+  return echo(c);
 }
 
 int main(int argc, char **argv)
 {
-  struct tcp_server s = {.name = "echo_server", .connection = connection};
+  struct tcp_server s = {.name = "echo_server", .connection = connection, .state_size = sizeof(struct client)};
   return tcp_server_main(&s, argc, argv);
 }

@@ -1,10 +1,8 @@
 /* http_hello: an HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with "Hello, world!\n".
  * Covered by test/examples/http_hello.py (and a wrk run).  Usage: http_hello [port] [--exit-after N] */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -235,25 +233,16 @@ static async(void) converse(struct conn *c)
   return weft_bind(weft_read(c->fd, IN_MAX - c->in_end), received, c);
 }
 
-static async(void) conn_done(struct conn *c)
+/* One connection: converse c (the server reports a failure, closes fd, frees c) */
+static async(void) connection(void *state, int fd)
 {
-  free(c);
-  return weft_return(void);
-}
-
-/* One connection: converse c (the server reports a failure and closes fd) */
-static async(void) connection(struct tcp_server *s, int fd)
-{
-  (void)s;
-  struct conn *c = malloc(sizeof *c);
-  if (!c)
-    return weft_fail(-ENOMEM);
-  *c = (struct conn){.fd = fd};
-  return weft_finally(converse(c), conn_done, c);
+  struct conn *c = state;
+  c->fd = fd;
+  return converse(c);
 }
 
 int main(int argc, char **argv)
 {
-  struct tcp_server s = {.name = "http_hello", .connection = connection};
+  struct tcp_server s = {.name = "http_hello", .connection = connection, .state_size = sizeof(struct conn)};
   return tcp_server_main(&s, argc, argv);
 }

@@ -14,6 +14,7 @@ struct tcp_conn {
   struct tcp_server *server;
   int fd;
   char msg[128]; /* a failure report, written to stderr */
+  _Alignas(max_align_t) unsigned char state[]; /* the server's per-connection state */
 };
 
 static async(void) connection_failed(struct tcp_conn *c, int err)
@@ -34,12 +35,13 @@ static async(void) connection_done(struct tcp_conn *c)
 static async(void) accepted(struct tcp_server *s, int fd)
 {
   s->accepted++;
-  struct tcp_conn *c = malloc(sizeof *c);
+  struct tcp_conn *c = calloc(1, sizeof *c + s->state_size);
   if (!c) /* no memory for this connection: turn it away, serve the others */
     return weft_then(weft_close(fd), serve, s);
-  *c = (struct tcp_conn){.server = s, .fd = fd};
+  c->server = s;
+  c->fd = fd;
   s->active++;
-  weft_spawn(weft_finally(weft_catch(s->connection(s, fd), connection_failed, c), connection_done, c));
+  weft_spawn(weft_finally(weft_catch(s->connection(c->state, fd), connection_failed, c), connection_done, c));
   return serve(s);
 }
 

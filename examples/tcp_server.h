@@ -3,14 +3,17 @@
 #ifndef WEFT_EXAMPLES_TCP_SERVER_H
 #define WEFT_EXAMPLES_TCP_SERVER_H
 
+#include <stddef.h>
 #include <weft.h>
 
 struct tcp_server {
   const char *name; /* the program's name, for messages */
-  /* The action that serves one accepted connection, in a fiber of its own.
-   * When it ends the server closes fd; if it failed (a reset, say), the
-   * failure is reported on stderr and the server goes on. */
-  async(void) (*connection)(struct tcp_server *s, int fd);
+  /* The action that serves one accepted connection, in a fiber of its own,
+   * given state_size zeroed bytes of its own.  When it ends the server frees
+   * them and closes fd; if it failed (a reset, say), the failure is reported
+   * on stderr and the server goes on. */
+  async(void) (*connection)(void *state, int fd);
+  size_t state_size;
   int listen_fd;
   long exit_after;  /* stop accepting after this many connections; 0: never */
   long accepted;
