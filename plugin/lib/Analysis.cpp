@@ -121,6 +121,9 @@ public:
 
   // Whether Sema left an expression it could not make sense of.
   bool sawErrors() const { return SawErrors; }
+  // Whether the body declares a local of async type (an unused one has no
+  // mention, so the mentions alone do not tell).
+  bool sawAsyncLocal() const { return SawAsyncLocal; }
 
   bool VisitExpr(Expr *E) {
     SawErrors |= E->containsErrors();
@@ -137,6 +140,7 @@ public:
 
   // Local declarations carry annotations too (a misplaced noyield).
   bool VisitVarDecl(VarDecl *VD) {
+    SawAsyncLocal |= isAsyncVar(VD);
     for (const auto *A : VD->specific_attrs<AnnotateAttr>())
       if (startsWith(A->getAnnotation(), "weft."))
         for (Check *K : Checks)
@@ -176,6 +180,7 @@ private:
   llvm::ArrayRef<Check *> Checks;
   llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions;
   bool SawErrors = false;
+  bool SawAsyncLocal = false;
 };
 
 // Whether the checker looks at code located at Loc at all.
@@ -271,7 +276,7 @@ private:
       HasAsyncParam |= isAsyncType(P->getType());
     // Clang's own CFG-based warnings skip bodies with errors; so does the
     // linearity analysis, rather than build a CFG over a broken tree.
-    if (WantsLinearity && !W.sawErrors() && (HasAsyncParam || !Mentions.empty() || declaresAsyncLocal(FD)))
+    if (WantsLinearity && !W.sawErrors() && (HasAsyncParam || !Mentions.empty() || W.sawAsyncLocal()))
       checkLinearity(Ctx, FD, Mentions, [&](const LinearityEvent &E) {
         // After a compiler error Sema may have dropped whole statements,
         // uses included: an action would look unused when it is not.  A
@@ -282,20 +287,6 @@ private:
           if (K->wantsLinearity())
             K->onLinearity(E, C);
       });
-  }
-
-  // An unused async local has no mention; look for its declaration.
-  static bool declaresAsyncLocal(const FunctionDecl *FD) {
-    struct Finder : RecursiveASTVisitor<Finder> {
-      bool Found = false;
-      bool VisitVarDecl(VarDecl *VD) {
-        if (isAsyncVar(VD))
-          Found = true;
-        return !Found;
-      }
-    } Fi;
-    Fi.TraverseStmt(FD->getBody());
-    return Fi.Found;
   }
 
   ASTContext &Ctx;
