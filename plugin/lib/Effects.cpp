@@ -540,49 +540,37 @@ void EffectGraph::infer(bool May) {
 
 void EffectGraph::reach() {
   std::deque<unsigned> Queue;
-  auto Root = [&](const FunctionDecl *F) {
-    if (const EffectNode *N = node(F)) {
-      EffectNode &M = Nodes[N - Nodes.data()];
-      if (!M.Reached) {
-        M.Reached = true;
-        Queue.push_back(N - Nodes.data());
-      }
-    }
+  // Marks N reached, through site S of From (none for a root), and queues it.
+  auto Mark = [&](const EffectNode *N, const EffectNode *From, int S) {
+    if (!N || N->Reached)
+      return;
+    EffectNode &M = Nodes[N - Nodes.data()];
+    M.Reached = true;
+    M.ReachedFrom = From;
+    M.ReachedBy = S;
+    Queue.push_back(N - Nodes.data());
   };
   for (const EffectNode &N : Nodes)
     if (isAsyncContext(N.Def))
-      Root(N.Def);
+      Mark(&N, nullptr, -1);
   // A function given to weft_map runs in the loop, as a continuation does;
   // the weft_map that hands it over is the first step of its chain.
   for (unsigned I = 0; I < Nodes.size(); ++I)
     for (unsigned S = 0; S < Nodes[I].Sites.size(); ++S) {
       const EffectSite &Site = Nodes[I].Sites[S];
-      const EffectNode *F = Site.What == EffectSite::Builds ? node(Site.Callee) : nullptr;
-      if (!F || F->Reached)
-        continue;
-      EffectNode &M = Nodes[F - Nodes.data()];
-      M.Reached = true;
-      M.ReachedFrom = &Nodes[I];
-      M.ReachedBy = S;
-      Queue.push_back(F - Nodes.data());
+      if (Site.What == EffectSite::Builds)
+        Mark(node(Site.Callee), &Nodes[I], S);
     }
   while (!Queue.empty()) {
     unsigned J = Queue.front();
     Queue.pop_front();
     for (unsigned S = 0; S < Nodes[J].Sites.size(); ++S) {
       const EffectSite &Site = Nodes[J].Sites[S];
-      if (Site.What != EffectSite::Call)
-        continue;
-      const EffectNode *Callee = node(Site.Callee);
       // A weft_blocking function is warned at its calls; its own body is
       // not looked into for more of the same.
-      if (!Callee || Callee->Reached || isDeclaredBlocking(Site.Callee))
-        continue;
-      EffectNode &M = Nodes[Callee - Nodes.data()];
-      M.Reached = true;
-      M.ReachedFrom = &Nodes[J];
-      M.ReachedBy = S;
-      Queue.push_back(Callee - Nodes.data());
+      const EffectNode *Callee = Site.What == EffectSite::Call ? node(Site.Callee) : nullptr;
+      if (Callee && !Callee->Reached && !isDeclaredBlocking(Site.Callee))
+        Mark(Callee, &Nodes[J], S);
     }
   }
 }
