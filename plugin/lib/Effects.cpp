@@ -579,7 +579,7 @@ bool EffectGraph::yields(const FunctionDecl *F) const {
   if (!F || isAsyncContext(F))
     return false;
   if (isDeclaredMayYield(F))
-    return F != nullptr;
+    return true;
   if (isDeclaredNoYield(F) || isBoundary(F))
     return false;
   const EffectNode *N = node(F);
@@ -587,8 +587,10 @@ bool EffectGraph::yields(const FunctionDecl *F) const {
 }
 
 bool EffectGraph::mayYield(const FunctionDecl *F) const {
-  if (!F || isDeclaredMayYield(F))
-    return F != nullptr;
+  if (!F)
+    return false;
+  if (isDeclaredMayYield(F))
+    return true;
   if (isDeclaredNoYield(F) || isBoundary(F))
     return false;
   const EffectNode *N = node(F);
