@@ -38,6 +38,17 @@ static inline long test_rss_bytes(void) {
   return resident * sysconf(_SC_PAGESIZE);
 }
 
+/* The constant-memory check of memory_*.c: both measures were taken (a
+ * missing end measure, 0, would pass any bound), and the resident set grew by
+ * at most max_growth bytes between them.  A macro, so a failure names the test's line. */
+#define CHECK_RSS_FLAT(at_10pc, at_end, max_growth)                                  \
+  do {                                                                           \
+    CHECK_INT_GT(at_10pc, 0);                                                    \
+    CHECK_INT_GT(at_end, 0);                                                     \
+    printf("rss at 10%%: %ld KiB, at 100%%: %ld KiB\n", (long)(at_10pc) >> 10, (long)(at_end) >> 10); \
+    CHECK_INT_LE((at_end) - (at_10pc), max_growth);                              \
+  } while (0)
+
 /* Whether any epoll instance of this process has fd registered.  The kernel
  * lists each registered fd of an epoll fd as a "tfd: N" line of
  * /proc/self/fdinfo/<epoll fd>; epoll fds are found by their link text. */
