@@ -160,11 +160,6 @@ private:
       push(*It, Shadowed);
   }
 
-  SourceLocation weftMacroLoc(const CallExpr *CE) {
-    SourceLocation L = outermostWeftMacroLoc(CE->getBeginLoc(), SM, LO);
-    return L.isValid() ? L : CE->getBeginLoc();
-  }
-
   void addSite(EffectSite S) { N.Sites.push_back(std::move(S)); }
 
   void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD) {
@@ -225,7 +220,7 @@ private:
       EffectSite S;
       S.What = EffectSite::Sink;
       S.E = CE;
-      S.Loc = weftMacroLoc(CE);
+      S.Loc = weftCallLoc(CE, SM, LO);
       S.Name = publicName(Internal);
       S.Shadowed = Shadowed;
       addSite(S);
@@ -240,7 +235,7 @@ private:
       if (!Internal.empty()) {
         StringRef Macro = outermostWeftMacro(CE->getBeginLoc(), SM, LO);
         S.Name = Macro.empty() ? publicName(Internal) : Macro.str();
-        S.Loc = weftMacroLoc(CE);
+        S.Loc = weftCallLoc(CE, SM, LO);
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
           if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(1)->IgnoreParenCasts()))
             if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))

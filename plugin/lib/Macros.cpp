@@ -6,6 +6,7 @@
 
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/Path.h"
@@ -58,14 +59,14 @@ StringRef outermostWeftMacro(SourceLocation Loc, const SourceManager &SM, const 
   return Outer;
 }
 
-SourceLocation outermostWeftMacroLoc(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+SourceLocation weftCallLoc(const CallExpr *CE, const SourceManager &SM, const LangOptions &LO) {
   SourceLocation Outer;
-  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation Use) {
+  forEachExpansion(CE->getBeginLoc(), SM, LO, [&](StringRef Name, SourceLocation Use) {
     if (startsWith(Name, "weft_"))
       Outer = Use;
     return true;
   });
-  return Outer.isValid() ? SM.getExpansionLoc(Outer) : Outer;
+  return Outer.isValid() ? SM.getExpansionLoc(Outer) : CE->getBeginLoc();
 }
 
 bool hasWeftAnnotation(const Decl *D, StringRef What) {

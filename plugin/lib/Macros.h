@@ -8,6 +8,7 @@
 #include "llvm/ADT/StringRef.h"
 
 namespace clang {
+class CallExpr;
 class SourceManager;
 class LangOptions;
 class Decl;
@@ -29,9 +30,11 @@ bool isInUnchecked(clang::SourceLocation Loc, const clang::SourceManager &SM,
 llvm::StringRef outermostWeftMacro(clang::SourceLocation Loc, const clang::SourceManager &SM,
                                    const clang::LangOptions &LO);
 
-// The location of that macro's name in user code, or an invalid location.
-clang::SourceLocation outermostWeftMacroLoc(clang::SourceLocation Loc, const clang::SourceManager &SM,
-                                            const clang::LangOptions &LO);
+// Where a diagnostic about CE, a call of a weft__ internal, goes: the name
+// of the outermost weft_* macro it was written as, in user code, or the call
+// itself when it was written without one.
+clang::SourceLocation weftCallLoc(const clang::CallExpr *CE, const clang::SourceManager &SM,
+                                  const clang::LangOptions &LO);
 
 // Whether D carries __attribute__((annotate("weft.<What>"))) on any declaration.
 bool hasWeftAnnotation(const clang::Decl *D, llvm::StringRef What);

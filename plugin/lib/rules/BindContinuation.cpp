@@ -96,9 +96,7 @@ private:
   // continuation already takes only env the fix is the macro's name.
   void voidAction(const CallExpr *Call, const FunctionProtoType *Proto, CheckContext &C) {
     const SourceManager &SM = C.sourceManager();
-    SourceLocation MacroLoc = outermostWeftMacroLoc(Call->getBeginLoc(), SM, C.langOpts());
-    if (MacroLoc.isInvalid())
-      MacroLoc = SM.getExpansionLoc(Call->getBeginLoc());
+    SourceLocation MacroLoc = SM.getExpansionLoc(weftCallLoc(Call, SM, C.langOpts()));
     Diag D = C.report(id(), DiagId::err_bind_void_action, MacroLoc);
     if (Proto->getNumParams() == 1 && MacroLoc.isFileID() &&
         Lexer::getSourceText(CharSourceRange::getTokenRange(MacroLoc, MacroLoc), SM, C.langOpts()) ==

@@ -22,10 +22,7 @@ public:
     const FunctionDecl *F = C.currentFunction();
     if (Internal != "weft__run" || !isAsyncContext(F))
       return;
-    SourceLocation Loc = outermostWeftMacroLoc(Call->getBeginLoc(), C.sourceManager(), C.langOpts());
-    if (Loc.isInvalid())
-      Loc = Call->getBeginLoc();
-    C.report(id(), DiagId::err_run_in_async, Loc);
+    C.report(id(), DiagId::err_run_in_async, weftCallLoc(Call, C.sourceManager(), C.langOpts()));
     C.note(DiagId::note_async_function, F->getLocation()) << F << asAsync(F->getReturnType()).spelling();
   }
 };
