@@ -109,6 +109,16 @@ bool isSource(const Expr *E) {
   return false;
 }
 
+// Calls onAnnotatedDecl for each weft.* annotation D carries.
+void annotations(const Decl *D, llvm::ArrayRef<Check *> Checks, CheckContext &C) {
+  for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+    StringRef Text = A->getAnnotation();
+    if (startsWith(Text, "weft."))
+      for (Check *K : Checks)
+        K->onAnnotatedDecl(D, Text, C);
+  }
+}
+
 bool isAsyncVar(const ValueDecl *D) {
   const auto *VD = dyn_cast_or_null<VarDecl>(D);
   return VD && VD->hasLocalStorage() && isAsyncType(VD->getType());
@@ -141,10 +151,7 @@ public:
   // Local declarations carry annotations too (a misplaced noyield).
   bool VisitVarDecl(VarDecl *VD) {
     SawAsyncLocal |= isAsyncVar(VD);
-    for (const auto *A : VD->specific_attrs<AnnotateAttr>())
-      if (startsWith(A->getAnnotation(), "weft."))
-        for (Check *K : Checks)
-          K->onAnnotatedDecl(VD, A->getAnnotation(), C);
+    annotations(VD, Checks, C);
     return true;
   }
 
@@ -236,15 +243,15 @@ public:
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
       if (D->isInvalidDecl() || !isUserCode(D->getLocation(), SM))
         continue;
-      annotations(D);
+      annotations(D, Checks, C);
       if (const auto *RD = dyn_cast<RecordDecl>(D))
         for (const FieldDecl *F : RD->fields())
-          annotations(F);
+          annotations(F, Checks, C);
       auto *FD = dyn_cast<FunctionDecl>(D);
       if (!FD)
         continue;
       for (const ParmVarDecl *P : FD->parameters())
-        annotations(P);
+        annotations(P, Checks, C);
       if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary"))
         function(FD);
     }
@@ -254,15 +261,6 @@ public:
   }
 
 private:
-  void annotations(const Decl *D) {
-    for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
-      StringRef Text = A->getAnnotation();
-      if (startsWith(Text, "weft."))
-        for (Check *K : Checks)
-          K->onAnnotatedDecl(D, Text, C);
-    }
-  }
-
   void function(const FunctionDecl *FD) {
     C.Function = FD;
     C.Uses.clear();
