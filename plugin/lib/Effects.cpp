@@ -73,11 +73,17 @@ bool pointerCarries(const ValueDecl *D, StringRef What) {
 SourceLocation effectAttrLoc(const Decl *D, StringRef What) {
   if (!D)
     return SourceLocation();
-  for (const Decl *R : D->redecls())
-    for (const auto *A : R->specific_attrs<AnnotateAttr>())
-      if (A->getAnnotation() == ("weft." + What).str())
-        return R->getLocation();
-  return D->getCanonicalDecl()->getLocation();
+  // redecls() starts at the declaration it is asked from; from the most
+  // recent one it runs back to the first, so the last match is the first
+  // annotated declaration whichever one D is.
+  SourceLocation First;
+  for (const Decl *R : D->getMostRecentDecl()->redecls())
+    for (const auto *A : R->specific_attrs<AnnotateAttr>()) {
+      StringRef Text = A->getAnnotation();
+      if (startsWith(Text, "weft.") && Text.drop_front(5) == What)
+        First = R->getLocation();
+    }
+  return First.isValid() ? First : D->getCanonicalDecl()->getLocation();
 }
 
 namespace {

@@ -22,3 +22,12 @@ noyield void update(const char *s) {
 // A function with no body and no annotation is trusted not to yield: across
 // translation units only annotations carry effects (docs/checker.md).
 noyield void trusting(void) { lib_unknown(); }
+
+// Declared mayyield twice: the note points at the first declaration that
+// says so, whichever declaration the call sees.
+mayyield void lib_flush(void); // expected-note {{'lib_flush' is declared 'mayyield' here}}
+mayyield void lib_flush(void);
+
+noyield void flush_now(void) {
+  lib_flush(); // expected-error {{'noyield' function 'flush_now' calls 'lib_flush', which may yield}}
+}
