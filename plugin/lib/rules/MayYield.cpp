@@ -7,7 +7,6 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/Basic/SourceManager.h"
-#include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
 
@@ -24,9 +23,9 @@ public:
       return;
     if (!isDeclaredNoYield(FD) || !isDeclaredMayYield(FD))
       return;
-    if (!ReportedConflict.insert(FD->getCanonicalDecl()).second)
-      return;
-    // Reported on the declaration that says mayyield, pointing at noyield.
+    // Reported on the first declaration that says mayyield, pointing at
+    // noyield: the same place from every declaration, so the Reporter keeps
+    // one report however many declarations carry the annotations.
     C.report(id(), DiagId::err_effect_conflict, effectAttrLoc(FD, "mayyield")) << FD;
     C.note(DiagId::note_declared_noyield, effectAttrLoc(FD, "noyield")) << FD;
   }
@@ -52,9 +51,6 @@ public:
       }
     }
   }
-
-private:
-  llvm::DenseSet<const Decl *> ReportedConflict;
 };
 
 } // namespace
