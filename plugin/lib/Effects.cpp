@@ -576,18 +576,7 @@ void EffectGraph::reach() {
   }
 }
 
-bool EffectGraph::yields(const FunctionDecl *F) const {
-  if (!F || isAsyncContext(F))
-    return false;
-  if (isDeclaredMayYield(F))
-    return true;
-  if (isDeclaredNoYield(F) || isBoundary(F))
-    return false;
-  const EffectNode *N = node(F);
-  return N && N->YieldsBy >= 0;
-}
-
-bool EffectGraph::mayYield(const FunctionDecl *F) const {
+bool EffectGraph::effect(const FunctionDecl *F, int EffectNode::*By) const {
   if (!F)
     return false;
   if (isDeclaredMayYield(F))
@@ -595,8 +584,15 @@ bool EffectGraph::mayYield(const FunctionDecl *F) const {
   if (isDeclaredNoYield(F) || isBoundary(F))
     return false;
   const EffectNode *N = node(F);
-  return N && N->MayYieldBy >= 0;
+  return N && N->*By >= 0;
 }
+
+// An async function's call only builds an action: it yields nothing itself.
+bool EffectGraph::yields(const FunctionDecl *F) const {
+  return F && !isAsyncContext(F) && effect(F, &EffectNode::YieldsBy);
+}
+
+bool EffectGraph::mayYield(const FunctionDecl *F) const { return effect(F, &EffectNode::MayYieldBy); }
 
 std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const {
   std::vector<ChainStep> Steps;

@@ -122,6 +122,8 @@ public:
   clang::ASTContext &ast() const { return Ctx; }
 
 private:
+  // Declared effects first, then the one inferred in the field By.
+  bool effect(const clang::FunctionDecl *F, int EffectNode::*By) const;
   void collect();
   void scan(EffectNode &N);
   void infer(bool May);
