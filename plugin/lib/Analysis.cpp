@@ -119,9 +119,12 @@ void annotations(const Decl *D, llvm::ArrayRef<Check *> Checks, CheckContext &C)
   }
 }
 
-bool isAsyncVar(const ValueDecl *D) {
+// A local or parameter of async type that linearity tracks.  weft.h's own
+// locals (what a combinator binds its argument to) are not: the argument's
+// use is the combinator, and each is read exactly once by the macro.
+bool isAsyncVar(const ValueDecl *D, const SourceManager &SM) {
   const auto *VD = dyn_cast_or_null<VarDecl>(D);
-  return VD && VD->hasLocalStorage() && isAsyncType(VD->getType());
+  return VD && VD->hasLocalStorage() && isAsyncType(VD->getType()) && !isWeftLocal(VD, SM);
 }
 
 class BodyWalker : public RecursiveASTVisitor<BodyWalker> {
@@ -139,10 +142,12 @@ public:
     SawErrors |= E->containsErrors();
     if (!isSource(E) || E->getType().isNull() || E->getType()->isDependentType() || !isAsyncType(E->getType()))
       return true;
+    const auto *DRE = dyn_cast<DeclRefExpr>(E);
+    if (DRE && isWeftLocal(dyn_cast<VarDecl>(DRE->getDecl()), C.sourceManager()))
+      return true;
     const AsyncUse &U = C.useOf(E);
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      if (isAsyncVar(DRE->getDecl()))
-        Mentions[DRE] = mentionFor(U, DRE);
+    if (DRE && isAsyncVar(DRE->getDecl(), C.sourceManager()))
+      Mentions[DRE] = mentionFor(U, DRE);
     for (Check *K : Checks)
       K->onAsyncUse(U, C);
     return true;
@@ -150,7 +155,7 @@ public:
 
   // Local declarations carry annotations too (a misplaced noyield).
   bool VisitVarDecl(VarDecl *VD) {
-    SawAsyncLocal |= isAsyncVar(VD);
+    SawAsyncLocal |= isAsyncVar(VD, C.sourceManager());
     annotations(VD, Checks, C);
     return true;
   }

@@ -243,7 +243,7 @@ private:
         S.Name = Macro.empty() ? publicName(Internal) : Macro.str();
         S.Loc = weftCallLoc(CE, SM, LO);
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
-          if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(1)->IgnoreParenCasts()))
+          if (const auto *DRE = dyn_cast<DeclRefExpr>(weftArgument(CE->getArg(1), SM)))
             if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
               S.Callee = F; // the loop will call it
       } else {
@@ -329,9 +329,15 @@ private:
         if (!VD)
           continue;
         bool Async = isAsyncType(VD->getType());
-        if (Async)
+        // A local of weft.h's holds a combinator's or sink's argument: its
+        // initialiser is that argument, reported by the outer site.
+        bool Argument = isWeftLocal(VD, SM);
+        if (Async && !Argument)
           N.AsyncLocals.push_back(VD);
-        if (const Expr *Init = VD->getInit()) {
+        if (Argument) {
+          if (const Expr *Init = VD->getInit())
+            Kids.push_back(Item{Init, true, Carrier()});
+        } else if (const Expr *Init = VD->getInit()) {
           Carrier C;
           C.Decl = VD;
           C.Type = VD->getType();
@@ -399,7 +405,25 @@ private:
       }
       return;
     }
+    if (const auto *CS = dyn_cast<CompoundStmt>(S))
+      if (isMacroBody(CS)) {
+        // A combinator's expansion binds its arguments first and calls its
+        // weft__ internal last; the call is the outer site, so it comes
+        // out first, as it did when the arguments sat inside the call.
+        for (const Stmt *K : CS->body())
+          push(K, I.Shadowed);
+        return;
+      }
     pushChildren(S, I.Shadowed);
+  }
+
+  // Whether CS is the body of a weft.h macro that binds its arguments to
+  // locals (WEFT__LET3 and its kin).
+  bool isMacroBody(const CompoundStmt *CS) const {
+    const auto *DS = CS->body_empty() ? nullptr : dyn_cast<DeclStmt>(CS->body_front());
+    if (!DS || !DS->isSingleDecl())
+      return false;
+    return isWeftLocal(dyn_cast<VarDecl>(DS->getSingleDecl()), SM);
   }
 
   ASTContext &Ctx;

@@ -84,6 +84,50 @@ const CallExpr *enclosingWeftCall(ASTContext &Ctx, const Expr *E) {
   return nullptr;
 }
 
+// The weft__ call that consumes VD, a weft.h local bound to a combinator's
+// action argument: the one that reads VD.node_ in the macro's body.
+const CallExpr *weftCallOfLocal(ASTContext &Ctx, const VarDecl *VD) {
+  const Stmt *Body = nullptr;
+  for (const DynTypedNode &N : Ctx.getParents(*VD))
+    if (const auto *DS = N.get<DeclStmt>())
+      for (const DynTypedNode &M : Ctx.getParents(*DS))
+        if (const auto *CS = M.get<CompoundStmt>())
+          Body = CS;
+  if (!Body)
+    return nullptr;
+  llvm::SmallVector<const Stmt *, 32> Work{Body};
+  // Bounded: the body of one macro expansion, whose nested combinators
+  // live in initialisers that are not walked here.
+  for (unsigned Step = 0; !Work.empty() && Step < 4096; ++Step) {
+    const Stmt *S = Work.pop_back_val();
+    if (isa<DeclStmt>(S) || isa<UnaryExprOrTypeTraitExpr>(S))
+      continue;
+    if (const auto *ME = dyn_cast<MemberExpr>(S)) {
+      const auto *DRE = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts());
+      if (DRE && DRE->getDecl() == VD && ME->getMemberDecl()->getIdentifier() &&
+          ME->getMemberDecl()->getName() == "node_")
+        return enclosingWeftCall(Ctx, ME);
+    }
+    for (const Stmt *K : S->children())
+      if (K)
+        Work.push_back(K);
+  }
+  // weft_map reads node_ in its weft__n initialiser.
+  for (const Stmt *K : Body->children())
+    if (const auto *DS = dyn_cast<DeclStmt>(K))
+      for (const Decl *D : DS->decls())
+        if (const auto *Local = dyn_cast<VarDecl>(D))
+          if (Local != VD && !isAsyncType(Local->getType()) && Local->getInit())
+            if (const auto *CE = dyn_cast<CallExpr>(Local->getInit()->IgnoreParenImpCasts()))
+              if (!weftInternalName(CE).empty())
+                for (const Expr *Arg : CE->arguments())
+                  if (const auto *ME = dyn_cast<MemberExpr>(Arg->IgnoreParenImpCasts()))
+                    if (const auto *DRE = dyn_cast<DeclRefExpr>(ME->getBase()->IgnoreParenImpCasts()))
+                      if (DRE->getDecl() == VD)
+                        return CE;
+  return nullptr;
+}
+
 UseKind kindForCast(const CastExpr *CE) {
   return CE->getCastKind() == CK_ToVoid ? UseKind::VoidCast : UseKind::Cast;
 }
@@ -114,15 +158,24 @@ bool buildsAction(const Expr *E) {
 }
 
 const Expr *combinatorResult(ASTContext &Ctx, const CallExpr *WeftCall) {
-  const Stmt *Cur = WeftCall;
-  for (unsigned Step = 0; Cur && Step < 16; ++Step) {
-    Parent P = parentOf(Ctx, Cur);
-    if (!P.S)
+  DynTypedNode Cur = DynTypedNode::create(*WeftCall);
+  for (unsigned Step = 0; Step < 16; ++Step) {
+    // Up through expressions, and through the declaration of a weft.h
+    // local (weft_map's weft__n) to the statement expression around it.
+    auto Parents = Ctx.getParents(Cur);
+    if (Parents.empty())
       return nullptr;
-    if (const auto *E = dyn_cast<Expr>(P.S))
+    DynTypedNode Next = Parents[0];
+    for (const DynTypedNode &N : Parents)
+      if (const auto *S = N.get<Stmt>())
+        if (!isa<InitListExpr>(S))
+          Next = N;
+    if (const auto *E = Next.get<Expr>())
       if (isAsyncType(E->getType()) && !isa<InitListExpr>(E))
         return E;
-    Cur = P.S;
+    if (!Next.get<Stmt>() && !Next.get<Decl>())
+      return nullptr;
+    Cur = Next;
   }
   return nullptr;
 }
@@ -148,6 +201,15 @@ AsyncUse classifyUse(ASTContext &Ctx, const Expr *Source, const FunctionDecl *F)
     if (!P) {
       if (const auto *VD = dyn_cast_or_null<VarDecl>(PP.D))
         if (VD->getInit() == Cur) {
+          if (isWeftLocal(VD, Ctx.getSourceManager()) && isAsyncType(VD->getType())) {
+            // A combinator's argument, bound to a local of weft.h's: its
+            // use is the weft__ call that reads the local's node_.
+            U.WeftCall = weftCallOfLocal(Ctx, VD);
+            if (!U.WeftCall)
+              return Done(UseKind::Unknown);
+            StringRef Name = weftInternalName(U.WeftCall);
+            return Done(Name == "weft__run" || Name == "weft__spawn" ? UseKind::Sink : UseKind::Combinator);
+          }
           U.Dest = VD->getType();
           U.DestDecl = VD;
           return Done(UseKind::Init);

@@ -3,6 +3,7 @@
 // set of states it may be in (unset, holding an unconsumed action, consumed).
 // Covered by test/plugin/async-reuse*.c and async-drop*.c.
 #include "Linearity.h"
+#include "Macros.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -80,7 +81,7 @@ public:
           if (const auto *DS = dyn_cast<DeclStmt>(S->getStmt()))
             for (const Decl *D : DS->decls())
               if (const auto *VD = dyn_cast<VarDecl>(D))
-                if (VD->hasLocalStorage())
+                if (VD->hasLocalStorage() && !isWeftLocal(VD, Ctx.getSourceManager()))
                   track(VD);
     if (Vars.empty())
       return;

@@ -69,6 +69,22 @@ SourceLocation weftCallLoc(const CallExpr *CE, const SourceManager &SM, const La
   return Outer.isValid() ? SM.getExpansionLoc(Outer) : CE->getBeginLoc();
 }
 
+bool isWeftLocal(const VarDecl *VD, const SourceManager &SM) {
+  return VD && VD->getIdentifier() && startsWith(VD->getName(), "weft__") &&
+         isSpelledInWeftHeader(VD->getLocation(), SM);
+}
+
+const Expr *weftArgument(const Expr *E, const SourceManager &SM) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (isWeftLocal(VD, SM) && VD->getInit())
+        return VD->getInit()->IgnoreParenCasts();
+  return E;
+}
+
 bool hasWeftAnnotation(const Decl *D, StringRef What) {
   if (!D)
     return false;

@@ -12,6 +12,8 @@ class CallExpr;
 class SourceManager;
 class LangOptions;
 class Decl;
+class Expr;
+class VarDecl;
 } // namespace clang
 
 namespace weft {
@@ -35,6 +37,17 @@ llvm::StringRef outermostWeftMacro(clang::SourceLocation Loc, const clang::Sourc
 // itself when it was written without one.
 clang::SourceLocation weftCallLoc(const clang::CallExpr *CE, const clang::SourceManager &SM,
                                   const clang::LangOptions &LO);
+
+// Whether VD is one of the locals weft.h's macros bind their arguments to
+// (weft__m, weft__k, weft__env, ...; see WEFT__LET3): the user's argument
+// is its initialiser.
+bool isWeftLocal(const clang::VarDecl *VD, const clang::SourceManager &SM);
+
+// The expression the user wrote for a macro argument that weft.h bound to
+// one of its locals: E with parentheses and casts stripped and, when that
+// names a weft.h local, its initialiser (stripped the same way).  Any other
+// expression is returned stripped.
+const clang::Expr *weftArgument(const clang::Expr *E, const clang::SourceManager &SM);
 
 // Whether D carries __attribute__((annotate("weft.<What>"))) on any declaration.
 bool hasWeftAnnotation(const clang::Decl *D, llvm::StringRef What);

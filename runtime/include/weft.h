@@ -117,46 +117,67 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *   async(A) m;  async(B) k(E *env, A value);  E *env  ->  async(B)
  * For an async(void) m use weft_then, whose k takes only env. */
 #define weft_bind(m, k, env)                                                      \
-  ((__typeof__((k)((env), (m).value_type_()))){                                  \
-      .node_ = weft__bind((m).node_, (weft__fn)(k), (env))})
+  WEFT__LET3(m, k, env, struct weft__node *weft__n = weft__bind(weft__m.node_, (weft__fn)weft__k, weft__env); \
+             (__typeof__(weft__k(weft__env, weft__m.value_type_()))){.node_ = weft__n})
 
 /* weft_then(m, k, env): run the async(void) action m, then k(env).
  *   async(void) m;  async(B) k(E *env);  ->  async(B) */
 #define weft_then(m, k, env)                                                      \
-  WEFT__CHECKED(WEFT__IS_VOID(m), "weft_then: the action must be async(void)",    \
-                (__typeof__((k)((env)))){.node_ = weft__then((m).node_, (weft__fn)(k), (env))})
+  WEFT__LET3(m, k, env, _Static_assert(WEFT__IS_VOID(weft__m), "weft_then: the action must be async(void)"); \
+             struct weft__node *weft__n = weft__then(weft__m.node_, (weft__fn)weft__k, weft__env); \
+             (__typeof__(weft__k(weft__env))){.node_ = weft__n})
 
 /* weft_map(m, f, env): run m, then produce f(env, value).  f is a plain,
  * synchronous function B f(E *env, A value).  The result is async(B) for B in
  * int, long, size_t, bool, char * and void *; for any other B name the result
  * type with weft_map_to(name, m, f, env). */
 #define weft_map(m, f, env)                                                       \
-  _Generic(((f)((env), (m).value_type_())),                                      \
-      int: (async(int)){.node_ = WEFT__MAP_NODE(m, f, env, int)},                \
-      long: (async(long)){.node_ = WEFT__MAP_NODE(m, f, env, long)},             \
-      unsigned long: (async(size_t)){.node_ = WEFT__MAP_NODE(m, f, env, size_t)}, \
-      bool: (async(bool)){.node_ = WEFT__MAP_NODE(m, f, env, bool)},             \
-      char *: (async(str)){.node_ = WEFT__MAP_NODE(m, f, env, char *)},          \
-      void *: (async(ptr)){.node_ = WEFT__MAP_NODE(m, f, env, void *)})
+  WEFT__LET3(m, f, env, struct weft__node *weft__n = WEFT__MAP_NODE();           \
+             _Generic(weft__k(weft__env, weft__m.value_type_()),                  \
+                 int: (async(int)){.node_ = weft__n},                            \
+                 long: (async(long)){.node_ = weft__n},                          \
+                 unsigned long: (async(size_t)){.node_ = weft__n},               \
+                 bool: (async(bool)){.node_ = weft__n},                          \
+                 char *: (async(str)){.node_ = weft__n},                         \
+                 void *: (async(ptr)){.node_ = weft__n}))
 #define weft_map_to(name, m, f, env)                                              \
-  WEFT__CHECKED(__builtin_types_compatible_p(WEFT__VALUE_TYPE(name), __typeof__((f)((env), (m).value_type_()))), \
-                "weft_map_to: the function must return the value type of the named async type", \
-                (async(name)){.node_ = WEFT__MAP_NODE(m, f, env, WEFT__VALUE_TYPE(name))})
+  WEFT__LET3(m, f, env,                                                          \
+             _Static_assert(__builtin_types_compatible_p(WEFT__VALUE_TYPE(name),  \
+                                                         __typeof__(weft__k(weft__env, weft__m.value_type_()))), \
+                            "weft_map_to: the function must return the value type of the named async type"); \
+             (async(name)){.node_ = WEFT__MAP_NODE()})
 
 /* weft_catch(m, h, env): run m; if it fails with err, run h(env, err) instead.
  *   async(A) m;  async(A) h(E *env, int err)  ->  async(A) */
 #define weft_catch(m, h, env)                                                     \
-  WEFT__CHECKED(WEFT__SAME_TYPE(m, (h)((env), 0)),                                \
-                "weft_catch: the handler must return the action's own async type", \
-                (__typeof__(m)){.node_ = weft__catch((m).node_, (weft__fn)(h), (env))})
+  WEFT__LET3(m, h, env, _Static_assert(WEFT__SAME_TYPE(weft__m, weft__k(weft__env, 0)), \
+                                       "weft_catch: the handler must return the action's own async type"); \
+             (__typeof__(weft__m)){.node_ = weft__catch(weft__m.node_, (weft__fn)weft__k, weft__env)})
 
 /* weft_finally(m, f, env): run m, then the async(void) action f(env) whether m
  * succeeded, failed or was cancelled; then deliver m's outcome.  If f itself
  * fails, that failure wins.  (When weft_run closes its loop, a cancelled
  * fiber's finalisers run only as far as they get without waiting.)  async(A) m;  async(void) f(E *env)  ->  async(A) */
 #define weft_finally(m, f, env)                                                   \
-  WEFT__CHECKED(WEFT__IS_VOID((f)((env))), "weft_finally: the finaliser must return async(void)", \
-                (__typeof__(m)){.node_ = weft__finally((m).node_, (weft__fn)(f), (env))})
+  WEFT__LET3(m, f, env, _Static_assert(WEFT__IS_VOID(weft__k(weft__env)),         \
+                                       "weft_finally: the finaliser must return async(void)"); \
+             (__typeof__(weft__m)){.node_ = weft__finally(weft__m.node_, (weft__fn)weft__k, weft__env)})
+
+/* weft_take(slot): the action stored at slot (a pointer to an async(T)
+ * field, array element or other object outside the function's locals),
+ * moved out: the result is that action and *slot is left empty.
+ *   async(T) *slot  ->  async(T)
+ * A slot is empty when it was zero-initialised (calloc, = {0}) or taken;
+ * fill it by plain assignment (s->job = fetch(url)).  The checker accepts no
+ * other read of a slot, and no action in static storage (docs/checker.md,
+ * "Where an action can live").  Taking from an empty slot is a misuse the
+ * runtime reports and aborts on, so a slot used twice never runs an action
+ * twice. */
+#define weft_take(slot)                                                           \
+  (__extension__({                                                               \
+    __auto_type weft__slot = (slot);                                             \
+    (__typeof__(*weft__slot)){.node_ = weft__take(&weft__slot->node_)};          \
+  }))
 
 /* ------------------------------------------------------------------------
  * 4. Concurrency.  Each of these runs its actions in fibers of their own.
@@ -167,25 +188,29 @@ WEFT_ASYNC_TYPE(ptr, void *);
  * stderr; catch it inside m to handle it.  A fiber still running when
  * weft_run returns is cancelled and released. */
 #define weft_spawn(m)                                                             \
-  WEFT__CHECKED(WEFT__IS_VOID(m), "weft_spawn: the action must be async(void)", weft__spawn((m).node_))
+  WEFT__LET1(m, _Static_assert(WEFT__IS_VOID(weft__m), "weft_spawn: the action must be async(void)"); \
+             weft__spawn(weft__m.node_))
 
 /* weft_join(a, b): run two async(void) actions concurrently and finish when
  * both have.  If one fails, the other is cancelled and the join fails. */
 #define weft_join(a, b)                                                           \
-  WEFT__CHECKED(WEFT__IS_VOID(a) && WEFT__IS_VOID(b), "weft_join: both actions must be async(void)", \
-                (async(void)){.node_ = weft__join((a).node_, (b).node_)})
+  WEFT__LET2(a, b, _Static_assert(WEFT__IS_VOID(weft__a) && WEFT__IS_VOID(weft__b), \
+                                  "weft_join: both actions must be async(void)"); \
+             (async(void)){.node_ = weft__join(weft__a.node_, weft__b.node_)})
 
 /* weft_pick(a, b): run two async(T) actions concurrently; the first to finish
  * (success or failure) gives the result, and the other is cancelled: its
  * pending read, write, timer or watch is released and its weft_finally
  * actions run. */
 #define weft_pick(a, b)                                                           \
-  WEFT__CHECKED(WEFT__SAME_TYPE(a, b), "weft_pick: both actions must have the same async type", \
-                (__typeof__(a)){.node_ = weft__pick((a).node_, (b).node_)})
+  WEFT__LET2(a, b, _Static_assert(WEFT__SAME_TYPE(weft__a, weft__b),             \
+                                  "weft_pick: both actions must have the same async type"); \
+             (__typeof__(weft__a)){.node_ = weft__pick(weft__a.node_, weft__b.node_)})
 
 /* weft_timeout(m, ms): m, or a failure with -ETIMEDOUT if m has not finished
  * within ms milliseconds (m is then cancelled, as by weft_pick). */
-#define weft_timeout(m, ms) ((__typeof__(m)){.node_ = weft__timeout((m).node_, (ms))})
+#define weft_timeout(m, ms)                                                       \
+  WEFT__LET1(m, (__typeof__(weft__m)){.node_ = weft__timeout(weft__m.node_, (ms))})
 
 /* ------------------------------------------------------------------------
  * 5. Primitives.  Every pollable fd handed to weft (pipes, sockets, ttys) is
@@ -262,10 +287,10 @@ int weft_tcp_port(int fd) WEFT_NOYIELD;
  * loop.  When it returns the loop is closed: every fiber is finished or
  * cancelled and released. */
 #define weft_run(m, out)                                                          \
-  WEFT__CHECKED(__builtin_types_compatible_p(__typeof__(out), void *) ||          \
-                    __builtin_types_compatible_p(__typeof__(out), __typeof__((m).out_type_)), \
-                "weft_run: out must point to the action's value type, or be NULL", \
-                weft__run((m).node_, (out), sizeof *(m).size_))
+  WEFT__LET2(m, out, _Static_assert(__builtin_types_compatible_p(__typeof__(weft__b), void *) || \
+                                        __builtin_types_compatible_p(__typeof__(weft__b), __typeof__(weft__a.out_type_)), \
+                                    "weft_run: out must point to the action's value type, or be NULL"); \
+             weft__run(weft__a.node_, weft__b, sizeof *weft__a.size_))
 
 /* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
@@ -282,6 +307,7 @@ struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env);
 struct weft__node *weft__join(struct weft__node *a, struct weft__node *b);
 struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b);
 struct weft__node *weft__timeout(struct weft__node *m, long ms);
+struct weft__node *weft__take(struct weft__node **slot);
 void weft__spawn(struct weft__node *m);
 int weft__run(struct weft__node *m, void *out, size_t out_size);
 
@@ -295,14 +321,30 @@ int weft__run(struct weft__node *m, void *out, size_t out_size);
 #define WEFT__FAIL_UNIT(err) ((async(void)){.node_ = weft__fail(err)})
 /* A mapped value is re-extended to a full word from its size and signedness,
  * because a function returning a narrow type leaves the rest undefined. */
-#define WEFT__MAP_NODE(m, f, env, B)                                              \
-  weft__map((m).node_, (weft__fn)(f), (env), sizeof(B), WEFT__IS_SIGNED(B))
+#define WEFT__MAP_NODE()                                                          \
+  weft__map(weft__m.node_, (weft__fn)weft__k, weft__env, sizeof weft__k(weft__env, weft__m.value_type_()), \
+            WEFT__IS_SIGNED(__typeof__(weft__k(weft__env, weft__m.value_type_()))))
 #define WEFT__IS_SIGNED(T)                                                        \
   _Generic((T)0, signed char: 1, short: 1, int: 1, long: 1, long long: 1,        \
            char: ((char)-1 < 0), default: 0)
 
-/* expr, once the compiler has checked cond; the message names the misuse. */
-#define WEFT__CHECKED(cond, msg, expr) (__extension__({ _Static_assert(cond, msg); expr; }))
+/* The combinators' arguments are each written once in their expansion: the
+ * WEFT__LET forms bind them to locals (weft__m or weft__a and weft__b for the
+ * actions, weft__k for the continuation, weft__env) and the body, which may
+ * check types with _Static_assert first, speaks only of those locals.  A
+ * combinator nested in another's argument is therefore parsed once, and
+ * compile time grows linearly with nesting depth.  The checker (plugin/)
+ * sees through these locals to the argument the user wrote. */
+#define WEFT__LET1(m, ...) (__extension__({ __auto_type weft__m = (m); __VA_ARGS__; }))
+#define WEFT__LET2(a, b, ...)                                                     \
+  (__extension__({ __auto_type weft__a = (a); __auto_type weft__b = (b); __VA_ARGS__; }))
+#define WEFT__LET3(m, k, env, ...)                                                \
+  (__extension__({                                                               \
+    __auto_type weft__m = (m);                                                   \
+    __auto_type weft__k = (k);                                                   \
+    __auto_type weft__env = (env);                                               \
+    __VA_ARGS__;                                                                 \
+  }))
 #define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define WEFT__IS_VOID(m) __builtin_types_compatible_p(__typeof__(m), async(void))
 

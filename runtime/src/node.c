@@ -138,6 +138,17 @@ struct weft__node *weft__return(uintptr_t value) {
   return n;
 }
 
+/* The move behind weft_take: a slot is a place the checker cannot follow,
+ * so emptiness is checked here, and a second take reports instead of
+ * handing out an action twice. */
+struct weft__node *weft__take(struct weft__node **slot) {
+  if (slot == NULL) weft__misuse("weft_take was given a NULL slot");
+  struct weft__node *n = *slot;
+  if (n == NULL) weft__misuse("weft_take of an empty slot: its action was already taken, or never stored");
+  *slot = NULL;
+  return n;
+}
+
 struct weft__node *weft__fail(int err) {
   struct weft__node *n = weft__node_new(WEFT__K_FAIL);
   n->u.err = err < 0 ? err : err > 0 ? -err : -EINVAL; /* a failure always carries a code */

@@ -15,7 +15,7 @@ static async(void) k_long(void *env, long v) { // expected-note {{parameter decl
 // The fix-it: the parameter's type becomes the action's value type.
 // CHECK: fix-it:"{{.*}}bind-continuation.c":{[[@LINE-6]]:38-[[@LINE-6]]:42}:"int"
 
-static async(void) k_unit(void *env) { // expected-note {{'k_unit' declared here}}
+static async(void) k_unit(void *env) {
   (void)env;
   return weft_return(void);
 }
@@ -26,7 +26,8 @@ async(void) wrong_value_type(void) {
 }
 
 async(void) void_action(void) {
-  // expected-error@+3 {{too many arguments to function call}}
+  // expected-error@+4 {{too many arguments to function call}}
+  // expected-error@+3 {{illegal initializer type 'void'}}
   // expected-error@+2 {{returning 'void' from a function with incompatible result type}}
   // expected-error@+1 {{weft_bind on an action of type 'async(void)', which has no value to pass; use weft_then}}
   return weft_bind(weft_write(1, "x", 1), k_unit, NULL);

@@ -16,6 +16,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallVector.h"
 
 using namespace clang;
 
@@ -46,52 +47,131 @@ public:
     if (!K || Call->getNumArgs() < 2)
       return;
 
-    // weft.h passes (m).node_ and (weft__fn)(k).
+    // weft.h passes weft__m.node_ and (weft__fn)weft__k, weft__k being
+    // bound to the continuation the user wrote.
     const auto *Node = dyn_cast<MemberExpr>(Call->getArg(0)->IgnoreParenImpCasts());
     if (!Node)
       return;
     AsyncType A = asAsync(Node->getBase()->getType());
-    const Expr *Fn = Call->getArg(1)->IgnoreParenCasts();
-    const auto *Ref = dyn_cast<DeclRefExpr>(Fn);
-    if (!A || !Ref)
+    if (!A)
       return;
-    const ValueDecl *KD = Ref->getDecl();
-    QualType FT = KD->getType();
+    // Every function the continuation expression may be: a name, a table's
+    // element, either branch of ?:.
+    llvm::SmallVector<const Expr *, 4> Candidates;
+    candidates(weftArgument(Call->getArg(1), C.sourceManager()), Candidates);
+    for (const Expr *Fn : Candidates)
+      check(Call, Internal, *K, A, Fn, C);
+  }
+
+private:
+  static void candidates(const Expr *E, llvm::SmallVectorImpl<const Expr *> &Out) {
+    if (!E || Out.size() > 16)
+      return;
+    E = E->IgnoreParenCasts();
+    if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+      candidates(CO->getTrueExpr(), Out);
+      candidates(CO->getFalseExpr(), Out);
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E))
+      if (BO->getOpcode() == BO_Comma) {
+        candidates(BO->getRHS(), Out);
+        return;
+      }
+    Out.push_back(E);
+  }
+
+  void check(const CallExpr *Call, StringRef Internal, const Combinator &K, const AsyncType &A,
+             const Expr *Fn, CheckContext &C) {
+    QualType FT = Fn->getType();
+    if (FT.isNull() || FT->isDependentType())
+      return;
     if (const auto *PT = FT->getAs<PointerType>())
       FT = PT->getPointeeType();
-    const auto *Proto = FT->getAs<FunctionProtoType>();
-    if (!Proto)
+    const auto *FnType = FT->getAs<FunctionType>();
+    if (!FnType)
       return;
-    const auto *FD = dyn_cast<FunctionDecl>(KD);
-    SourceLocation Loc = Ref->getExprLoc();
+    const ValueDecl *KD = nullptr;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Fn))
+      KD = Ref->getDecl();
+    else if (const auto *ME = dyn_cast<MemberExpr>(Fn))
+      KD = ME->getMemberDecl();
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(KD);
+    SourceLocation Loc = Fn->getExprLoc();
+    const SourceManager &SM = C.sourceManager();
+    if (Loc.isMacroID() && SM.isMacroArgExpansion(Loc))
+      Loc = SM.getSpellingLoc(Loc);
 
-    if (K->ValueParam && A.Value->isVoidType() && Internal == "weft__bind") {
+    const auto *Proto = dyn_cast<FunctionProtoType>(FnType);
+    // A definition with parameters gives the prototype a declaration lacks.
+    if (!Proto && FD && FD->getDefinition() && FD->getDefinition()->hasPrototype())
+      Proto = FD->getDefinition()->getType()->getAs<FunctionProtoType>();
+    if (!Proto) {
+      // C checks nothing about a call through a type without a prototype.
+      Diag D = C.report(id(), DiagId::err_bind_no_prototype, Loc) << (KD ? 1 : 0);
+      if (KD)
+        D << KD;
+      else
+        D << "";
+      return;
+    }
+
+    if (K.ValueParam && A.Value->isVoidType() && Internal == "weft__bind") {
       voidAction(Call, Proto, C);
       return;
     }
     // A wrong number of parameters is C's to report: the call in weft.h's
     // __typeof__ fails and the whole expression is dropped.
-    if (Proto->getNumParams() != K->Arity)
+    if (Proto->getNumParams() != K.Arity)
       return;
-    if (K->ValueParam) {
+    if (K.ValueParam) {
       QualType P = Proto->getParamType(1);
-      if (!P->isDependentType() && !C.ast().hasSameUnqualifiedType(P, A.Value)) {
-        C.report(id(), DiagId::err_bind_value_param, Loc) << KD << P << A.spelling() << A.Value;
+      if (!P->isDependentType() && !sameButQualifiers(C.ast(), P, A.Value)) {
+        {
+          Diag D = C.report(id(), DiagId::err_bind_value_param, Loc) << (KD ? 1 : 0);
+          if (KD)
+            D << KD;
+          else
+            D << "";
+          D << P << A.spelling() << A.Value;
+        } // emitted here, before its note
         if (FD && FD->getNumParams() == 2)
           paramNote(FD->getParamDecl(1), A.Value, C);
       }
     }
-    if (K->ErrorParam) {
+    if (K.ErrorParam) {
       QualType P = Proto->getParamType(1), Int = C.ast().IntTy;
       if (!P->isDependentType() && !C.ast().hasSameUnqualifiedType(P, Int)) {
-        C.report(id(), DiagId::err_catch_error_param, Loc) << KD << P;
+        {
+          Diag D = C.report(id(), DiagId::err_catch_error_param, Loc) << (KD ? 1 : 0);
+          if (KD)
+            D << KD;
+          else
+            D << "";
+          D << P;
+        } // emitted here, before its note
         if (FD && FD->getNumParams() == 2)
           paramNote(FD->getParamDecl(1), Int, C);
       }
     }
   }
 
-private:
+  // Whether P and V differ at most in qualifiers, at any level of pointers
+  // (a const char * parameter for a char * value): the word passed is the
+  // same and C converts it without a cast.
+  static bool sameButQualifiers(ASTContext &Ctx, QualType P, QualType V) {
+    for (unsigned Depth = 0; Depth < 8; ++Depth) {
+      P = P.getCanonicalType().getUnqualifiedType();
+      V = V.getCanonicalType().getUnqualifiedType();
+      const auto *PP = P->getAs<PointerType>(), *VP = V->getAs<PointerType>();
+      if (!PP || !VP)
+        return Ctx.hasSameUnqualifiedType(P, V);
+      P = PP->getPointeeType();
+      V = VP->getPointeeType();
+    }
+    return Ctx.hasSameUnqualifiedType(P, V);
+  }
+
   // weft_bind on async(void): weft_then is the spelling, and when the
   // continuation already takes only env the fix is the macro's name.
   void voidAction(const CallExpr *Call, const FunctionProtoType *Proto, CheckContext &C) {
