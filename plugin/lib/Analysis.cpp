@@ -106,6 +106,8 @@ bool isSource(const Expr *E) {
     return true;
   if (const auto *CE = dyn_cast<CastExpr>(E))
     return CE->getCastKind() == CK_ToUnion;
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_Deref;
   return false;
 }
 
@@ -122,6 +124,30 @@ void annotations(const Decl *D, llvm::ArrayRef<Check *> Checks, CheckContext &C)
 // A local or parameter of async type that linearity tracks.  weft.h's own
 // locals (what a combinator binds its argument to) are not: the argument's
 // use is the combinator, and each is read exactly once by the macro.
+// The hooks for a record defined in user code: its fields' annotations and
+// onRecordDecl, or onAsyncType for an async type declared where it should
+// not be (the file-scope ones are found by declaresAsyncTypes).  With
+// Nested, the records defined inside it too.
+void recordDecl(const RecordDecl *RD, llvm::ArrayRef<Check *> Checks, CheckContext &C, bool Nested,
+                unsigned Depth = 0) {
+  if (!RD->isThisDeclarationADefinition() || RD->isInvalidDecl() || Depth > 32)
+    return;
+  if (AsyncType T = asAsync(RD)) {
+    if (RD->getDeclContext()->isFunctionOrMethod())
+      for (Check *K : Checks)
+        K->onAsyncType(T, C);
+    return;
+  }
+  for (const FieldDecl *F : RD->fields())
+    annotations(F, Checks, C);
+  for (Check *K : Checks)
+    K->onRecordDecl(RD, C);
+  if (Nested)
+    for (const Decl *D : RD->decls())
+      if (const auto *Inner = dyn_cast<RecordDecl>(D))
+        recordDecl(Inner, Checks, C, Nested, Depth + 1);
+}
+
 bool isAsyncVar(const ValueDecl *D, const SourceManager &SM) {
   const auto *VD = dyn_cast_or_null<VarDecl>(D);
   return VD && VD->hasLocalStorage() && isAsyncType(VD->getType()) && !isWeftLocal(VD, SM);
@@ -140,6 +166,9 @@ public:
 
   bool VisitExpr(Expr *E) {
     SawErrors |= E->containsErrors();
+    if (!E->getType().isNull() && !E->isTypeDependent())
+      for (Check *K : Checks)
+        K->onExpr(E, C);
     if (!isSource(E) || E->getType().isNull() || E->getType()->isDependentType() || !isAsyncType(E->getType()))
       return true;
     const auto *DRE = dyn_cast<DeclRefExpr>(E);
@@ -157,6 +186,15 @@ public:
   bool VisitVarDecl(VarDecl *VD) {
     SawAsyncLocal |= isAsyncVar(VD, C.sourceManager());
     annotations(VD, Checks, C);
+    if (!isa<ParmVarDecl>(VD) && !isWeftLocal(VD, C.sourceManager()))
+      for (Check *K : Checks)
+        K->onVarDecl(VD, C);
+    return true;
+  }
+
+  // Types declared in a body (the visitor walks nested ones itself).
+  bool VisitRecordDecl(RecordDecl *RD) {
+    recordDecl(RD, Checks, C, /*Nested=*/false);
     return true;
   }
 
@@ -250,8 +288,10 @@ public:
         continue;
       annotations(D, Checks, C);
       if (const auto *RD = dyn_cast<RecordDecl>(D))
-        for (const FieldDecl *F : RD->fields())
-          annotations(F, Checks, C);
+        recordDecl(RD, Checks, C, /*Nested=*/true);
+      if (const auto *VD = dyn_cast<VarDecl>(D))
+        for (Check *K : Checks)
+          K->onVarDecl(VD, C);
       auto *FD = dyn_cast<FunctionDecl>(D);
       if (!FD)
         continue;

@@ -22,6 +22,7 @@ class RecordDecl;
 class SourceManager;
 class VarDecl;
 class Decl;
+class Expr;
 } // namespace clang
 
 namespace weft {
@@ -95,6 +96,14 @@ public:
   // For every expression producing an action in that function's body, with
   // its use (see Flow.h).
   virtual void onAsyncUse(const AsyncUse &U, CheckContext &C) {}
+  // For every expression of that body, of any type (for rules about values
+  // that contain actions without being one: structs, pointers to actions).
+  virtual void onExpr(const clang::Expr *E, CheckContext &C) {}
+  // For every variable declared in user code, at file scope or in a body.
+  virtual void onVarDecl(const clang::VarDecl *VD, CheckContext &C) {}
+  // For every struct or union defined in user code, nested and local ones
+  // included, async types excepted (see onAsyncType).
+  virtual void onRecordDecl(const clang::RecordDecl *RD, CheckContext &C) {}
   // For every call of a weft__ internal (what a combinator macro expands to).
   virtual void onWeftCall(const clang::CallExpr *Call, llvm::StringRef Internal, CheckContext &C) {}
   // For each finding of the linearity analysis; it runs only when a rule

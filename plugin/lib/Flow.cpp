@@ -142,6 +142,41 @@ StringRef weftInternalName(const CallExpr *CE) {
   return startsWith(Name, "weft__") ? Name : StringRef();
 }
 
+bool isSlot(const Expr *E) {
+  if (!E)
+    return false;
+  E = E->IgnoreParens();
+  if (const auto *ME = dyn_cast<MemberExpr>(E))
+    return !isAsyncType(ME->getBase()->getType()) || ME->isArrow();
+  if (isa<ArraySubscriptExpr>(E))
+    return true;
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_Deref;
+  return false;
+}
+
+static bool containsAsync(QualType T, unsigned Depth) {
+  if (T.isNull() || Depth > 16)
+    return false;
+  T = T.getCanonicalType();
+  if (const auto *AT = dyn_cast<ArrayType>(T.getTypePtr()))
+    return containsAsync(AT->getElementType(), Depth + 1);
+  if (isAsyncType(T))
+    return true;
+  const auto *RT = T->getAs<RecordType>();
+  if (!RT)
+    return false;
+  const RecordDecl *RD = RT->getDecl()->getDefinition();
+  if (!RD)
+    return false;
+  for (const FieldDecl *F : RD->fields())
+    if (containsAsync(F->getType(), Depth + 1))
+      return true;
+  return false;
+}
+
+bool containsAsync(QualType T) { return containsAsync(T, 0); }
+
 bool isAsyncContext(const FunctionDecl *F) { return F && isAsyncType(F->getReturnType()); }
 
 bool buildsAction(const Expr *E) {

@@ -68,6 +68,15 @@ const clang::Expr *combinatorResult(clang::ASTContext &Ctx, const clang::CallExp
 // The weft__ internal a call goes to ("weft__bind"), or "".
 llvm::StringRef weftInternalName(const clang::CallExpr *CE);
 
+// Whether E, an expression of async type, names a slot: a field, an array
+// element or the object a pointer points to (as opposed to a local, a
+// parameter or an action being built).  A slot is read only by weft_take.
+bool isSlot(const clang::Expr *E);
+
+// Whether T is, or contains (as a field or an element, at any depth), an
+// async type; async types themselves contain none.
+bool containsAsync(clang::QualType T);
+
 // Whether F's result is an action: its body is async context.
 bool isAsyncContext(const clang::FunctionDecl *F);
 

@@ -20,7 +20,7 @@ async(str) into_result(void) {
 
 async(str) through_field(void) {
   struct pending p = {give_str()};
-  return p.action;
+  return weft_take(&p.action);
 }
 
 async(str) same_type_cast(void) { return (async(str))give_str(); }

@@ -38,7 +38,7 @@ async(long) other_async(void) {
 
 // GNU C's cast to a union type accepts an action without a word.
 union smuggle {
-  async(int) action;
+  async(int) action; // expected-error {{union member 'action' holds an action, which the other members of 'smuggle' would read or overwrite; use a struct}}
   long raw;
 };
 

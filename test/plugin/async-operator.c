@@ -20,6 +20,7 @@ async(void) member(async(str) m) {
 async(void) address(async(str) m) {
   // expected-error@+1 {{cannot take the address of an action of type 'async(str)'; actions are linear, pass them by value}}
   async(str) *p = &m;
+  // expected-error@+1 {{an action of type 'async(str)' is read out of the object a pointer points to and stays there too; move it out with weft_take(&...), which empties the slot}}
   return weft_bind(*p, k_print, NULL);
 }
 

@@ -26,6 +26,10 @@ public:
                                                           << U.Top->getSourceRange();
       return;
     case UseKind::AddressOf:
+      // &s->job is the address of a slot, what weft_take moves out of
+      // (rule async-storage); a local's address would escape linearity.
+      if (isSlot(U.Source))
+        return;
       C.report(id(), DiagId::err_async_address, opLoc(U)) << U.Type.spelling() << U.Top->getSourceRange();
       return;
     case UseKind::Condition:

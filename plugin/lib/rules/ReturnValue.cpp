@@ -49,7 +49,8 @@ public:
 
     bool IntoPointer = T->isPointerType() && VT->isIntegerType() &&
                        !V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
-    bool IntoInteger = T->isIntegralOrEnumerationType() && VT->isPointerType();
+    // A floating value is truncated toward zero, or made true, silently.
+    bool IntoInteger = T->isIntegralOrEnumerationType() && (VT->isPointerType() || VT->isRealFloatingType());
     if (IntoPointer || IntoInteger) {
       C.report(id(), DiagId::err_return_value_kind, Loc) << VT << Name << T << V->getSourceRange();
       return;

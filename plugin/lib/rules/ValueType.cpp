@@ -20,6 +20,13 @@ public:
   ValueTypeCheck() : Check(CheckId::ValueType) {}
 
   void onAsyncType(const AsyncType &T, CheckContext &C) override {
+    if (T.Decl->getDeclContext()->isFunctionOrMethod()) {
+      // Declared in a function, the type is a stranger to every other one:
+      // no function elsewhere can take or return it.
+      SourceLocation Loc = C.sourceManager().getExpansionLoc(T.Decl->getLocation());
+      C.report(id(), DiagId::err_async_type_scope, Loc) << T.spelling();
+      return;
+    }
     QualType V = T.Value;
     if (V.isNull() || V->isVoidType() || V->isDependentType())
       return;
