@@ -31,7 +31,10 @@ Parent parentOf(ASTContext &Ctx, const Stmt *S) {
   for (const DynTypedNode &N : Ctx.getParents(*S)) {
     if (const auto *PS = N.get<Stmt>()) {
       if (isa<InitListExpr>(PS) || isa<DesignatedInitExpr>(PS)) {
-        if (!List)
+        // The semantic list says which field or element the value
+        // initialises; the syntactic .field = designator does not.
+        const auto *ILE = dyn_cast<InitListExpr>(PS);
+        if (!List || (ILE && ILE->isSemanticForm()))
           List = PS;
         continue;
       }
@@ -146,6 +149,10 @@ bool isSlot(const Expr *E) {
   if (!E)
     return false;
   E = E->IgnoreParens();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    return VD && !VD->hasLocalStorage();
+  }
   if (const auto *ME = dyn_cast<MemberExpr>(E))
     return !isAsyncType(ME->getBase()->getType()) || ME->isArrow();
   if (isa<ArraySubscriptExpr>(E))

@@ -69,8 +69,9 @@ const clang::Expr *combinatorResult(clang::ASTContext &Ctx, const clang::CallExp
 llvm::StringRef weftInternalName(const clang::CallExpr *CE);
 
 // Whether E, an expression of async type, names a slot: a field, an array
-// element or the object a pointer points to (as opposed to a local, a
-// parameter or an action being built).  A slot is read only by weft_take.
+// element, the object a pointer points to, or a variable in static storage
+// (as opposed to a local, a parameter or an action being built).  A slot is
+// read only by weft_take.
 bool isSlot(const clang::Expr *E);
 
 // Whether T is, or contains (as a field or an element, at any depth), an

@@ -16,6 +16,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
 
@@ -64,8 +65,15 @@ public:
     if (isSpelledInWeftHeader(E->getExprLoc(), SM))
       return;
     if (const auto *CL = dyn_cast<CompoundLiteralExpr>(E)) {
-      if (AsyncType T = asAsync(CL->getType()))
+      if (AsyncType T = asAsync(CL->getType())) {
         C.report(id(), DiagId::err_forged_action, CL->getBeginLoc()) << T.spelling() << CL->getSourceRange();
+        // Its initializer list is the same finding (the walk reaches it next).
+        if (const auto *ILE = dyn_cast_or_null<InitListExpr>(CL->getInitializer())) {
+          Literals.insert(ILE);
+          if (ILE->getSyntacticForm())
+            Literals.insert(ILE->getSyntacticForm());
+        }
+      }
       return;
     }
     if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
@@ -110,18 +118,27 @@ private:
   // An initializer list of async type is a forged action, except the zero
   // initializer of an empty slot inside a struct's or array's initializer.
   void initList(const InitListExpr *ILE, CheckContext &C) {
-    if (!ILE->isSemanticForm())
-      return;
+    // The walk sees one form of each list: the syntactic one where there
+    // are two.  Its inits are what the user wrote.
     AsyncType T = asAsync(ILE->getType());
     if (!T)
       return;
     ASTContext &Ctx = C.ast();
     bool InAggregate = false, InLiteral = false;
-    for (const DynTypedNode &P : Ctx.getParents(*ILE)) {
-      InAggregate |= P.get<InitListExpr>() != nullptr;
-      InLiteral |= P.get<CompoundLiteralExpr>() != nullptr;
+    const Expr *Cur = ILE;
+    for (unsigned Step = 0; Cur && Step < 4; ++Step) {
+      const Expr *Up = nullptr;
+      for (const DynTypedNode &P : Ctx.getParents(*Cur)) {
+        const auto *List = P.get<InitListExpr>();
+        if (List && List->getSyntacticForm() == Cur)
+          Up = List; // the other form of this same list
+        else
+          InAggregate |= List || P.get<DesignatedInitExpr>();
+        InLiteral |= P.get<CompoundLiteralExpr>() != nullptr;
+      }
+      Cur = Up;
     }
-    if (InLiteral)
+    if (InLiteral || Literals.count(ILE))
       return; // reported as the compound literal
     if (InAggregate) {
       bool AllZero = true;
@@ -132,6 +149,8 @@ private:
     }
     C.report(id(), DiagId::err_forged_action, ILE->getBeginLoc()) << T.spelling() << ILE->getSourceRange();
   }
+
+  llvm::DenseSet<const InitListExpr *> Literals;
 };
 
 } // namespace

@@ -10,7 +10,9 @@
 #include "Check.h"
 #include "Macros.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
 
@@ -24,7 +26,8 @@ public:
   AsyncStorageCheck() : Check(CheckId::AsyncStorage) {}
 
   void onAsyncUse(const AsyncUse &U, CheckContext &C) override {
-    if (!isSlot(U.Source) || !isRead(U))
+    // A variable in static storage is reported once, where it is declared.
+    if (!isSlot(U.Source) || isa<DeclRefExpr>(U.Source->IgnoreParens()) || !isRead(U))
       return;
     C.report(id(), DiagId::err_slot_read, U.Source->getExprLoc())
         << U.Type.spelling() << slotKind(U.Source) << U.Source->getSourceRange();
@@ -56,6 +59,14 @@ public:
       return;
     if (isSpelledInWeftHeader(ICE->getExprLoc(), C.sourceManager()))
       return;
+    // A compound literal is a temporary: reading it moves its actions.
+    if (isa<CompoundLiteralExpr>(ICE->getSubExpr()->IgnoreParens()))
+      return;
+    // (void)s reads nothing.
+    for (const DynTypedNode &P : C.ast().getParents(*ICE))
+      if (const auto *Cast = P.get<CastExpr>())
+        if (Cast->getCastKind() == CK_ToVoid)
+          return;
     C.report(id(), DiagId::err_struct_copy, ICE->getExprLoc()) << T << ICE->getSourceRange();
   }
 
