@@ -184,6 +184,37 @@ static bool containsAsync(QualType T, unsigned Depth) {
 
 bool containsAsync(QualType T) { return containsAsync(T, 0); }
 
+bool insideSinkArgument(ASTContext &Ctx, const Expr *E) {
+  DynTypedNode Cur = DynTypedNode::create(*E);
+  // Up through expressions and the weft.h locals that hold macro
+  // arguments, to the statement expression of a weft_run or weft_spawn.
+  for (unsigned Step = 0; Step < 1024; ++Step) {
+    auto Parents = Ctx.getParents(Cur);
+    if (Parents.empty())
+      return false;
+    Cur = Parents[0];
+    if (const auto *SE = Cur.get<StmtExpr>()) {
+      const CompoundStmt *Body = SE->getSubStmt();
+      if (Body && !Body->body_empty())
+        if (const auto *Last = dyn_cast<Expr>(Body->body_back())) {
+          StringRef Name = weftInternalName(dyn_cast<CallExpr>(Last->IgnoreParenImpCasts()));
+          if (Name == "weft__run" || Name == "weft__spawn")
+            return true;
+        }
+      continue;
+    }
+    if (Cur.get<Expr>() || Cur.get<DeclStmt>() || Cur.get<CompoundStmt>())
+      continue;
+    if (const auto *VD = Cur.get<VarDecl>()) {
+      if (VD->hasLocalStorage())
+        continue;
+      return false;
+    }
+    return false;
+  }
+  return false;
+}
+
 bool isAsyncContext(const FunctionDecl *F) { return F && isAsyncType(F->getReturnType()); }
 
 bool buildsAction(const Expr *E) {
@@ -383,12 +414,24 @@ AsyncUse classifyUse(ASTContext &Ctx, const Expr *Source, const FunctionDecl *F)
       QualType CalleeT = CE->getCallee()->getType();
       if (const auto *PT = CalleeT->getAs<PointerType>())
         CalleeT = PT->getPointeeType();
+      const FunctionDecl *FD = CE->getDirectCallee();
+      if (CalleeT->getAs<FunctionNoProtoType>()) {
+        // A declaration without a prototype: a definition with one, if
+        // the translation unit has it, says what the parameter is.
+        const FunctionDecl *Def = FD ? FD->getDefinition() : nullptr;
+        if (Def && Def->hasPrototype())
+          FD = Def;
+        else
+          U.Unprototyped = true;
+      }
       if (const auto *FPT = CalleeT->getAs<FunctionProtoType>())
         if (Index < FPT->getNumParams())
           U.Dest = FPT->getParamType(Index);
-      if (const FunctionDecl *FD = CE->getDirectCallee())
-        if (Index < FD->getNumParams())
-          U.DestDecl = FD->getParamDecl(Index);
+      if (FD && Index < FD->getNumParams()) {
+        U.DestDecl = FD->getParamDecl(Index);
+        if (U.Dest.isNull() && !U.Unprototyped)
+          U.Dest = FD->getParamDecl(Index)->getType();
+      }
       return Done(UseKind::Argument);
     }
     if (isa<ReturnStmt>(P)) {

@@ -52,6 +52,7 @@ struct AsyncUse {
   const clang::FunctionDecl *Function = nullptr; // the enclosing function
   llvm::StringRef OpName;              // Operator, Member
   bool Explicit = false;               // Cast: written by the user
+  bool Unprototyped = false;           // Argument: the callee has no prototype
 };
 
 // The use of Source, an expression of async type in the body of F.
@@ -77,6 +78,10 @@ bool isSlot(const clang::Expr *E);
 // Whether T is, or contains (as a field or an element, at any depth), an
 // async type; async types themselves contain none.
 bool containsAsync(clang::QualType T);
+
+// Whether E lies inside the argument of a sink (weft_run, weft_spawn), at
+// any depth: whatever is built there is run by the sink.
+bool insideSinkArgument(clang::ASTContext &Ctx, const clang::Expr *E);
 
 // Whether F's result is an action: its body is async context.
 bool isAsyncContext(const clang::FunctionDecl *F);

@@ -34,6 +34,10 @@ public:
     }
     if (U.Dest.isNull() || asAsync(U.Dest).Decl != U.Type.Decl)
       return;
+    // Built anywhere inside a sink's argument (weft_run(with_deadline(job(),
+    // 100), NULL)), it is run by the sink.
+    if (insideSinkArgument(C.ast(), U.Top))
+      return;
     C.report(id(), DiagId::err_async_built_outside, U.Source->getExprLoc())
         << U.Type.spelling() << U.Function << U.Top->getSourceRange();
   }

@@ -28,7 +28,7 @@ public:
     case UseKind::Cast:
       if (U.Explicit)
         C.report(id(), DiagId::err_async_cast, U.Source->getExprLoc())
-            << U.Type.spelling() << U.Dest << U.Type.Value << U.Top->getSourceRange();
+            << U.Type.spelling() << U.Dest << U.Type.Value << isVoid(U) << U.Top->getSourceRange();
       else
         asValue(U, C);
       return;
@@ -41,9 +41,11 @@ private:
   void destination(const AsyncUse &U, CheckContext &C) {
     if (U.Dest.isNull()) {
       // Only a variadic or unprototyped argument has no destination type.
-      if (U.Kind == UseKind::Argument)
+      // An action given to a function declared without a prototype is
+      // passed whole, as to a parameter of its type: C cannot say more.
+      if (U.Kind == UseKind::Argument && !U.Unprototyped)
         C.report(id(), DiagId::err_async_variadic, U.Source->getExprLoc())
-            << U.Type.spelling() << U.Type.Value << U.Top->getSourceRange();
+            << U.Type.spelling() << U.Type.Value << isVoid(U) << U.Top->getSourceRange();
       return;
     }
     if (U.Dest->isDependentType())
@@ -60,8 +62,11 @@ private:
 
   void asValue(const AsyncUse &U, CheckContext &C) {
     C.report(id(), DiagId::err_async_as_value, U.Source->getExprLoc())
-        << U.Type.spelling() << U.Dest << U.Type.Value << U.Top->getSourceRange();
+        << U.Type.spelling() << U.Dest << U.Type.Value << isVoid(U) << U.Top->getSourceRange();
   }
+
+  // async(void) has no value to bind: the advice is weft_then.
+  static int isVoid(const AsyncUse &U) { return U.Type.Value->isVoidType() ? 1 : 0; }
 };
 
 } // namespace

@@ -34,7 +34,8 @@ public:
       return;
     case UseKind::Condition:
       C.report(id(), DiagId::err_async_condition, U.Source->getExprLoc())
-          << U.Type.spelling() << U.Type.Value << U.Top->getSourceRange();
+          << U.Type.spelling() << U.Type.Value << (U.Type.Value->isVoidType() ? 1 : 0)
+          << U.Top->getSourceRange();
       return;
     default:
       return;
