@@ -29,6 +29,9 @@ struct State {
   llvm::SmallVector<uint8_t, 8> Bits;
   llvm::SmallVector<SourceLocation, 8> FirstUse;   // where it may have been consumed
   llvm::SmallVector<SourceLocation, 8> LastAssign; // where it may have been given its action
+  // The break or goto it last left a loop or block through while holding
+  // an unconsumed action: where a drop at the function's end was decided.
+  llvm::SmallVector<SourceLocation, 8> JumpedAt;
 
   // Merges Other into this; returns whether anything changed.
   bool merge(const State &Other) {
@@ -47,6 +50,8 @@ struct State {
         FirstUse[I] = Other.FirstUse[I];
       if (LastAssign[I].isInvalid())
         LastAssign[I] = Other.LastAssign[I];
+      if (JumpedAt[I].isInvalid())
+        JumpedAt[I] = Other.JumpedAt[I];
     }
     return Changed;
   }
@@ -97,6 +102,7 @@ public:
     EntryState.Bits.assign(Vars.size(), Unset);
     EntryState.FirstUse.assign(Vars.size(), SourceLocation());
     EntryState.LastAssign.assign(Vars.size(), SourceLocation());
+    EntryState.JumpedAt.assign(Vars.size(), SourceLocation());
     for (unsigned I = 0; I != Vars.size(); ++I)
       if (isa<ParmVarDecl>(Vars[I])) {
         EntryState.Bits[I] = Live;
@@ -189,6 +195,7 @@ private:
           S.Bits[I] = VD->hasInit() ? Live : Unset;
           S.LastAssign[I] = VD->getLocation();
           S.FirstUse[I] = SourceLocation();
+          S.JumpedAt[I] = SourceLocation();
         }
         continue;
       }
@@ -204,6 +211,7 @@ private:
         S.Bits[I] = Live;
         S.LastAssign[I] = BO->getOperatorLoc();
         S.FirstUse[I] = SourceLocation();
+        S.JumpedAt[I] = SourceLocation();
         continue;
       }
       if (const auto *DRE = dyn_cast<DeclRefExpr>(St)) {
@@ -219,8 +227,14 @@ private:
         if (!(S.Bits[I] & Consumed))
           S.FirstUse[I] = DRE->getLocation();
         S.Bits[I] = Consumed;
+        S.JumpedAt[I] = SourceLocation();
       }
     }
+    if (const Stmt *T = B.getTerminatorStmt())
+      if (isa<BreakStmt>(T) || isa<GotoStmt>(T))
+        for (unsigned I = 0; I != Vars.size(); ++I)
+          if (S.Bits[I] & Live)
+            S.JumpedAt[I] = T->getBeginLoc();
   }
 
   void atExit(const CFGBlock &B, const State &S, const Stmt *Body) {
@@ -235,7 +249,7 @@ private:
       Where = Body->getEndLoc();
     for (unsigned I = 0; I != Vars.size(); ++I)
       if (S.Bits[I] & Live)
-        dropped(I, Where);
+        dropped(I, S.JumpedAt[I].isValid() ? S.JumpedAt[I] : Where);
   }
 
   const FunctionDecl *F;
