@@ -1,0 +1,92 @@
+// ApiContract.cpp: rule api-contract.  Values given to weft's API keep the
+// conventions its manual states, which a C programmer breaks by habit:
+// weft_fail carries a negative errno-style code (not errno itself, not a
+// positive E-constant, not 0), and weft_read asks for at least one byte.
+// Only what the checker can see is reported: constants, and errno read
+// directly.
+// Covered by test/plugin/api-contract*.c.
+#include "Check.h"
+#include "Macros.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
+
+using namespace clang;
+
+namespace weft {
+namespace {
+
+// Whether E reads errno itself: glibc's (*__errno_location ()), the BSDs'
+// (*__error()), Solaris' (*___errno()), or a variable named errno.
+bool readsErrno(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getDecl()->getIdentifier() && DRE->getDecl()->getName() == "errno";
+  const auto *UO = dyn_cast<UnaryOperator>(E);
+  if (!UO || UO->getOpcode() != UO_Deref)
+    return false;
+  const auto *Call = dyn_cast<CallExpr>(UO->getSubExpr()->IgnoreParenImpCasts());
+  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+  if (!FD || !FD->getIdentifier())
+    return false;
+  StringRef Name = FD->getName();
+  return Name == "__errno_location" || Name == "__error" || Name == "___errno" || Name == "_errno";
+}
+
+class ApiContractCheck : public Check {
+public:
+  ApiContractCheck() : Check(CheckId::ApiContract) {}
+
+  void onWeftCall(const CallExpr *Call, StringRef Internal, CheckContext &C) override {
+    if (Internal != "weft__fail" || Call->getNumArgs() != 1)
+      return;
+    const Expr *Err = Call->getArg(0);
+    SourceLocation Loc = userLoc(Err->IgnoreParenImpCasts()->getExprLoc(), C);
+    if (readsErrno(Err)) {
+      C.report(id(), DiagId::err_fail_errno, Loc) << Err->getSourceRange();
+      return;
+    }
+    llvm::APSInt Value;
+    if (!constant(Err, C.ast(), Value) || Value.isNegative())
+      return;
+    C.report(id(), DiagId::err_fail_not_negative, Loc) << (Value == 0 ? 0 : 1) << toString(Value) << Err->getSourceRange();
+  }
+
+  void onExpr(const Expr *E, CheckContext &C) override {
+    const auto *Call = dyn_cast<CallExpr>(E);
+    const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
+    if (!FD || !FD->getIdentifier() || FD->getName() != "weft_read" || Call->getNumArgs() != 2)
+      return;
+    llvm::APSInt Value;
+    if (constant(Call->getArg(1), C.ast(), Value) && Value == 0)
+      C.report(id(), DiagId::err_read_zero, Call->getArg(1)->getExprLoc()) << Call->getArg(1)->getSourceRange();
+  }
+
+private:
+  static bool constant(const Expr *E, ASTContext &Ctx, llvm::APSInt &Out) {
+    Expr::EvalResult R;
+    if (E->isValueDependent() || !E->EvaluateAsInt(R, Ctx))
+      return false;
+    Out = R.Val.getInt();
+    return true;
+  }
+
+  static std::string toString(const llvm::APSInt &V) {
+    llvm::SmallString<16> S;
+    V.toString(S, 10);
+    return std::string(S.str());
+  }
+
+  // Where the user wrote the code behind Loc (errno is itself a macro).
+  static SourceLocation userLoc(SourceLocation Loc, CheckContext &C) {
+    return Loc.isMacroID() ? C.sourceManager().getFileLoc(Loc) : Loc;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Check> createApiContractCheck() { return std::make_unique<ApiContractCheck>(); }
+
+} // namespace weft

@@ -1,0 +1,13 @@
+// RUN: %weft_verify %s
+// expected-no-diagnostics
+// The conventions kept: negated errno and E-constants, negative constants,
+// codes computed at run time (which the checker cannot judge), reads of at
+// least one byte.
+#include <weft.h>
+#include <errno.h>
+
+async(void) negated(void) { return weft_fail(-errno); }
+async(int) constant(void) { return weft_fail(int, -EIO); }
+async(str) computed(int rc) { return weft_fail(str, rc < 0 ? rc : -EPROTO); }
+async(long) passed_on(int err) { return weft_fail(long, err); }
+async(str) read_some(int fd, size_t n) { return weft_pick(weft_read(fd, 1), weft_read(fd, n)); }

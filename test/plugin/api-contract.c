@@ -1,0 +1,38 @@
+// RUN: %weft_verify %s
+// weft_fail carries a negative errno-style code, as every weft error does;
+// errno itself, a positive E-constant and 0 are habits from other APIs.
+// weft_read asks for at least one byte.
+#include <weft.h>
+#include <errno.h>
+
+#define MY_ERR 7
+
+async(void) from_errno(void) {
+  // expected-error@+1 {{weft_fail is given errno, which is positive; a failure carries a negative errno-style code, pass -errno}}
+  return weft_fail(errno);
+}
+
+async(int) typed_errno(void) {
+  // expected-error@+1 {{weft_fail is given errno, which is positive}}
+  return weft_fail(int, (errno));
+}
+
+async(str) positive_constant(void) {
+  // expected-error@+1 {{weft_fail is given 5, which is not negative; a failure carries a negative errno-style code such as -EIO, negate it}}
+  return weft_fail(str, EIO);
+}
+
+async(long) own_constant(void) {
+  // expected-error@+1 {{weft_fail is given 7, which is not negative}}
+  return weft_fail(long, MY_ERR);
+}
+
+async(void) zero(void) {
+  // expected-error@+1 {{weft_fail is given 0, which is not negative; a failure carries a negative errno-style code such as -EIO}}
+  return weft_fail(0);
+}
+
+async(str) empty_read(int fd) {
+  // expected-error@+1 {{weft_read of 0 bytes; the manual asks for n > 0 (weft_read produces "" only at end of input)}}
+  return weft_read(fd, 0);
+}
