@@ -43,6 +43,11 @@ struct LinearityEvent {
   clang::SourceLocation Where;   // the second use, the return, the assignment
   clang::SourceLocation Earlier; // the first use, the previous assignment
   bool Maybe = false;            // Reused: only on some paths
+  // Reused (Maybe) or DroppedOnPath after a loop that may consume the
+  // variable: the shape where a flag or a break set in the loop decides
+  // the path, which a per-path analysis cannot correlate (a note says how
+  // to restructure).
+  bool AfterLoopUse = false;
 };
 
 // What a rule sees of the analysis in progress.

@@ -10,6 +10,7 @@
 #include "clang/AST/Expr.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 
 #include <deque>
@@ -67,6 +68,8 @@ public:
     Stmt *Body = F->getBody();
     if (!Body)
       return;
+    SM = &Ctx.getSourceManager();
+    collectLoops(Body);
     for (const auto &M : Mentions)
       if (M.second == Mention::Escape)
         if (const auto *VD = dyn_cast<VarDecl>(M.first->getDecl()))
@@ -164,7 +167,37 @@ private:
     if (!Emitted.insert(std::make_tuple(static_cast<int>(K), VD, Where.getRawEncoding())).second)
       return;
     LinearityEvent E{K, VD, Where, Earlier, Maybe};
+    if ((K == LinearityEvent::Reused && Maybe) || K == LinearityEvent::DroppedOnPath)
+      E.AfterLoopUse = consumedInLoopBefore(VD, Where);
     Report(E);
+  }
+
+  // Whether VD is consumed inside a loop that ends before Where.
+  bool consumedInLoopBefore(const VarDecl *VD, SourceLocation Where) const {
+    if (!SM || Where.isInvalid())
+      return false;
+    SourceLocation W = SM->getFileLoc(Where);
+    for (const auto &M : Mentions) {
+      if (M.second != Mention::Consume || M.first->getDecl() != VD)
+        continue;
+      SourceLocation Use = SM->getFileLoc(M.first->getLocation());
+      for (const Stmt *Loop : Loops) {
+        SourceLocation B = SM->getFileLoc(Loop->getBeginLoc()), E = SM->getFileLoc(Loop->getEndLoc());
+        bool Inside = !SM->isBeforeInTranslationUnit(Use, B) && !SM->isBeforeInTranslationUnit(E, Use);
+        if (Inside && SM->isBeforeInTranslationUnit(E, W))
+          return true;
+      }
+    }
+    return false;
+  }
+
+  void collectLoops(const Stmt *S, unsigned Depth = 0) {
+    if (!S || Depth > 256)
+      return;
+    if (isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S))
+      Loops.push_back(S);
+    for (const Stmt *K : S->children())
+      collectLoops(K, Depth + 1);
   }
 
   // A variable still holding an action where its life ends.
@@ -259,6 +292,8 @@ private:
   llvm::DenseMap<const VarDecl *, unsigned> Index;
   llvm::DenseSet<const VarDecl *> Escaped, EverConsumed, UnusedReported;
   std::set<std::tuple<int, const VarDecl *, unsigned>> Emitted;
+  const SourceManager *SM = nullptr;
+  std::vector<const Stmt *> Loops;
 };
 
 } // namespace

@@ -41,6 +41,8 @@ public:
     case LinearityEvent::DroppedOnPath:
       C.report(id(), DiagId::warn_async_dropped_path, E.Where) << E.Var;
       C.note(DiagId::note_async_declared, E.Earlier) << E.Var;
+      if (E.AfterLoopUse)
+        C.note(DiagId::note_correlated_loop, E.Where) << E.Var;
       return;
     case LinearityEvent::Overwritten:
       C.report(id(), DiagId::warn_async_overwritten, E.Where) << E.Var;

@@ -22,6 +22,8 @@ public:
       return;
     C.report(id(), DiagId::err_async_reused, E.Where) << E.Var << (E.Maybe ? 1 : 0);
     C.note(DiagId::note_async_first_use, E.Earlier);
+    if (E.AfterLoopUse)
+      C.note(DiagId::note_correlated_loop, E.Where) << E.Var;
   }
 };
 
