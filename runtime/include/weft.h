@@ -335,14 +335,20 @@ int weft__run(struct weft__node *m, void *out, size_t out_size);
  * combinator nested in another's argument is therefore parsed once, and
  * compile time grows linearly with nesting depth.  The checker (plugin/)
  * sees through these locals to the argument the user wrote. */
-#define WEFT__LET1(m, ...) (__extension__({ __auto_type weft__m = (m); __VA_ARGS__; }))
+/* A combinator nested in another's argument declares its locals again, in
+ * an inner scope: the shadowing is the design, and -Wshadow is told so. */
+#define WEFT__NO_SHADOW_BEGIN _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wshadow\"")
+#define WEFT__NO_SHADOW_END _Pragma("GCC diagnostic pop")
+#define WEFT__LET1(m, ...) (__extension__({ WEFT__NO_SHADOW_BEGIN __auto_type weft__m = (m); WEFT__NO_SHADOW_END __VA_ARGS__; }))
 #define WEFT__LET2(a, b, ...)                                                     \
-  (__extension__({ __auto_type weft__a = (a); __auto_type weft__b = (b); __VA_ARGS__; }))
+  (__extension__({ WEFT__NO_SHADOW_BEGIN __auto_type weft__a = (a); __auto_type weft__b = (b); WEFT__NO_SHADOW_END __VA_ARGS__; }))
 #define WEFT__LET3(m, k, env, ...)                                                \
   (__extension__({                                                               \
+    WEFT__NO_SHADOW_BEGIN                                                        \
     __auto_type weft__m = (m);                                                   \
     __auto_type weft__k = (k);                                                   \
     __auto_type weft__env = (env);                                               \
+    WEFT__NO_SHADOW_END                                                          \
     __VA_ARGS__;                                                                 \
   }))
 #define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))

@@ -1,4 +1,4 @@
-// RUN: %weft_verify -ferror-limit=0 %s
+// RUN: %weft_verify -ferror-limit=0 -Wno-format %s
 // Where an action can live: a local or a parameter (followed by linearity),
 // or a slot (a field, an array element, the object a pointer points to)
 // read only by weft_take.  Everything else is rejected: a slot read by
@@ -84,3 +84,11 @@ struct tagged {
     void *raw;
   } u;
 };
+
+// A slot passed to a variadic function is a conversion (rule
+// async-conversion), reported once.
+int printf(const char *, ...);
+void show(async(int) *slot) {
+  // expected-error@+1 {{an action of type 'async(int)' cannot be passed as a variadic argument; bind it with weft_bind to use the 'int' it produces}}
+  printf("%p\n", *slot);
+}

@@ -1,5 +1,5 @@
 // RUN: %python %S/../../bench/nesting.py source 30 > %t.c
-// RUN: %clang -fsyntax-only -Wall -Wextra -Werror -I%weft_include %t.c
+// RUN: %clang -fsyntax-only -Wall -Wextra -Wshadow -Werror -I%weft_include %t.c
 // RUN: %weft_cc -fplugin-arg-weft-werror -Werror %t.c
 // Every combinator, nested 30 deep in its own action argument, and the sinks
 // around such nestings, compile without and with the checker, with no
