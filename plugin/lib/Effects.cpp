@@ -28,6 +28,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <algorithm>
 #include <deque>
 
 using namespace clang;
@@ -95,11 +96,45 @@ struct Carrier {
   bool Known = false;
 };
 
+// What becomes of a function named in an argument of a known call.
+enum class Hand { None, Loop, Thread, Callback };
+
 struct Item {
   const Stmt *S;
   bool Shadowed;
   Carrier C;
+  Hand H = Hand::None;
+  StringRef Via; // Callback: the library function that calls it
 };
+
+// F's name when F is a C library function: declared at file scope with
+// external linkage, without a body here.
+StringRef libraryName(const FunctionDecl *F) {
+  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
+      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
+    return StringRef();
+  return F->getName();
+}
+
+// What a library function does with a function given to it as an argument:
+// the ones that call it before they return (so that the call is a call of
+// the function), and the ones that run it on a thread of its own.
+Hand handOf(StringRef Library) {
+  static const char *const Synchronous[] = {
+      "qsort",  "qsort_r", "bsearch",   "lfind", "lsearch",      "tsearch",  "tfind",           "tdelete",
+      "twalk",  "twalk_r", "tdestroy",  "ftw",   "nftw",         "scandir",  "scandirat",       "glob",
+      "pthread_once", "call_once", "dl_iterate_phdr"};
+  static const char *const Threads[] = {"pthread_create", "thrd_create"};
+  if (Library.empty())
+    return Hand::None;
+  for (const char *N : Synchronous)
+    if (Library == N)
+      return Hand::Callback;
+  for (const char *N : Threads)
+    if (Library == N)
+      return Hand::Thread;
+  return Hand::None;
+}
 
 // The weft_* macro a weft__ internal belongs to.
 std::string publicName(StringRef Internal) {
@@ -127,8 +162,12 @@ public:
   BodyScanner(ASTContext &Ctx, EffectNode &N)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), N(N) {}
 
-  void run(const Stmt *Body) {
-    push(Body, false);
+  void run(const FunctionDecl *F) {
+    push(F->getBody(), false);
+    // A parameter declared as a variable length array evaluates its bound
+    // on entry: `void f(int n, char buf[g(n)])`.
+    for (const ParmVarDecl *P : F->parameters())
+      pushTypeExprs(P->getOriginalType(), false);
     drain();
   }
 
@@ -151,9 +190,40 @@ private:
     }
   }
 
-  void push(const Stmt *S, bool Shadowed, Carrier C = Carrier()) {
+  void push(const Stmt *S, bool Shadowed, Carrier C = Carrier(), Hand H = Hand::None,
+            StringRef Via = StringRef()) {
     if (S)
-      Work.push_back(Item{S, Shadowed, C});
+      Work.push_back(Item{S, Shadowed, C, H, Via});
+  }
+
+  // The expressions a type evaluates where it is written: the bounds of its
+  // variable length arrays and the operand of a variably modified typeof.
+  // A typedef's bounds were evaluated where the typedef was declared.
+  void pushTypeExprs(QualType T, bool Shadowed) {
+    for (unsigned Step = 0; Step < 64 && !T.isNull() && T->isVariablyModifiedType(); ++Step) {
+      const Type *Ty = T.getTypePtr();
+      if (isa<TypedefType>(Ty))
+        return;
+      if (const auto *TE = dyn_cast<TypeOfExprType>(Ty)) {
+        push(TE->getUnderlyingExpr(), Shadowed);
+        return;
+      }
+      QualType Next = T.getSingleStepDesugaredType(Ctx);
+      if (Next != T) {
+        T = Next;
+        continue;
+      }
+      if (const auto *VA = dyn_cast<VariableArrayType>(Ty)) {
+        push(VA->getSizeExpr(), Shadowed);
+        T = VA->getElementType();
+      } else if (const auto *AT = dyn_cast<ArrayType>(Ty)) {
+        T = AT->getElementType();
+      } else if (const auto *PT = dyn_cast<PointerType>(Ty)) {
+        T = PT->getPointeeType();
+      } else {
+        return;
+      }
+    }
   }
 
   // Children are pushed in reverse so that sites come out in source order.
@@ -168,7 +238,8 @@ private:
 
   void addSite(EffectSite S) { N.Sites.push_back(std::move(S)); }
 
-  void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD) {
+  void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD, Hand H = Hand::None,
+                StringRef Via = StringRef()) {
     const FunctionProtoType *Proto = nullptr;
     if (!FD) {
       QualType CT = CE->getCallee()->getType();
@@ -186,7 +257,7 @@ private:
         C.Type = Proto->getParamType(I);
         C.Known = true;
       }
-      push(CE->getArg(I), Shadowed, C);
+      push(CE->getArg(I), Shadowed, C, H, Via);
     }
   }
 
@@ -201,10 +272,12 @@ private:
       const Expr *Callee = CE->getCallee();
       S.Pointer = declOfLValue(Callee);
       S.PointerQuiet = pointerCarries(S.Pointer, "noyield");
+      S.PointerLoud = pointerCarries(S.Pointer, "mayyield");
       // The callee expression's own types, sugar included: `(*h->cb)` and
       // `get()(x)` have no declaration but may have a noyield typedef.
-      for (const Expr *E = Callee; E && !S.PointerQuiet;) {
-        S.PointerQuiet = typeCarries(E->getType(), "noyield", Ctx);
+      for (const Expr *E = Callee; E;) {
+        S.PointerQuiet |= typeCarries(E->getType(), "noyield", Ctx);
+        S.PointerLoud |= typeCarries(E->getType(), "mayyield", Ctx);
         if (const auto *P = dyn_cast<ParenExpr>(E))
           E = P->getSubExpr();
         else if (const auto *C = dyn_cast<CastExpr>(E))
@@ -251,7 +324,8 @@ private:
         S.Loc = CE->getBeginLoc();
       }
       addSite(S);
-      pushArgs(CE, true, FD);
+      // The functions a combinator is given are called by the event loop.
+      pushArgs(CE, true, FD, Internal.empty() ? Hand::None : Hand::Loop);
       return;
     }
 
@@ -262,7 +336,8 @@ private:
     S.Callee = FD;
     S.Shadowed = Shadowed;
     addSite(S);
-    pushArgs(CE, Shadowed, FD);
+    StringRef Library = libraryName(FD);
+    pushArgs(CE, Shadowed, FD, handOf(Library), Library);
   }
 
   void visitInitList(const InitListExpr *ILE, const Item &I) {
@@ -279,7 +354,7 @@ private:
           C.Type = F->getType();
           C.Known = true;
         }
-        Kids.push_back(Item{ILE->getInit(0), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(0), I.Shadowed, C, Hand::None, StringRef()});
       }
     } else if (RD) {
       unsigned Index = 0;
@@ -292,10 +367,10 @@ private:
         C.Decl = F;
         C.Type = F->getType();
         C.Known = true;
-        Kids.push_back(Item{ILE->getInit(Index++), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(Index++), I.Shadowed, C, Hand::None, StringRef()});
       }
       for (; Index < ILE->getNumInits(); ++Index)
-        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, Carrier()});
+        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, Carrier(), Hand::None, StringRef()});
     } else {
       // An array (or a scalar in braces): every element goes where the
       // whole goes, as an element.
@@ -303,7 +378,7 @@ private:
       if (const ArrayType *AT = Ctx.getAsArrayType(ILE->getType()))
         C.Type = AT->getElementType();
       for (unsigned Index = 0; Index < ILE->getNumInits(); ++Index)
-        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, C, Hand::None, StringRef()});
     }
     for (auto It = Kids.rbegin(); It != Kids.rend(); ++It)
       if (It->S)
@@ -315,8 +390,25 @@ private:
     if (S->getBeginLoc().isMacroID() && isInUnchecked(S->getBeginLoc(), SM, LO))
       return;
 
-    if (isa<UnaryExprOrTypeTraitExpr>(S) || isa<BlockExpr>(S))
-      return; // unevaluated, or not this function's code
+    if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(S)) {
+      // sizeof evaluates its operand when that has a variable length array
+      // type; every other operand is unevaluated.
+      if (UE->getKind() == UETT_SizeOf) {
+        if (UE->isArgumentType())
+          pushTypeExprs(UE->getArgumentType(), I.Shadowed);
+        else if (UE->getArgumentExpr()->getType()->isVariablyModifiedType())
+          push(UE->getArgumentExpr(), I.Shadowed);
+      }
+      return;
+    }
+    if (isa<BlockExpr>(S))
+      return; // not this function's code
+    if (const auto *CH = dyn_cast<ChooseExpr>(S)) {
+      // __builtin_choose_expr evaluates the chosen operand only.
+      if (!CH->isConditionDependent())
+        push(CH->getChosenSubExpr(), I.Shadowed, I.C, I.H, I.Via);
+      return;
+    }
     if (const auto *GS = dyn_cast<GenericSelectionExpr>(S)) {
       if (!GS->isResultDependent())
         push(GS->getResultExpr(), I.Shadowed, I.C);
@@ -325,9 +417,24 @@ private:
     if (const auto *DS = dyn_cast<DeclStmt>(S)) {
       std::vector<Item> Kids;
       for (const Decl *D : DS->decls()) {
+        if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+          pushTypeExprs(TD->getUnderlyingType(), I.Shadowed);
         const auto *VD = dyn_cast<VarDecl>(D);
         if (!VD)
           continue;
+        pushTypeExprs(VD->getType(), I.Shadowed);
+        // __attribute__((cleanup(f))): f(&v) is called when v goes out of
+        // scope, a call the body does not spell.
+        if (const auto *CA = VD->getAttr<CleanupAttr>())
+          if (const FunctionDecl *F = CA->getFunctionDecl()) {
+            EffectSite Site;
+            Site.What = EffectSite::Call;
+            Site.Loc = CA->getLocation().isValid() ? CA->getLocation() : VD->getLocation();
+            Site.Callee = F;
+            Site.Cleaned = VD;
+            Site.Shadowed = I.Shadowed;
+            addSite(Site);
+          }
         bool Async = isAsyncType(VD->getType());
         if (Async)
           N.AsyncLocals.push_back(VD);
@@ -336,7 +443,7 @@ private:
           C.Decl = VD;
           C.Type = VD->getType();
           C.Known = true;
-          Kids.push_back(Item{Init, I.Shadowed || Async, C});
+          Kids.push_back(Item{Init, I.Shadowed || Async, C, Hand::None, StringRef()});
         }
       }
       for (auto It = Kids.rbegin(); It != Kids.rend(); ++It)
@@ -363,32 +470,50 @@ private:
       }
     }
     if (const auto *CO = dyn_cast<ConditionalOperator>(S)) {
-      push(CO->getFalseExpr(), I.Shadowed, I.C);
-      push(CO->getTrueExpr(), I.Shadowed, I.C);
+      push(CO->getFalseExpr(), I.Shadowed, I.C, I.H, I.Via);
+      push(CO->getTrueExpr(), I.Shadowed, I.C, I.H, I.Via);
       push(CO->getCond(), I.Shadowed);
       return;
     }
     if (isa<ParenExpr>(S) || isa<ImplicitCastExpr>(S)) {
-      push(*S->child_begin(), I.Shadowed, I.C);
+      push(*S->child_begin(), I.Shadowed, I.C, I.H, I.Via);
       return;
     }
     if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
       bool Keeps = UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref ||
                    UO->getOpcode() == UO_Extension;
-      push(UO->getSubExpr(), I.Shadowed, Keeps ? I.C : Carrier());
+      if (Keeps)
+        push(UO->getSubExpr(), I.Shadowed, I.C, I.H, I.Via);
+      else
+        push(UO->getSubExpr(), I.Shadowed);
       return;
     }
     if (const auto *EC = dyn_cast<ExplicitCastExpr>(S)) {
       Carrier C;
       C.Type = EC->getTypeAsWritten();
       C.Known = true;
-      push(EC->getSubExpr(), I.Shadowed, C);
+      pushTypeExprs(C.Type, I.Shadowed);
+      push(EC->getSubExpr(), I.Shadowed, C, I.H, I.Via);
       return;
     }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
       if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+        if (I.H == Hand::Callback) {
+          EffectSite Site;
+          Site.What = EffectSite::Callback;
+          Site.E = DRE;
+          Site.Loc = DRE->getLocation();
+          Site.Callee = FD;
+          Site.Name = I.Via.str();
+          Site.Shadowed = I.Shadowed;
+          addSite(Site);
+          return;
+        }
         EffectSite Site;
         Site.What = EffectSite::Address;
+        Site.Handed = I.H == Hand::Loop     ? EffectSite::ToLoop
+                      : I.H == Hand::Thread ? EffectSite::ToThread
+                                            : EffectSite::None;
         Site.E = DRE;
         Site.Loc = DRE->getLocation();
         Site.Callee = FD;
@@ -430,10 +555,17 @@ void collectFunctions(const DeclContext *DC, std::vector<const FunctionDecl *> &
 
 EffectGraph::EffectGraph(ASTContext &Ctx) : Ctx(Ctx) {
   collect();
-  infer(false);
-  infer(true);
+  infer(Yields);
+  infer(MayYield);
+  infer(Runs);
   reach();
 }
+
+namespace {
+const ValueDecl *canonical(const ValueDecl *D) {
+  return D ? cast<ValueDecl>(D->getCanonicalDecl()) : nullptr;
+}
+} // namespace
 
 void EffectGraph::collect() {
   std::vector<const FunctionDecl *> Defs;
@@ -453,9 +585,21 @@ void EffectGraph::collect() {
     scan(N);
   for (const VarDecl *VD : Vars)
     BodyScanner(Ctx, Globals).runInit(VD);
+  // What each pointer, field and table may hold.
+  auto Record = [&](const EffectNode &N) {
+    for (const EffectSite &S : N.Sites)
+      if (S.What == EffectSite::Address && S.Dest) {
+        auto &List = Stored[canonical(S.Dest)];
+        if (std::find(List.begin(), List.end(), S.Callee) == List.end())
+          List.push_back(S.Callee);
+      }
+  };
+  for (const EffectNode &N : Nodes)
+    Record(N);
+  Record(Globals);
 }
 
-void EffectGraph::scan(EffectNode &N) { BodyScanner(Ctx, N).run(N.Def->getBody()); }
+void EffectGraph::scan(EffectNode &N) { BodyScanner(Ctx, N).run(N.Def); }
 
 const EffectNode *EffectGraph::node(const FunctionDecl *F) const {
   if (!F)
@@ -464,16 +608,38 @@ const EffectNode *EffectGraph::node(const FunctionDecl *F) const {
   return It == Index.end() ? nullptr : &Nodes[It->second];
 }
 
-bool EffectGraph::isBase(const EffectSite &S, bool May) const {
+std::vector<const FunctionDecl *> EffectGraph::pointees(const ValueDecl *D) const {
+  auto It = Stored.find(canonical(D));
+  return It == Stored.end() ? std::vector<const FunctionDecl *>() : It->second;
+}
+
+int EffectNode::*EffectGraph::field(Fact What) {
+  switch (What) {
+  case Yields:
+    return &EffectNode::YieldsBy;
+  case MayYield:
+    return &EffectNode::MayYieldBy;
+  case Runs:
+    return &EffectNode::RunsBy;
+  }
+  return &EffectNode::YieldsBy;
+}
+
+bool EffectGraph::isBase(const EffectSite &S, Fact What) const {
   switch (S.What) {
   case EffectSite::Sink:
-    return true;
+    return What != Runs || S.Name == "weft_run";
   case EffectSite::Call:
-    return isDeclaredMayYield(S.Callee);
+  case EffectSite::Callback:
+    return What != Runs && isDeclaredMayYield(S.Callee);
   case EffectSite::Builds:
-    return May;
+    return What == MayYield;
   case EffectSite::Indirect:
-    return May && !S.PointerQuiet;
+    // A pointer declared mayyield yields when called; one declared noyield
+    // does not; any other may.
+    if (What == Yields)
+      return S.PointerLoud;
+    return What == MayYield && !S.PointerQuiet;
   case EffectSite::Address:
     return false;
   }
@@ -481,16 +647,17 @@ bool EffectGraph::isBase(const EffectSite &S, bool May) const {
 }
 
 const EffectNode *EffectGraph::propagatesTo(const EffectSite &S) const {
-  if (S.What != EffectSite::Call || isDeclaredNoYield(S.Callee) || isDeclaredMayYield(S.Callee))
+  if ((S.What != EffectSite::Call && S.What != EffectSite::Callback) || isDeclaredNoYield(S.Callee) ||
+      isDeclaredMayYield(S.Callee))
     return nullptr;
   return node(S.Callee);
 }
 
-void EffectGraph::infer(bool May) {
-  auto By = [&](EffectNode &N) -> int & { return May ? N.MayYieldBy : N.YieldsBy; };
-  // Only synchronous functions yield in the mayyield sense: an async
-  // function builds actions, and calling it is building one.
-  auto Counts = [&](const EffectNode &N) { return May || !isAsyncContext(N.Def); };
+void EffectGraph::infer(Fact What) {
+  int EffectNode::*Field = field(What);
+  // Only synchronous functions yield in the mayyield sense, or run a loop:
+  // an async function builds actions, and calling it is building one.
+  auto Counts = [&](const EffectNode &N) { return What == MayYield || !isAsyncContext(N.Def); };
   // Callers[j]: the call sites, as (node, site), that call node j.
   std::vector<std::vector<std::pair<unsigned, unsigned>>> Callers(Nodes.size());
   std::vector<int> Dist(Nodes.size(), -1);
@@ -501,8 +668,8 @@ void EffectGraph::infer(bool May) {
       continue;
     for (unsigned S = 0; S < N.Sites.size(); ++S) {
       const EffectSite &Site = N.Sites[S];
-      if (Dist[I] < 0 && isBase(Site, May)) {
-        By(N) = S;
+      if (Dist[I] < 0 && isBase(Site, What)) {
+        N.*Field = S;
         Dist[I] = 0;
         Queue.push_back(I);
       }
@@ -511,7 +678,7 @@ void EffectGraph::infer(bool May) {
     }
   }
   // Breadth first: each function is reached once, at its distance from the
-  // nearest yield.
+  // nearest base site.
   while (!Queue.empty()) {
     unsigned J = Queue.front();
     Queue.pop_front();
@@ -523,9 +690,9 @@ void EffectGraph::infer(bool May) {
       Queue.push_back(I);
     }
   }
-  // The witness of a function that yields through a callee: its first call,
-  // in source order, of a callee one step nearer the yield.  Deterministic,
-  // and the chain it starts is a shortest one.
+  // The witness of a function that has the fact through a callee: its first
+  // call, in source order, of a callee one step nearer.  Deterministic, and
+  // the chain it starts is a shortest one.
   for (unsigned I = 0; I < Nodes.size(); ++I) {
     if (Dist[I] <= 0)
       continue;
@@ -533,7 +700,7 @@ void EffectGraph::infer(bool May) {
     for (unsigned S = 0; S < N.Sites.size(); ++S)
       if (const EffectNode *Callee = propagatesTo(N.Sites[S]))
         if (Dist[Callee - Nodes.data()] == Dist[I] - 1) {
-          By(N) = S;
+          N.*Field = S;
           break;
         }
   }
@@ -569,9 +736,15 @@ void EffectGraph::reach() {
       const EffectSite &Site = Nodes[J].Sites[S];
       // A weft_blocking function is warned at its calls; its own body is
       // not looked into for more of the same.
-      const EffectNode *Callee = Site.What == EffectSite::Call ? node(Site.Callee) : nullptr;
-      if (Callee && !Callee->Reached && !isDeclaredBlocking(Site.Callee))
-        Mark(Callee, &Nodes[J], S);
+      if (Site.What == EffectSite::Call || Site.What == EffectSite::Callback) {
+        if (!isDeclaredBlocking(Site.Callee))
+          Mark(node(Site.Callee), &Nodes[J], S);
+      } else if (Site.What == EffectSite::Indirect && Site.Pointer) {
+        // A call through a pointer, field or table runs what was stored in it.
+        for (const FunctionDecl *F : pointees(Site.Pointer))
+          if (!isDeclaredBlocking(F))
+            Mark(node(F), &Nodes[J], S);
+      }
     }
   }
 }
@@ -594,14 +767,22 @@ bool EffectGraph::yields(const FunctionDecl *F) const {
 
 bool EffectGraph::mayYield(const FunctionDecl *F) const { return effect(F, &EffectNode::MayYieldBy); }
 
-std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const {
+bool EffectGraph::runsLoop(const FunctionDecl *F) const {
+  if (!F || isAsyncContext(F) || isDeclaredMayYield(F) || isDeclaredNoYield(F) || isBoundary(F))
+    return false;
+  const EffectNode *N = node(F);
+  return N && N->RunsBy >= 0;
+}
+
+std::vector<ChainStep> EffectGraph::chainOf(const FunctionDecl *F, Fact What) const {
   std::vector<ChainStep> Steps;
   if (isDeclaredMayYield(F))
     return Steps;
+  int EffectNode::*Field = field(What);
   const EffectNode *N = node(F);
   // The witnesses form a forest, so the walk ends; the bound is a guard.
   for (size_t Guard = 0; N && Guard <= Nodes.size(); ++Guard) {
-    int By = May ? N->MayYieldBy : N->YieldsBy;
+    int By = N->*Field;
     if (By < 0)
       break;
     const EffectSite &S = N->Sites[By];
@@ -611,11 +792,17 @@ std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const
   return Steps;
 }
 
+std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const {
+  return chainOf(F, May ? MayYield : Yields);
+}
+
+std::vector<ChainStep> EffectGraph::runChain(const FunctionDecl *F) const { return chainOf(F, Runs); }
+
 std::vector<ChainStep> EffectGraph::reachChain(const FunctionDecl *F) const {
   std::vector<ChainStep> Steps;
   const EffectNode *N = node(F);
   for (size_t Guard = 0; N && N->ReachedFrom && Guard <= Nodes.size(); ++Guard) {
-    Steps.push_back(ChainStep{N->ReachedFrom->Def, &N->ReachedFrom->Sites[N->ReachedBy]});
+    Steps.push_back(ChainStep{N->ReachedFrom->Def, &N->ReachedFrom->Sites[N->ReachedBy], N->Def});
     N = N->ReachedFrom;
   }
   return std::vector<ChainStep>(Steps.rbegin(), Steps.rend());
@@ -626,7 +813,15 @@ void noteChain(CheckContext &C, const std::vector<ChainStep> &Steps, bool Reach)
     const EffectSite &S = *Step.Site;
     switch (S.What) {
     case EffectSite::Call:
-      C.note(DiagId::note_calls_here, S.Loc) << Step.Function << S.Callee;
+      if (S.Cleaned)
+        C.note(DiagId::note_cleanup_calls_here, S.Loc) << Step.Function << S.Callee << S.Cleaned;
+      else
+        C.note(DiagId::note_calls_here, S.Loc) << Step.Function << S.Callee;
+      if (!Reach && isDeclaredMayYield(S.Callee))
+        C.note(DiagId::note_declared_mayyield, effectAttrLoc(S.Callee, "mayyield")) << S.Callee;
+      break;
+    case EffectSite::Callback:
+      C.note(DiagId::note_callback_here, S.Loc) << Step.Function << S.Callee << S.Name;
       if (!Reach && isDeclaredMayYield(S.Callee))
         C.note(DiagId::note_declared_mayyield, effectAttrLoc(S.Callee, "mayyield")) << S.Callee;
       break;
@@ -640,9 +835,15 @@ void noteChain(CheckContext &C, const std::vector<ChainStep> &Steps, bool Reach)
         C.note(DiagId::note_builds_here, S.Loc) << Step.Function << S.Name;
       break;
     case EffectSite::Indirect:
-      C.note(DiagId::note_indirect_here, S.Loc) << Step.Function;
-      if (S.Pointer)
-        C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+      if (Reach && Step.Target) {
+        C.note(DiagId::note_indirect_reaches, S.Loc) << Step.Function << Step.Target;
+      } else if (S.PointerLoud) {
+        C.note(DiagId::note_indirect_mayyield_here, S.Loc) << Step.Function;
+      } else {
+        C.note(DiagId::note_indirect_here, S.Loc) << Step.Function;
+        if (S.Pointer)
+          C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+      }
       break;
     case EffectSite::Address:
       break;

@@ -29,7 +29,11 @@ private:
   void checkSites(const EffectNode &N, const EffectGraph &G, CheckContext &C) {
     const ASTContext &Ctx = G.ast();
     for (const EffectSite &S : N.Sites) {
-      if (S.What != EffectSite::Address)
+      // A function handed to a weft combinator runs in the loop (the
+      // effect rules treat it as async context), one handed to
+      // pthread_create on a thread of its own: no pointer of the program's
+      // carries it into a running loop.
+      if (S.What != EffectSite::Address || S.Handed != EffectSite::None)
         continue;
       const FunctionDecl *F = S.Callee;
       bool IntoQuiet = pointerCarries(S.Dest, "noyield") || typeCarries(S.DestType, "noyield", Ctx);

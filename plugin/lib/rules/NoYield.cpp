@@ -60,8 +60,16 @@ private:
         if (S.PointerQuiet)
           break;
         C.report(id(), DiagId::err_noyield_indirect, S.Loc) << F;
-        if (S.Pointer)
+        if (S.Pointer && !S.PointerLoud)
           C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+        break;
+      case EffectSite::Callback:
+        // qsort's comparator is called by qsort, before it returns: the
+        // pointer type is libc's, the yield is the callback's.
+        if (!G.mayYield(S.Callee))
+          break;
+        C.report(id(), DiagId::err_noyield_callback, S.Loc) << F << S.Callee << S.Name;
+        noteWhyYields(C, G, S.Callee, /*May=*/true);
         break;
       case EffectSite::Call:
         // A callee declared noyield is trusted here and checked on its own.
