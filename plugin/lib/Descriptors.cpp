@@ -356,14 +356,16 @@ struct BodyBuilder {
       if (!valueOf(CE->getArg(1), At, Cmd, 0) || Cmd != F_SETFL)
         return;
       int Bit = bitOf(CE->getArg(2), O_NONBLOCK, At, 0);
-      add(keyOf(CE->getArg(0), Ctx), At, Bit == 1 ? FdState::NonBlocking : FdState::Unknown, false);
+      add(keyOf(CE->getArg(0), Ctx), At,
+          Bit == 1 ? FdState::NonBlocking : Bit == 0 ? FdState::Blocking : FdState::Unknown, false);
     } else if (Name == "ioctl" && N >= 3) {
       int64_t Req = 0, On = 0;
       if (!valueOf(CE->getArg(1), At, Req, 0) || (uint64_t)Req != (uint64_t)FIONBIO)
         return;
       const Expr *P = pointee(CE->getArg(2));
       bool Known = P && valueOf(P, At, On, 0);
-      add(keyOf(CE->getArg(0), Ctx), At, Known && On != 0 ? FdState::NonBlocking : FdState::Unknown, false);
+      add(keyOf(CE->getArg(0), Ctx), At,
+          !Known ? FdState::Unknown : On != 0 ? FdState::NonBlocking : FdState::Blocking, false);
     } else if ((Name == "pipe2" && N >= 2) || (Name == "socketpair" && N >= 4)) {
       bool Pipe = Name == "pipe2";
       FdState S = bitOf(CE->getArg(1), Pipe ? O_NONBLOCK : SOCK_NONBLOCK, At, 0) == 1
@@ -378,7 +380,7 @@ struct BodyBuilder {
       // A helper of the program's: what it leaves its parameters as.
       std::vector<FdState> Params = Owner.summary(FD);
       for (unsigned I = 0; I < Params.size() && I < N; ++I)
-        if (Params[I] != FdState::Unknown)
+        if (Params[I] != FdState::Unset)
           add(keyOf(CE->getArg(I), Ctx), At, Params[I], false);
     }
   }
@@ -522,15 +524,18 @@ namespace {
 FdState lookup(const DescriptorFacts::Body &B, const BodyBuilder &Build, const std::string &Key, SourceLocation At,
                unsigned Depth) {
   if (Key.empty() || Depth > 8)
-    return FdState::Unknown;
-  FdState S = FdState::Unknown;
+    return FdState::Unset;
+  FdState S = FdState::Unset;
   for (const auto &F : B.Facts) {
     if (!Build.before(F.Loc, At))
       continue;
-    if (F.Key == Key)
+    if (F.Key == Key) {
       S = F.CopyOf.empty() ? F.State : lookup(B, Build, F.CopyOf, F.Loc, Depth + 1);
-    else if (F.Assign && isProperPrefix(F.Key, Key))
+      if (S == FdState::Unset)
+        S = FdState::Unknown; // assigned from something not followed
+    } else if (F.Assign && isProperPrefix(F.Key, Key)) {
       S = FdState::Unknown; // the containing object was replaced
+    }
   }
   return S;
 }
@@ -544,7 +549,7 @@ std::vector<FdState> DescriptorFacts::summary(const FunctionDecl *F) {
   BodyBuilder Build{*this, Ctx, Ctx.getSourceManager(), B};
   std::vector<FdState> Out;
   for (const ParmVarDecl *P : Def->parameters())
-    Out.push_back(P->getType()->isIntegerType() ? lookup(B, Build, declKey(P), B.End, 0) : FdState::Unknown);
+    Out.push_back(P->getType()->isIntegerType() ? lookup(B, Build, declKey(P), B.End, 0) : FdState::Unset);
   return Out;
 }
 

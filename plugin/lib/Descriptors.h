@@ -23,7 +23,9 @@ class FunctionDecl;
 
 namespace weft {
 
-enum class FdState { Unknown, NonBlocking, Datagram };
+// Unset: nothing is written about the descriptor; Unknown: something is,
+// but not what it leaves it as; Blocking: it is shown blocking.
+enum class FdState { Unset, Unknown, Blocking, NonBlocking, Datagram };
 
 // The facts are judged by value, not by spelling (`ioctl(fd, FIONBIO, &zero)`
 // makes fd blocking), per lvalue (a variable, or the same member path or

@@ -92,6 +92,9 @@ namespace {
 // What a function's address turns into, when the scanner knows it.
 struct Carrier {
   const ValueDecl *Decl = nullptr;
+  // The variable whose initialiser or member Decl belongs to (`fake` in
+  // `static const struct ops fake = {.wait = f}` or `fake.wait = f`).
+  const VarDecl *Owner = nullptr;
   QualType Type;
   bool Known = false;
 };
@@ -154,6 +157,30 @@ const ValueDecl *declOfLValue(const Expr *E) {
   if (const auto *UO = dyn_cast<UnaryOperator>(E))
     if (UO->getOpcode() == UO_Deref)
       return declOfLValue(UO->getSubExpr());
+  return nullptr;
+}
+
+// The variable an lvalue such as `v.f`, `v[i].f` or `v.a.f` is part of,
+// when no pointer is followed on the way.
+const VarDecl *ownerOfLValue(const Expr *E) {
+  for (unsigned Guard = 0; E && Guard < 32; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return dyn_cast<VarDecl>(DRE->getDecl());
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow())
+        return nullptr;
+      E = ME->getBase();
+    } else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      // An element of an array variable, not of what a pointer points to.
+      const auto *Decay = dyn_cast<ImplicitCastExpr>(ASE->getBase()->IgnoreParens());
+      if (!Decay || Decay->getCastKind() != CK_ArrayToPointerDecay)
+        return nullptr;
+      E = Decay->getSubExpr();
+    } else {
+      return nullptr;
+    }
+  }
   return nullptr;
 }
 
@@ -271,6 +298,8 @@ private:
       S.Shadowed = Shadowed;
       const Expr *Callee = CE->getCallee();
       S.Pointer = declOfLValue(Callee);
+      if (isa<MemberExpr>(Callee->IgnoreParenImpCasts()))
+        S.PointerOwner = ownerOfLValue(Callee);
       S.PointerQuiet = pointerCarries(S.Pointer, "noyield");
       S.PointerLoud = pointerCarries(S.Pointer, "mayyield");
       // The callee expression's own types, sugar included: `(*h->cb)` and
@@ -346,11 +375,13 @@ private:
         ILE = Sem;
     std::vector<Item> Kids;
     const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+    const VarDecl *Owner = I.C.Owner ? I.C.Owner : dyn_cast_or_null<VarDecl>(I.C.Decl);
     if (RD && RD->isUnion()) {
       if (ILE->getNumInits() == 1) {
         Carrier C;
         if (const FieldDecl *F = ILE->getInitializedFieldInUnion()) {
           C.Decl = F;
+          C.Owner = Owner;
           C.Type = F->getType();
           C.Known = true;
         }
@@ -365,6 +396,7 @@ private:
           continue;
         Carrier C;
         C.Decl = F;
+        C.Owner = Owner;
         C.Type = F->getType();
         C.Known = true;
         Kids.push_back(Item{ILE->getInit(Index++), I.Shadowed, C, Hand::None, StringRef()});
@@ -462,6 +494,8 @@ private:
       if (BO->getOpcode() == BO_Assign) {
         Carrier C;
         C.Decl = declOfLValue(BO->getLHS());
+        if (isa<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          C.Owner = ownerOfLValue(BO->getLHS());
         C.Type = BO->getLHS()->getType();
         C.Known = true;
         push(BO->getRHS(), I.Shadowed, C);
@@ -519,6 +553,7 @@ private:
         Site.Callee = FD;
         Site.Shadowed = I.Shadowed;
         Site.Dest = I.C.Decl;
+        Site.DestOwner = I.C.Owner;
         Site.DestType = I.C.Known ? I.C.Type : Ctx.getPointerType(FD->getType());
         addSite(Site);
       }
@@ -590,8 +625,9 @@ void EffectGraph::collect() {
     for (const EffectSite &S : N.Sites)
       if (S.What == EffectSite::Address && S.Dest) {
         auto &List = Stored[canonical(S.Dest)];
-        if (std::find(List.begin(), List.end(), S.Callee) == List.end())
-          List.push_back(S.Callee);
+        std::pair<const FunctionDecl *, const VarDecl *> Entry{S.Callee, S.DestOwner};
+        if (std::find(List.begin(), List.end(), Entry) == List.end())
+          List.push_back(Entry);
       }
   };
   for (const EffectNode &N : Nodes)
@@ -608,9 +644,18 @@ const EffectNode *EffectGraph::node(const FunctionDecl *F) const {
   return It == Index.end() ? nullptr : &Nodes[It->second];
 }
 
-std::vector<const FunctionDecl *> EffectGraph::pointees(const ValueDecl *D) const {
+std::vector<const FunctionDecl *> EffectGraph::pointees(const ValueDecl *D, const VarDecl *Owner) const {
+  std::vector<const FunctionDecl *> Out;
   auto It = Stored.find(canonical(D));
-  return It == Stored.end() ? std::vector<const FunctionDecl *>() : It->second;
+  if (It == Stored.end())
+    return Out;
+  // A field of a constant variable holds what its initialiser put there;
+  // any other may have been given what any variable of its type holds.
+  bool Exact = Owner && Ctx.getBaseElementType(Owner->getType()).isConstQualified();
+  for (auto [F, By] : It->second)
+    if ((!Exact || By == Owner) && std::find(Out.begin(), Out.end(), F) == Out.end())
+      Out.push_back(F);
+  return Out;
 }
 
 int EffectNode::*EffectGraph::field(Fact What) {
@@ -741,7 +786,7 @@ void EffectGraph::reach() {
           Mark(node(Site.Callee), &Nodes[J], S);
       } else if (Site.What == EffectSite::Indirect && Site.Pointer) {
         // A call through a pointer, field or table runs what was stored in it.
-        for (const FunctionDecl *F : pointees(Site.Pointer))
+        for (const FunctionDecl *F : pointees(Site.Pointer, Site.PointerOwner))
           if (!isDeclaredBlocking(F))
             Mark(node(F), &Nodes[J], S);
       }

@@ -66,6 +66,7 @@ struct EffectSite {
   const clang::FunctionDecl *Callee = nullptr; // Call, Address; Builds: the function weft_map calls
   std::string Name;                            // Sink, Builds
   const clang::ValueDecl *Pointer = nullptr;   // Indirect: the variable, parameter or field called through
+  const clang::VarDecl *PointerOwner = nullptr; // Indirect: the variable whose field that is (`ops.wait`)
   bool PointerQuiet = false;                   // Indirect: the pointer is declared noyield
   bool PointerLoud = false;                    // Indirect: the pointer is declared mayyield
   // Call: the call is implicit, at the end of the scope of Cleaned, a
@@ -78,6 +79,7 @@ struct EffectSite {
   // Address: the declaration the pointer is stored into (null if none) and
   // the type it is converted to.
   const clang::ValueDecl *Dest = nullptr;
+  const clang::VarDecl *DestOwner = nullptr; // the variable whose field Dest is, if known
   clang::QualType DestType;
 };
 
@@ -139,7 +141,10 @@ public:
 
   // The functions whose addresses are stored into D (a variable, field or
   // array) anywhere in the translation unit: what a call through D may call.
-  std::vector<const clang::FunctionDecl *> pointees(const clang::ValueDecl *D) const;
+  // Owner: the variable whose field D is, at the call (`fake.wait(...)`);
+  // when it is constant, only what its own initialiser stored counts.
+  std::vector<const clang::FunctionDecl *> pointees(const clang::ValueDecl *D,
+                                                    const clang::VarDecl *Owner = nullptr) const;
 
   // The chain of calls from an async function down to F, which is reached
   // from async context; empty when F is async itself.
@@ -165,7 +170,9 @@ private:
   EffectNode Globals;
   llvm::DenseMap<const clang::FunctionDecl *, unsigned> Index; // canonical decl -> node
   // Dest of every Address site -> the functions stored there.
-  llvm::DenseMap<const clang::ValueDecl *, std::vector<const clang::FunctionDecl *>> Stored;
+  llvm::DenseMap<const clang::ValueDecl *,
+                 std::vector<std::pair<const clang::FunctionDecl *, const clang::VarDecl *>>>
+      Stored;
 };
 
 // Emits one note per step of Steps, after a diagnostic just reported through

@@ -196,7 +196,7 @@ private:
     const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
     if (!S.Pointer || !Call)
       return;
-    for (const FunctionDecl *F : G.pointees(S.Pointer)) {
+    for (const FunctionDecl *F : G.pointees(S.Pointer, S.PointerOwner)) {
       bool Declared = isDeclaredBlocking(F);
       const std::vector<BlockingEntry> *Rows = nullptr;
       if (!Declared) {
