@@ -55,6 +55,14 @@ const Expr *strip(const Expr *E) {
   return E;
 }
 
+// The value of an integer constant, when it fits in 64 bits.
+bool toInt64(const llvm::APSInt &V, int64_t &Out) {
+  if (V.getMinSignedBits() > 64)
+    return false;
+  Out = V.getExtValue();
+  return true;
+}
+
 std::string declKey(const ValueDecl *D) {
   return "d" + std::to_string(reinterpret_cast<uintptr_t>(D->getCanonicalDecl()));
 }
@@ -77,8 +85,9 @@ std::string keyOf(const Expr *E, const ASTContext &Ctx, unsigned Depth = 0) {
       return "";
     Expr::EvalResult R;
     const Expr *Idx = ASE->getIdx();
-    if (!Idx->isValueDependent() && Idx->EvaluateAsInt(R, Ctx))
-      return Base + "[" + std::to_string(R.Val.getInt().getExtValue()) + "]";
+    int64_t Index = 0;
+    if (!Idx->isValueDependent() && Idx->EvaluateAsInt(R, Ctx) && toInt64(R.Val.getInt(), Index))
+      return Base + "[" + std::to_string(Index) + "]";
     std::string Var = keyOf(Idx, Ctx, Depth + 1);
     return Var.empty() ? "" : Base + "[" + Var + "]";
   }
@@ -229,10 +238,8 @@ struct BodyBuilder {
       return false;
     E = strip(E);
     Expr::EvalResult R;
-    if (!E->isValueDependent() && E->getType()->isIntegerType() && E->EvaluateAsInt(R, Ctx)) {
-      Out = R.Val.getInt().getExtValue();
-      return true;
-    }
+    if (!E->isValueDependent() && E->getType()->isIntegerType() && E->EvaluateAsInt(R, Ctx))
+      return toInt64(R.Val.getInt(), Out);
     if (const auto *CL = dyn_cast<CompoundLiteralExpr>(E)) {
       const auto *ILE = dyn_cast_or_null<InitListExpr>(CL->getInitializer());
       return ILE && ILE->getNumInits() == 1 && valueOf(ILE->getInit(0), At, Out, Depth + 1);

@@ -556,10 +556,32 @@ private:
         Site.DestOwner = I.C.Owner;
         Site.DestType = I.C.Known ? I.C.Type : Ctx.getPointerType(FD->getType());
         addSite(Site);
+      } else if (I.H == Hand::Callback) {
+        callbackPointer(DRE, I);
       }
       return;
     }
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      if (I.H == Hand::Callback)
+        callbackPointer(ME, I);
     pushChildren(S, I.Shadowed);
+  }
+
+  // A function pointer (not a function's name) given to a library function
+  // that calls it before returning: that call is a call through the pointer.
+  void callbackPointer(const Expr *E, const Item &I) {
+    QualType T = E->getType();
+    if (!T->isFunctionPointerType())
+      return;
+    EffectSite Site;
+    Site.What = EffectSite::Indirect;
+    Site.E = E;
+    Site.Loc = E->getBeginLoc();
+    Site.Shadowed = I.Shadowed;
+    Site.Pointer = declOfLValue(E);
+    Site.PointerQuiet = pointerCarries(Site.Pointer, "noyield") || typeCarries(T, "noyield", Ctx);
+    Site.PointerLoud = pointerCarries(Site.Pointer, "mayyield") || typeCarries(T, "mayyield", Ctx);
+    addSite(Site);
   }
 
   ASTContext &Ctx;

@@ -45,3 +45,16 @@ static void sort_helper(int *v) { qsort(v, 4, sizeof *v, by_value); } // expecte
 noyield void sort_four(int *v) {
   sort_helper(v); // expected-error {{'noyield' function 'sort_four' calls 'sort_helper', which may yield}}
 }
+
+// A pointer given as the callback is a call through that pointer.
+typedef int (*cmp_fn)(const void *, const void *);
+typedef noyield int (*quiet_cmp_fn)(const void *, const void *);
+struct sorter {
+  cmp_fn cmp; // expected-note {{declare 'cmp' 'noyield' if every function it points to is 'noyield'}}
+  quiet_cmp_fn quiet;
+};
+noyield void sort_with(int *v, cmp_fn cmp, struct sorter *s) { // expected-note {{declare 'cmp' 'noyield' if every function it points to is 'noyield'}}
+  qsort(v, 4, sizeof *v, cmp); // expected-error {{'noyield' function 'sort_with' calls through a function pointer that may yield}}
+  qsort(v, 4, sizeof *v, s->cmp); // expected-error {{'noyield' function 'sort_with' calls through a function pointer that may yield}}
+  qsort(v, 4, sizeof *v, s->quiet);
+}
