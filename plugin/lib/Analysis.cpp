@@ -154,6 +154,11 @@ public:
     annotations(VD, Checks, C);
     return true;
   }
+  // And so do functions declared at block scope (`mayyield void f(void);`).
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    annotations(FD, Checks, C);
+    return true;
+  }
 
   bool VisitCallExpr(CallExpr *CE) {
     StringRef Internal = weftInternalName(CE);

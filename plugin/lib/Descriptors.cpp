@@ -57,7 +57,7 @@ const Expr *strip(const Expr *E) {
 
 // The value of an integer constant, when it fits in 64 bits.
 bool toInt64(const llvm::APSInt &V, int64_t &Out) {
-  if (V.getMinSignedBits() > 64)
+  if (V.isSigned() ? !V.isSignedIntN(64) : !V.isIntN(64))
     return false;
   Out = V.getExtValue();
   return true;

@@ -610,7 +610,9 @@ void collectFunctions(const DeclContext *DC, std::vector<const FunctionDecl *> &
 
 } // namespace
 
-EffectGraph::EffectGraph(ASTContext &Ctx) : Ctx(Ctx) {
+EffectGraph::EffectGraph(ASTContext &Ctx, bool Build) : Ctx(Ctx) {
+  if (!Build)
+    return;
   collect();
   infer(Yields);
   infer(MayYield);
@@ -926,9 +928,30 @@ void noteWhyYields(CheckContext &C, const EffectGraph &G, const FunctionDecl *F,
   noteChain(C, G.chain(F, May));
 }
 
+namespace {
+// Whether anything in the translation unit can start an effect: an async
+// function with a body (async context, and what it reaches), a use of a
+// weft internal (a sink, a combinator) or of a function declared mayyield.
+// Everything else that matters is a noyield or mayyield annotation, which
+// the rules report through CheckContext::noteEffectAnnotation().
+bool mayHaveEffects(const ASTContext &Ctx) {
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD)
+      continue;
+    if (FD->doesThisDeclarationHaveABody() && isAsyncType(FD->getReturnType()))
+      return true;
+    if (FD->isReferenced() && FD->getIdentifier() &&
+        (startsWith(FD->getName(), "weft__") || isDeclaredMayYield(FD)))
+      return true;
+  }
+  return false;
+}
+} // namespace
+
 const EffectGraph &CheckContext::effects() {
   if (!Effects)
-    Effects = std::make_shared<EffectGraph>(Ctx);
+    Effects = std::make_shared<EffectGraph>(Ctx, EffectAnnotations || mayHaveEffects(Ctx));
   return *Effects;
 }
 

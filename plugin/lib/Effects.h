@@ -113,7 +113,9 @@ struct ChainStep {
 
 class EffectGraph {
 public:
-  explicit EffectGraph(clang::ASTContext &Ctx);
+  // Without Build the graph is empty: no function yields, may yield, runs
+  // the loop or is reached from async context (see CheckContext::effects()).
+  explicit EffectGraph(clang::ASTContext &Ctx, bool Build = true);
   EffectGraph(const EffectGraph &) = delete;
   EffectGraph &operator=(const EffectGraph &) = delete;
 

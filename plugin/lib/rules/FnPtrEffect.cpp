@@ -18,6 +18,11 @@ class FnPtrEffectCheck : public Check {
 public:
   FnPtrEffectCheck() : Check(CheckId::FnPtrEffect) {}
 
+  void onAnnotatedDecl(const Decl *D, StringRef Annotation, CheckContext &C) override {
+    if (Annotation == "weft.noyield" || Annotation == "weft.mayyield")
+      C.noteEffectAnnotation();
+  }
+
   void onEndOfTranslationUnit(CheckContext &C) override {
     const EffectGraph &G = C.effects();
     for (const EffectNode &N : G.nodes())

@@ -20,6 +20,8 @@ public:
   // noyield on a function returning an action is an error on its own,
   // whether or not the function has a body here.
   void onAnnotatedDecl(const Decl *D, StringRef Annotation, CheckContext &C) override {
+    if (Annotation == "weft.noyield" || Annotation == "weft.mayyield")
+      C.noteEffectAnnotation();
     const auto *FD = dyn_cast<FunctionDecl>(D);
     if (!FD || Annotation != "weft.noyield" || !isAsyncContext(FD))
       return;
