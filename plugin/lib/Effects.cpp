@@ -184,6 +184,28 @@ const VarDecl *ownerOfLValue(const Expr *E) {
   return nullptr;
 }
 
+} // namespace
+
+bool isWeftTemporary(const VarDecl *VD, const SourceManager &SM) {
+  return VD && VD->hasLocalStorage() && VD->getIdentifier() && startsWith(VD->getName(), "weft__") &&
+         isSpelledInWeftHeader(VD->getLocation(), SM);
+}
+
+const FunctionDecl *givenFunction(const Expr *E) {
+  for (unsigned Hop = 0; E && Hop < 8; ++Hop) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts());
+    if (!DRE)
+      return nullptr;
+    if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      return F;
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    E = VD && VD->hasLocalStorage() ? VD->getInit() : nullptr;
+  }
+  return nullptr;
+}
+
+namespace {
+
 class BodyScanner {
 public:
   BodyScanner(ASTContext &Ctx, EffectNode &N)
@@ -345,9 +367,7 @@ private:
         S.Name = Macro.empty() ? publicName(Internal) : Macro.str();
         S.Loc = weftCallLoc(CE, SM, LO);
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
-          if (const auto *DRE = dyn_cast<DeclRefExpr>(CE->getArg(1)->IgnoreParenCasts()))
-            if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
-              S.Callee = F; // the loop will call it
+          S.Callee = givenFunction(CE->getArg(1)); // the loop will call it
       } else {
         S.Name = FD->getNameAsString();
         S.Loc = CE->getBeginLoc();
@@ -468,7 +488,7 @@ private:
             addSite(Site);
           }
         bool Async = isAsyncType(VD->getType());
-        if (Async)
+        if (Async && !isWeftTemporary(VD, SM))
           N.AsyncLocals.push_back(VD);
         if (const Expr *Init = VD->getInit()) {
           Carrier C;
@@ -545,9 +565,12 @@ private:
         }
         EffectSite Site;
         Site.What = EffectSite::Address;
-        Site.Handed = I.H == Hand::Loop     ? EffectSite::ToLoop
-                      : I.H == Hand::Thread ? EffectSite::ToThread
-                                            : EffectSite::None;
+        // weft.h's macros may first bind the function to a temporary of
+        // their own, which they hand to the combinator.
+        bool Temporary = isWeftTemporary(dyn_cast_or_null<VarDecl>(I.C.Decl), SM);
+        Site.Handed = I.H == Hand::Loop || Temporary ? EffectSite::ToLoop
+                      : I.H == Hand::Thread          ? EffectSite::ToThread
+                                                     : EffectSite::None;
         Site.E = DRE;
         Site.Loc = DRE->getLocation();
         Site.Callee = FD;
@@ -722,6 +745,22 @@ const EffectNode *EffectGraph::propagatesTo(const EffectSite &S) const {
   return node(S.Callee);
 }
 
+namespace {
+int rank(const EffectSite &S) {
+  switch (S.What) {
+  case EffectSite::Sink:
+    return 0;
+  case EffectSite::Call:
+  case EffectSite::Callback:
+    return 1;
+  case EffectSite::Indirect:
+    return 2;
+  default:
+    return 3;
+  }
+}
+} // namespace
+
 void EffectGraph::infer(Fact What) {
   int EffectNode::*Field = field(What);
   // Only synchronous functions yield in the mayyield sense, or run a loop:
@@ -735,15 +774,21 @@ void EffectGraph::infer(Fact What) {
     EffectNode &N = Nodes[I];
     if (!Counts(N))
       continue;
+    // The witness of a function that has the fact by itself: its first
+    // base site of the most telling kind (a sink says more than the action
+    // built for it, which weft.h may build first).
+    int Best = -1;
     for (unsigned S = 0; S < N.Sites.size(); ++S) {
       const EffectSite &Site = N.Sites[S];
-      if (Dist[I] < 0 && isBase(Site, What)) {
-        N.*Field = S;
-        Dist[I] = 0;
-        Queue.push_back(I);
-      }
+      if (isBase(Site, What) && (Best < 0 || rank(Site) < rank(N.Sites[Best])))
+        Best = S;
       if (const EffectNode *Callee = propagatesTo(Site))
         Callers[Callee - Nodes.data()].push_back({I, S});
+    }
+    if (Best >= 0) {
+      N.*Field = Best;
+      Dist[I] = 0;
+      Queue.push_back(I);
     }
   }
   // Breadth first: each function is reached once, at its distance from the

@@ -15,6 +15,7 @@
 
 namespace clang {
 class ASTContext;
+class SourceManager;
 class CallExpr;
 class Decl;
 class Expr;
@@ -43,6 +44,14 @@ bool typeCarries(clang::QualType T, llvm::StringRef What, const clang::ASTContex
 // The location of the first annotation What on any declaration of D, or of
 // D's first declaration when there is none.
 clang::SourceLocation effectAttrLoc(const clang::Decl *D, llvm::StringRef What);
+
+// Whether VD is one of weft.h's own temporaries (a weft__ local declared in
+// a combinator's expansion, holding the action or the function it is given).
+bool isWeftTemporary(const clang::VarDecl *VD, const clang::SourceManager &SM);
+
+// The function E names, directly or through locals initialised with it
+// (weft.h's temporaries included), or null.
+const clang::FunctionDecl *givenFunction(const clang::Expr *E);
 
 // One place in a function body that matters to the effect rules.
 struct EffectSite {

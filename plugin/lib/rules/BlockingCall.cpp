@@ -78,19 +78,23 @@ void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
       StringRef Internal = weftInternalName(CE);
       if (Internal != "weft__bind" && Internal != "weft__map")
         continue;
-      // The action: `(m).node_`, where m is the call or a local it initialised.
+      // The action: `(m).node_`, where m is the call or a local it
+      // initialised (the program's, or weft.h's own temporary).
       const auto *ME = dyn_cast<MemberExpr>(CE->getArg(0)->IgnoreParenImpCasts());
       if (!ME)
         continue;
-      const Expr *M = ME->getBase()->IgnoreParenImpCasts();
-      if (const auto *DRE = dyn_cast<DeclRefExpr>(M))
-        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
-          M = VD->hasLocalStorage() ? VD->getInit() : nullptr;
+      const Expr *M = ME->getBase();
+      for (unsigned Hop = 0; M && Hop < 8; ++Hop) {
+        const auto *DRE = dyn_cast<DeclRefExpr>(M->IgnoreParenImpCasts());
+        const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+        if (!VD)
+          break;
+        M = VD->hasLocalStorage() ? VD->getInit() : nullptr;
+      }
       if (!IsAccept(M))
         continue;
-      if (const auto *K = dyn_cast<DeclRefExpr>(CE->getArg(1)->IgnoreParenCasts()))
-        if (const auto *F = dyn_cast<FunctionDecl>(K->getDecl()))
-          Facts.markNonBlockingParam(F, 1);
+      if (const FunctionDecl *F = givenFunction(CE->getArg(1)))
+        Facts.markNonBlockingParam(F, 1);
     }
 }
 
