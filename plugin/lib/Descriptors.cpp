@@ -20,6 +20,7 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
@@ -385,10 +386,27 @@ struct BodyBuilder {
       }
     } else if (Name.empty() && FD->hasBody()) {
       // A helper of the program's: what it leaves its parameters as.
-      std::vector<FdState> Params = Owner.summary(FD);
-      for (unsigned I = 0; I < Params.size() && I < N; ++I)
-        if (Params[I] != FdState::Unset)
-          add(keyOf(CE->getArg(I), Ctx), At, Params[I], false);
+      // A descriptor parameter, or one reached through a pointer
+      // parameter (`c->fd`), which is the argument's own member here: `p`
+      // gives `p->fd`, `&conn` gives `conn.fd`.
+      for (const DescriptorFacts::ParamFact &P : Owner.summary(FD)) {
+        if (P.Param >= N)
+          continue;
+        const Expr *Arg = strip(CE->getArg(P.Param));
+        std::string Key;
+        if (P.Path.empty()) {
+          Key = keyOf(Arg, Ctx);
+        } else if (const auto *UO = dyn_cast<UnaryOperator>(Arg); UO && UO->getOpcode() == UO_AddrOf) {
+          std::string Base = keyOf(UO->getSubExpr(), Ctx);
+          if (!Base.empty() && startsWith(P.Path, "->"))
+            Key = Base + "." + P.Path.substr(2);
+        } else {
+          std::string Base = keyOf(Arg, Ctx);
+          if (!Base.empty())
+            Key = Base + P.Path;
+        }
+        add(Key, At, P.State, false);
+      }
     }
   }
 };
@@ -548,15 +566,30 @@ FdState lookup(const DescriptorFacts::Body &B, const BodyBuilder &Build, const s
 }
 } // namespace
 
-std::vector<FdState> DescriptorFacts::summary(const FunctionDecl *F) {
+std::vector<DescriptorFacts::ParamFact> DescriptorFacts::summary(const FunctionDecl *F) {
   const FunctionDecl *Def = F;
+  std::vector<ParamFact> Out;
   if (!F->hasBody(Def) || InProgress.count(Def))
-    return {};
+    return Out;
   Body &B = body(Def);
   BodyBuilder Build{*this, Ctx, Ctx.getSourceManager(), B};
-  std::vector<FdState> Out;
-  for (const ParmVarDecl *P : Def->parameters())
-    Out.push_back(P->getType()->isIntegerType() ? lookup(B, Build, declKey(P), B.End, 0) : FdState::Unset);
+  for (unsigned I = 0; I < Def->getNumParams(); ++I) {
+    const ParmVarDecl *P = Def->getParamDecl(I);
+    std::string Root = declKey(P);
+    std::vector<std::string> Keys;
+    if (P->getType()->isIntegerType())
+      Keys.push_back(Root);
+    else if (P->getType()->isPointerType())
+      for (const auto &Fact : B.Facts)
+        if (startsWith(Fact.Key, Root + "->") &&
+            std::find(Keys.begin(), Keys.end(), Fact.Key) == Keys.end())
+          Keys.push_back(Fact.Key);
+    for (const std::string &Key : Keys) {
+      FdState S = lookup(B, Build, Key, B.End, 0);
+      if (S != FdState::Unset)
+        Out.push_back(ParamFact{I, Key.substr(Root.size()), S});
+    }
+  }
   return Out;
 }
 

@@ -59,9 +59,17 @@ public:
 
 private:
   Body &body(const clang::FunctionDecl *F);
-  // What a helper of the program's leaves each of its parameters as
-  // (set_nonblocking(fd)); empty while the helper is being read (recursion).
-  std::vector<FdState> summary(const clang::FunctionDecl *F);
+  // What a helper of the program's leaves its parameters as: a descriptor
+  // parameter (set_nonblocking(fd)), or a descriptor reached through a
+  // pointer parameter (conn_setup(c) switching c->fd).  Path is "" or the
+  // member path below the parameter ("->fd").  Empty while the helper is
+  // being read (recursion).
+  struct ParamFact {
+    unsigned Param;
+    std::string Path;
+    FdState State;
+  };
+  std::vector<ParamFact> summary(const clang::FunctionDecl *F);
 
   clang::ASTContext &Ctx;
   llvm::DenseMap<const clang::FunctionDecl *, std::unique_ptr<Body>> Bodies;

@@ -77,6 +77,15 @@ async(ssize_t) after_helpers(int a, struct conn *c, int d, char *buf) {
   return weft_return(ssize_t, read(a, buf, 8) + recv(c->fd, buf, 8, 0) + read(d, buf, 8));
 }
 
+// A helper that switches the descriptor a struct it is given holds.
+static void conn_setup(struct conn *c) { fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK); }
+async(ssize_t) after_setup(struct conn *c, char *buf) {
+  struct conn local = {0};
+  conn_setup(c);
+  conn_setup(&local);
+  return weft_return(ssize_t, recv(c->fd, buf, 8, 0) + read(local.fd, buf, 8));
+}
+
 // weft_accept's descriptor is documented non-blocking.
 static async(ssize_t) on_client(void *env, int fd) {
   return weft_return(ssize_t, recv(fd, env, 8, 0));

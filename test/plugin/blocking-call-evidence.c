@@ -96,3 +96,18 @@ async(int) stream_connect(const struct sockaddr *a, socklen_t len, char *buf) {
   r += (int)read(u, buf, 8); // expected-warning {{call to 'read' blocks the event loop}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   return weft_return(int, r);
 }
+
+// A helper that switches the descriptor of the struct it is given says
+// nothing of another struct's, nor of one it replaced its parameter with.
+static void conn_setup(struct conn *c) { fcntl(c->fd, F_SETFL, O_NONBLOCK); }
+static void conn_reset(struct conn *c, struct conn *fresh) {
+  fcntl(c->fd, F_SETFL, O_NONBLOCK);
+  c = fresh;
+}
+async(ssize_t) other_struct(struct conn *a, struct conn *b, char *buf) {
+  conn_setup(a);
+  conn_reset(b, a);
+  ssize_t n = read(a->fd, buf, 8);
+  n += read(b->fd, buf, 8); // expected-warning {{call to 'read' blocks the event loop}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
+  return weft_return(ssize_t, n);
+}
