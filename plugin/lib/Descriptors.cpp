@@ -13,6 +13,7 @@
 // opposite.
 #include "Descriptors.h"
 #include "Compat.h"
+#include "Effects.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
@@ -34,14 +35,6 @@ using namespace clang;
 namespace weft {
 
 namespace {
-
-// A library function: external, at file scope, without a body here.
-StringRef libraryName(const FunctionDecl *F) {
-  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
-      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
-    return StringRef();
-  return F->getName();
-}
 
 const Expr *strip(const Expr *E) {
   for (unsigned Guard = 0; E && Guard < 64; ++Guard) {

@@ -110,14 +110,6 @@ struct Item {
   StringRef Via; // Callback: the library function that calls it
 };
 
-// F's name when F is a C library function: declared at file scope with
-// external linkage, without a body here.
-StringRef libraryName(const FunctionDecl *F) {
-  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
-      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
-    return StringRef();
-  return F->getName();
-}
 
 // What a library function does with a function given to it as an argument:
 // the ones that call it before they return (so that the call is a call of
@@ -185,6 +177,13 @@ const VarDecl *ownerOfLValue(const Expr *E) {
 }
 
 } // namespace
+
+StringRef libraryName(const FunctionDecl *F) {
+  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
+      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
+    return StringRef();
+  return F->getName();
+}
 
 bool isWeftTemporary(const VarDecl *VD, const SourceManager &SM) {
   return VD && VD->hasLocalStorage() && VD->getIdentifier() && startsWith(VD->getName(), "weft__") &&

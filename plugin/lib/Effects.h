@@ -45,6 +45,11 @@ bool typeCarries(clang::QualType T, llvm::StringRef What, const clang::ASTContex
 // D's first declaration when there is none.
 clang::SourceLocation effectAttrLoc(const clang::Decl *D, llvm::StringRef What);
 
+// F's name when F is a C library function: declared at file scope with
+// external linkage and without a body here (a function of the program's
+// that happens to be called read is the program's business); else "".
+llvm::StringRef libraryName(const clang::FunctionDecl *F);
+
 // Whether VD is one of weft.h's own temporaries (a weft__ local declared in
 // a combinator's expansion, holding the action or the function it is given).
 bool isWeftTemporary(const clang::VarDecl *VD, const clang::SourceManager &SM);

@@ -52,15 +52,6 @@ const llvm::StringMap<std::vector<BlockingEntry>> &blockingTable() {
   return Table;
 }
 
-// F is the C library's function: declared at file scope with external
-// linkage and no body here (a function of the program's of the same name is
-// its own business).
-StringRef libraryName(const FunctionDecl *F) {
-  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
-      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
-    return StringRef();
-  return F->getName();
-}
 
 // The continuations and map functions that receive the value of a
 // weft_accept action: their value parameter is a non-blocking descriptor
@@ -68,7 +59,8 @@ StringRef libraryName(const FunctionDecl *F) {
 void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
   auto IsAccept = [](const Expr *E) {
     const auto *CE = dyn_cast_or_null<CallExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
-    return CE && CE->getDirectCallee() && CE->getDirectCallee()->getName() == "weft_accept";
+    const FunctionDecl *F = CE ? CE->getDirectCallee() : nullptr;
+    return F && F->getIdentifier() && F->getName() == "weft_accept";
   };
   for (const EffectNode &N : G.nodes())
     for (const EffectSite &S : N.Sites) {
