@@ -197,6 +197,11 @@ public:
     recordDecl(RD, Checks, C, /*Nested=*/false);
     return true;
   }
+  // And so do functions declared at block scope (`mayyield void f(void);`).
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    annotations(FD, Checks, C);
+    return true;
+  }
 
   bool VisitCallExpr(CallExpr *CE) {
     StringRef Internal = weftInternalName(CE);

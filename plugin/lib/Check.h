@@ -73,6 +73,12 @@ public:
   // The effect inference over the whole translation unit (Effects.h),
   // built on first use and shared by the effect rules.
   const EffectGraph &effects();
+  // Called by the effect rules for every noyield or mayyield annotation in
+  // user code, locals included: with none, no async function and no weft
+  // combinator used, nothing in the translation unit can yield, and
+  // effects() skips reading the bodies (a large C file that only includes
+  // weft.h pays nothing for it).
+  void noteEffectAnnotation() { EffectAnnotations = true; }
 
 private:
   friend class Driver;
@@ -81,6 +87,7 @@ private:
   const clang::FunctionDecl *Function = nullptr;
   llvm::DenseMap<const clang::Expr *, AsyncUse> Uses;
   std::shared_ptr<EffectGraph> Effects;
+  bool EffectAnnotations = false;
 };
 
 // The rule interface.  Every hook has an empty default.

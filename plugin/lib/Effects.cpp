@@ -28,6 +28,7 @@
 #include "clang/AST/Stmt.h"
 #include "clang/Basic/SourceManager.h"
 
+#include <algorithm>
 #include <deque>
 
 using namespace clang;
@@ -91,15 +92,44 @@ namespace {
 // What a function's address turns into, when the scanner knows it.
 struct Carrier {
   const ValueDecl *Decl = nullptr;
+  // The variable whose initialiser or member Decl belongs to (`fake` in
+  // `static const struct ops fake = {.wait = f}` or `fake.wait = f`).
+  const VarDecl *Owner = nullptr;
   QualType Type;
   bool Known = false;
 };
+
+// What becomes of a function named in an argument of a known call.
+enum class Hand { None, Loop, Thread, Callback };
 
 struct Item {
   const Stmt *S;
   bool Shadowed;
   Carrier C;
+  Hand H = Hand::None;
+  StringRef Via; // Callback: the library function that calls it
 };
+
+
+// What a library function does with a function given to it as an argument:
+// the ones that call it before they return (so that the call is a call of
+// the function), and the ones that run it on a thread of its own.
+Hand handOf(StringRef Library) {
+  static const char *const Synchronous[] = {
+      "qsort",  "qsort_r", "bsearch",   "lfind", "lsearch",      "tsearch",  "tfind",           "tdelete",
+      "twalk",  "twalk_r", "tdestroy",  "ftw",   "nftw",         "scandir",  "scandirat",       "glob",
+      "pthread_once", "call_once", "dl_iterate_phdr"};
+  static const char *const Threads[] = {"pthread_create", "thrd_create"};
+  if (Library.empty())
+    return Hand::None;
+  for (const char *N : Synchronous)
+    if (Library == N)
+      return Hand::Callback;
+  for (const char *N : Threads)
+    if (Library == N)
+      return Hand::Thread;
+  return Hand::None;
+}
 
 // The weft_* macro a weft__ internal belongs to.
 std::string publicName(StringRef Internal) {
@@ -122,13 +152,69 @@ const ValueDecl *declOfLValue(const Expr *E) {
   return nullptr;
 }
 
+// The variable an lvalue such as `v.f`, `v[i].f` or `v.a.f` is part of,
+// when no pointer is followed on the way.
+const VarDecl *ownerOfLValue(const Expr *E) {
+  for (unsigned Guard = 0; E && Guard < 32; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+      return dyn_cast<VarDecl>(DRE->getDecl());
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow())
+        return nullptr;
+      E = ME->getBase();
+    } else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      // An element of an array variable, not of what a pointer points to.
+      const auto *Decay = dyn_cast<ImplicitCastExpr>(ASE->getBase()->IgnoreParens());
+      if (!Decay || Decay->getCastKind() != CK_ArrayToPointerDecay)
+        return nullptr;
+      E = Decay->getSubExpr();
+    } else {
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+StringRef libraryName(const FunctionDecl *F) {
+  if (!F || !F->getIdentifier() || !F->isExternallyVisible() || F->hasBody() ||
+      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
+    return StringRef();
+  return F->getName();
+}
+
+bool isWeftTemporary(const VarDecl *VD, const SourceManager &SM) {
+  return VD && VD->hasLocalStorage() && isWeftLocal(VD, SM);
+}
+
+const FunctionDecl *givenFunction(const Expr *E) {
+  for (unsigned Hop = 0; E && Hop < 8; ++Hop) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts());
+    if (!DRE)
+      return nullptr;
+    if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
+      return F;
+    const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+    E = VD && VD->hasLocalStorage() ? VD->getInit() : nullptr;
+  }
+  return nullptr;
+}
+
+namespace {
+
 class BodyScanner {
 public:
   BodyScanner(ASTContext &Ctx, EffectNode &N)
       : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), N(N) {}
 
-  void run(const Stmt *Body) {
-    push(Body, false);
+  void run(const FunctionDecl *F) {
+    push(F->getBody(), false);
+    // A parameter declared as a variable length array evaluates its bound
+    // on entry: `void f(int n, char buf[g(n)])`.
+    for (const ParmVarDecl *P : F->parameters())
+      pushTypeExprs(P->getOriginalType(), false);
     drain();
   }
 
@@ -151,9 +237,40 @@ private:
     }
   }
 
-  void push(const Stmt *S, bool Shadowed, Carrier C = Carrier()) {
+  void push(const Stmt *S, bool Shadowed, Carrier C = Carrier(), Hand H = Hand::None,
+            StringRef Via = StringRef()) {
     if (S)
-      Work.push_back(Item{S, Shadowed, C});
+      Work.push_back(Item{S, Shadowed, C, H, Via});
+  }
+
+  // The expressions a type evaluates where it is written: the bounds of its
+  // variable length arrays and the operand of a variably modified typeof.
+  // A typedef's bounds were evaluated where the typedef was declared.
+  void pushTypeExprs(QualType T, bool Shadowed) {
+    for (unsigned Step = 0; Step < 64 && !T.isNull() && T->isVariablyModifiedType(); ++Step) {
+      const Type *Ty = T.getTypePtr();
+      if (isa<TypedefType>(Ty))
+        return;
+      if (const auto *TE = dyn_cast<TypeOfExprType>(Ty)) {
+        push(TE->getUnderlyingExpr(), Shadowed);
+        return;
+      }
+      QualType Next = T.getSingleStepDesugaredType(Ctx);
+      if (Next != T) {
+        T = Next;
+        continue;
+      }
+      if (const auto *VA = dyn_cast<VariableArrayType>(Ty)) {
+        push(VA->getSizeExpr(), Shadowed);
+        T = VA->getElementType();
+      } else if (const auto *AT = dyn_cast<ArrayType>(Ty)) {
+        T = AT->getElementType();
+      } else if (const auto *PT = dyn_cast<PointerType>(Ty)) {
+        T = PT->getPointeeType();
+      } else {
+        return;
+      }
+    }
   }
 
   // Children are pushed in reverse so that sites come out in source order.
@@ -168,7 +285,8 @@ private:
 
   void addSite(EffectSite S) { N.Sites.push_back(std::move(S)); }
 
-  void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD) {
+  void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD, Hand H = Hand::None,
+                StringRef Via = StringRef()) {
     const FunctionProtoType *Proto = nullptr;
     if (!FD) {
       QualType CT = CE->getCallee()->getType();
@@ -186,7 +304,7 @@ private:
         C.Type = Proto->getParamType(I);
         C.Known = true;
       }
-      push(CE->getArg(I), Shadowed, C);
+      push(CE->getArg(I), Shadowed, C, H, Via);
     }
   }
 
@@ -200,11 +318,15 @@ private:
       S.Shadowed = Shadowed;
       const Expr *Callee = CE->getCallee();
       S.Pointer = declOfLValue(Callee);
+      if (isa<MemberExpr>(Callee->IgnoreParenImpCasts()))
+        S.PointerOwner = ownerOfLValue(Callee);
       S.PointerQuiet = pointerCarries(S.Pointer, "noyield");
+      S.PointerLoud = pointerCarries(S.Pointer, "mayyield");
       // The callee expression's own types, sugar included: `(*h->cb)` and
       // `get()(x)` have no declaration but may have a noyield typedef.
-      for (const Expr *E = Callee; E && !S.PointerQuiet;) {
-        S.PointerQuiet = typeCarries(E->getType(), "noyield", Ctx);
+      for (const Expr *E = Callee; E;) {
+        S.PointerQuiet |= typeCarries(E->getType(), "noyield", Ctx);
+        S.PointerLoud |= typeCarries(E->getType(), "mayyield", Ctx);
         if (const auto *P = dyn_cast<ParenExpr>(E))
           E = P->getSubExpr();
         else if (const auto *C = dyn_cast<CastExpr>(E))
@@ -243,15 +365,14 @@ private:
         S.Name = Macro.empty() ? publicName(Internal) : Macro.str();
         S.Loc = weftCallLoc(CE, SM, LO);
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
-          if (const auto *DRE = dyn_cast<DeclRefExpr>(weftArgument(CE->getArg(1), SM)))
-            if (const auto *F = dyn_cast<FunctionDecl>(DRE->getDecl()))
-              S.Callee = F; // the loop will call it
+          S.Callee = givenFunction(CE->getArg(1)); // the loop will call it
       } else {
         S.Name = FD->getNameAsString();
         S.Loc = CE->getBeginLoc();
       }
       addSite(S);
-      pushArgs(CE, true, FD);
+      // The functions a combinator is given are called by the event loop.
+      pushArgs(CE, true, FD, Internal.empty() ? Hand::None : Hand::Loop);
       return;
     }
 
@@ -262,7 +383,8 @@ private:
     S.Callee = FD;
     S.Shadowed = Shadowed;
     addSite(S);
-    pushArgs(CE, Shadowed, FD);
+    StringRef Library = libraryName(FD);
+    pushArgs(CE, Shadowed, FD, handOf(Library), Library);
   }
 
   void visitInitList(const InitListExpr *ILE, const Item &I) {
@@ -271,15 +393,17 @@ private:
         ILE = Sem;
     std::vector<Item> Kids;
     const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
+    const VarDecl *Owner = I.C.Owner ? I.C.Owner : dyn_cast_or_null<VarDecl>(I.C.Decl);
     if (RD && RD->isUnion()) {
       if (ILE->getNumInits() == 1) {
         Carrier C;
         if (const FieldDecl *F = ILE->getInitializedFieldInUnion()) {
           C.Decl = F;
+          C.Owner = Owner;
           C.Type = F->getType();
           C.Known = true;
         }
-        Kids.push_back(Item{ILE->getInit(0), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(0), I.Shadowed, C, Hand::None, StringRef()});
       }
     } else if (RD) {
       unsigned Index = 0;
@@ -290,12 +414,13 @@ private:
           continue;
         Carrier C;
         C.Decl = F;
+        C.Owner = Owner;
         C.Type = F->getType();
         C.Known = true;
-        Kids.push_back(Item{ILE->getInit(Index++), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(Index++), I.Shadowed, C, Hand::None, StringRef()});
       }
       for (; Index < ILE->getNumInits(); ++Index)
-        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, Carrier()});
+        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, Carrier(), Hand::None, StringRef()});
     } else {
       // An array (or a scalar in braces): every element goes where the
       // whole goes, as an element.
@@ -303,7 +428,7 @@ private:
       if (const ArrayType *AT = Ctx.getAsArrayType(ILE->getType()))
         C.Type = AT->getElementType();
       for (unsigned Index = 0; Index < ILE->getNumInits(); ++Index)
-        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, C});
+        Kids.push_back(Item{ILE->getInit(Index), I.Shadowed, C, Hand::None, StringRef()});
     }
     for (auto It = Kids.rbegin(); It != Kids.rend(); ++It)
       if (It->S)
@@ -315,8 +440,25 @@ private:
     if (S->getBeginLoc().isMacroID() && isInUnchecked(S->getBeginLoc(), SM, LO))
       return;
 
-    if (isa<UnaryExprOrTypeTraitExpr>(S) || isa<BlockExpr>(S))
-      return; // unevaluated, or not this function's code
+    if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(S)) {
+      // sizeof evaluates its operand when that has a variable length array
+      // type; every other operand is unevaluated.
+      if (UE->getKind() == UETT_SizeOf) {
+        if (UE->isArgumentType())
+          pushTypeExprs(UE->getArgumentType(), I.Shadowed);
+        else if (UE->getArgumentExpr()->getType()->isVariablyModifiedType())
+          push(UE->getArgumentExpr(), I.Shadowed);
+      }
+      return;
+    }
+    if (isa<BlockExpr>(S))
+      return; // not this function's code
+    if (const auto *CH = dyn_cast<ChooseExpr>(S)) {
+      // __builtin_choose_expr evaluates the chosen operand only.
+      if (!CH->isConditionDependent())
+        push(CH->getChosenSubExpr(), I.Shadowed, I.C, I.H, I.Via);
+      return;
+    }
     if (const auto *GS = dyn_cast<GenericSelectionExpr>(S)) {
       if (!GS->isResultDependent())
         push(GS->getResultExpr(), I.Shadowed, I.C);
@@ -325,9 +467,24 @@ private:
     if (const auto *DS = dyn_cast<DeclStmt>(S)) {
       std::vector<Item> Kids;
       for (const Decl *D : DS->decls()) {
+        if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+          pushTypeExprs(TD->getUnderlyingType(), I.Shadowed);
         const auto *VD = dyn_cast<VarDecl>(D);
         if (!VD)
           continue;
+        pushTypeExprs(VD->getType(), I.Shadowed);
+        // __attribute__((cleanup(f))): f(&v) is called when v goes out of
+        // scope, a call the body does not spell.
+        if (const auto *CA = VD->getAttr<CleanupAttr>())
+          if (const FunctionDecl *F = CA->getFunctionDecl()) {
+            EffectSite Site;
+            Site.What = EffectSite::Call;
+            Site.Loc = CA->getLocation().isValid() ? CA->getLocation() : VD->getLocation();
+            Site.Callee = F;
+            Site.Cleaned = VD;
+            Site.Shadowed = I.Shadowed;
+            addSite(Site);
+          }
         bool Async = isAsyncType(VD->getType());
         // A local of weft.h's holds a combinator's or sink's argument: its
         // initialiser is that argument, reported by the outer site.
@@ -342,7 +499,7 @@ private:
           C.Decl = VD;
           C.Type = VD->getType();
           C.Known = true;
-          Kids.push_back(Item{Init, I.Shadowed || Async, C});
+          Kids.push_back(Item{Init, I.Shadowed || Async, C, Hand::None, StringRef()});
         }
       }
       for (auto It = Kids.rbegin(); It != Kids.rend(); ++It)
@@ -361,6 +518,8 @@ private:
       if (BO->getOpcode() == BO_Assign) {
         Carrier C;
         C.Decl = declOfLValue(BO->getLHS());
+        if (isa<MemberExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          C.Owner = ownerOfLValue(BO->getLHS());
         C.Type = BO->getLHS()->getType();
         C.Known = true;
         push(BO->getRHS(), I.Shadowed, C);
@@ -369,39 +528,63 @@ private:
       }
     }
     if (const auto *CO = dyn_cast<ConditionalOperator>(S)) {
-      push(CO->getFalseExpr(), I.Shadowed, I.C);
-      push(CO->getTrueExpr(), I.Shadowed, I.C);
+      push(CO->getFalseExpr(), I.Shadowed, I.C, I.H, I.Via);
+      push(CO->getTrueExpr(), I.Shadowed, I.C, I.H, I.Via);
       push(CO->getCond(), I.Shadowed);
       return;
     }
     if (isa<ParenExpr>(S) || isa<ImplicitCastExpr>(S)) {
-      push(*S->child_begin(), I.Shadowed, I.C);
+      push(*S->child_begin(), I.Shadowed, I.C, I.H, I.Via);
       return;
     }
     if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
       bool Keeps = UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref ||
                    UO->getOpcode() == UO_Extension;
-      push(UO->getSubExpr(), I.Shadowed, Keeps ? I.C : Carrier());
+      if (Keeps)
+        push(UO->getSubExpr(), I.Shadowed, I.C, I.H, I.Via);
+      else
+        push(UO->getSubExpr(), I.Shadowed);
       return;
     }
     if (const auto *EC = dyn_cast<ExplicitCastExpr>(S)) {
       Carrier C;
       C.Type = EC->getTypeAsWritten();
       C.Known = true;
-      push(EC->getSubExpr(), I.Shadowed, C);
+      pushTypeExprs(C.Type, I.Shadowed);
+      push(EC->getSubExpr(), I.Shadowed, C, I.H, I.Via);
       return;
     }
     if (const auto *DRE = dyn_cast<DeclRefExpr>(S)) {
       if (const auto *FD = dyn_cast<FunctionDecl>(DRE->getDecl())) {
+        if (I.H == Hand::Callback) {
+          EffectSite Site;
+          Site.What = EffectSite::Callback;
+          Site.E = DRE;
+          Site.Loc = DRE->getLocation();
+          Site.Callee = FD;
+          Site.Name = I.Via.str();
+          Site.Shadowed = I.Shadowed;
+          addSite(Site);
+          return;
+        }
         EffectSite Site;
         Site.What = EffectSite::Address;
+        // weft.h's macros may first bind the function to a temporary of
+        // their own, which they hand to the combinator.
+        bool Temporary = isWeftTemporary(dyn_cast_or_null<VarDecl>(I.C.Decl), SM);
+        Site.Handed = I.H == Hand::Loop || Temporary ? EffectSite::ToLoop
+                      : I.H == Hand::Thread          ? EffectSite::ToThread
+                                                     : EffectSite::None;
         Site.E = DRE;
         Site.Loc = DRE->getLocation();
         Site.Callee = FD;
         Site.Shadowed = I.Shadowed;
         Site.Dest = I.C.Decl;
+        Site.DestOwner = I.C.Owner;
         Site.DestType = I.C.Known ? I.C.Type : Ctx.getPointerType(FD->getType());
         addSite(Site);
+      } else if (I.H == Hand::Callback) {
+        callbackPointer(DRE, I);
       }
       return;
     }
@@ -414,6 +597,9 @@ private:
           push(K, I.Shadowed);
         return;
       }
+    if (const auto *ME = dyn_cast<MemberExpr>(S))
+      if (I.H == Hand::Callback)
+        callbackPointer(ME, I);
     pushChildren(S, I.Shadowed);
   }
 
@@ -424,6 +610,23 @@ private:
     if (!DS || !DS->isSingleDecl())
       return false;
     return isWeftLocal(dyn_cast<VarDecl>(DS->getSingleDecl()), SM);
+  }
+
+  // A function pointer (not a function's name) given to a library function
+  // that calls it before returning: that call is a call through the pointer.
+  void callbackPointer(const Expr *E, const Item &I) {
+    QualType T = E->getType();
+    if (!T->isFunctionPointerType())
+      return;
+    EffectSite Site;
+    Site.What = EffectSite::Indirect;
+    Site.E = E;
+    Site.Loc = E->getBeginLoc();
+    Site.Shadowed = I.Shadowed;
+    Site.Pointer = declOfLValue(E);
+    Site.PointerQuiet = pointerCarries(Site.Pointer, "noyield") || typeCarries(T, "noyield", Ctx);
+    Site.PointerLoud = pointerCarries(Site.Pointer, "mayyield") || typeCarries(T, "mayyield", Ctx);
+    addSite(Site);
   }
 
   ASTContext &Ctx;
@@ -452,12 +655,21 @@ void collectFunctions(const DeclContext *DC, std::vector<const FunctionDecl *> &
 
 } // namespace
 
-EffectGraph::EffectGraph(ASTContext &Ctx) : Ctx(Ctx) {
+EffectGraph::EffectGraph(ASTContext &Ctx, bool Build) : Ctx(Ctx) {
+  if (!Build)
+    return;
   collect();
-  infer(false);
-  infer(true);
+  infer(Yields);
+  infer(MayYield);
+  infer(Runs);
   reach();
 }
+
+namespace {
+const ValueDecl *canonical(const ValueDecl *D) {
+  return D ? cast<ValueDecl>(D->getCanonicalDecl()) : nullptr;
+}
+} // namespace
 
 void EffectGraph::collect() {
   std::vector<const FunctionDecl *> Defs;
@@ -477,9 +689,22 @@ void EffectGraph::collect() {
     scan(N);
   for (const VarDecl *VD : Vars)
     BodyScanner(Ctx, Globals).runInit(VD);
+  // What each pointer, field and table may hold.
+  auto Record = [&](const EffectNode &N) {
+    for (const EffectSite &S : N.Sites)
+      if (S.What == EffectSite::Address && S.Dest) {
+        auto &List = Stored[canonical(S.Dest)];
+        std::pair<const FunctionDecl *, const VarDecl *> Entry{S.Callee, S.DestOwner};
+        if (std::find(List.begin(), List.end(), Entry) == List.end())
+          List.push_back(Entry);
+      }
+  };
+  for (const EffectNode &N : Nodes)
+    Record(N);
+  Record(Globals);
 }
 
-void EffectGraph::scan(EffectNode &N) { BodyScanner(Ctx, N).run(N.Def->getBody()); }
+void EffectGraph::scan(EffectNode &N) { BodyScanner(Ctx, N).run(N.Def); }
 
 const EffectNode *EffectGraph::node(const FunctionDecl *F) const {
   if (!F)
@@ -488,16 +713,47 @@ const EffectNode *EffectGraph::node(const FunctionDecl *F) const {
   return It == Index.end() ? nullptr : &Nodes[It->second];
 }
 
-bool EffectGraph::isBase(const EffectSite &S, bool May) const {
+std::vector<const FunctionDecl *> EffectGraph::pointees(const ValueDecl *D, const VarDecl *Owner) const {
+  std::vector<const FunctionDecl *> Out;
+  auto It = Stored.find(canonical(D));
+  if (It == Stored.end())
+    return Out;
+  // A field of a constant variable holds what its initialiser put there;
+  // any other may have been given what any variable of its type holds.
+  bool Exact = Owner && Ctx.getBaseElementType(Owner->getType()).isConstQualified();
+  for (auto [F, By] : It->second)
+    if ((!Exact || By == Owner) && std::find(Out.begin(), Out.end(), F) == Out.end())
+      Out.push_back(F);
+  return Out;
+}
+
+int EffectNode::*EffectGraph::field(Fact What) {
+  switch (What) {
+  case Yields:
+    return &EffectNode::YieldsBy;
+  case MayYield:
+    return &EffectNode::MayYieldBy;
+  case Runs:
+    return &EffectNode::RunsBy;
+  }
+  return &EffectNode::YieldsBy;
+}
+
+bool EffectGraph::isBase(const EffectSite &S, Fact What) const {
   switch (S.What) {
   case EffectSite::Sink:
-    return true;
+    return What != Runs || S.Name == "weft_run";
   case EffectSite::Call:
-    return isDeclaredMayYield(S.Callee);
+  case EffectSite::Callback:
+    return What != Runs && isDeclaredMayYield(S.Callee);
   case EffectSite::Builds:
-    return May;
+    return What == MayYield;
   case EffectSite::Indirect:
-    return May && !S.PointerQuiet;
+    // A pointer declared mayyield yields when called; one declared noyield
+    // does not; any other may.
+    if (What == Yields)
+      return S.PointerLoud;
+    return What == MayYield && !S.PointerQuiet;
   case EffectSite::Address:
     return false;
   }
@@ -505,16 +761,33 @@ bool EffectGraph::isBase(const EffectSite &S, bool May) const {
 }
 
 const EffectNode *EffectGraph::propagatesTo(const EffectSite &S) const {
-  if (S.What != EffectSite::Call || isDeclaredNoYield(S.Callee) || isDeclaredMayYield(S.Callee))
+  if ((S.What != EffectSite::Call && S.What != EffectSite::Callback) || isDeclaredNoYield(S.Callee) ||
+      isDeclaredMayYield(S.Callee))
     return nullptr;
   return node(S.Callee);
 }
 
-void EffectGraph::infer(bool May) {
-  auto By = [&](EffectNode &N) -> int & { return May ? N.MayYieldBy : N.YieldsBy; };
-  // Only synchronous functions yield in the mayyield sense: an async
-  // function builds actions, and calling it is building one.
-  auto Counts = [&](const EffectNode &N) { return May || !isAsyncContext(N.Def); };
+namespace {
+int rank(const EffectSite &S) {
+  switch (S.What) {
+  case EffectSite::Sink:
+    return 0;
+  case EffectSite::Call:
+  case EffectSite::Callback:
+    return 1;
+  case EffectSite::Indirect:
+    return 2;
+  default:
+    return 3;
+  }
+}
+} // namespace
+
+void EffectGraph::infer(Fact What) {
+  int EffectNode::*Field = field(What);
+  // Only synchronous functions yield in the mayyield sense, or run a loop:
+  // an async function builds actions, and calling it is building one.
+  auto Counts = [&](const EffectNode &N) { return What == MayYield || !isAsyncContext(N.Def); };
   // Callers[j]: the call sites, as (node, site), that call node j.
   std::vector<std::vector<std::pair<unsigned, unsigned>>> Callers(Nodes.size());
   std::vector<int> Dist(Nodes.size(), -1);
@@ -523,19 +796,25 @@ void EffectGraph::infer(bool May) {
     EffectNode &N = Nodes[I];
     if (!Counts(N))
       continue;
+    // The witness of a function that has the fact by itself: its first
+    // base site of the most telling kind (a sink says more than the action
+    // built for it, which weft.h may build first).
+    int Best = -1;
     for (unsigned S = 0; S < N.Sites.size(); ++S) {
       const EffectSite &Site = N.Sites[S];
-      if (Dist[I] < 0 && isBase(Site, May)) {
-        By(N) = S;
-        Dist[I] = 0;
-        Queue.push_back(I);
-      }
+      if (isBase(Site, What) && (Best < 0 || rank(Site) < rank(N.Sites[Best])))
+        Best = S;
       if (const EffectNode *Callee = propagatesTo(Site))
         Callers[Callee - Nodes.data()].push_back({I, S});
     }
+    if (Best >= 0) {
+      N.*Field = Best;
+      Dist[I] = 0;
+      Queue.push_back(I);
+    }
   }
   // Breadth first: each function is reached once, at its distance from the
-  // nearest yield.
+  // nearest base site.
   while (!Queue.empty()) {
     unsigned J = Queue.front();
     Queue.pop_front();
@@ -547,9 +826,9 @@ void EffectGraph::infer(bool May) {
       Queue.push_back(I);
     }
   }
-  // The witness of a function that yields through a callee: its first call,
-  // in source order, of a callee one step nearer the yield.  Deterministic,
-  // and the chain it starts is a shortest one.
+  // The witness of a function that has the fact through a callee: its first
+  // call, in source order, of a callee one step nearer.  Deterministic, and
+  // the chain it starts is a shortest one.
   for (unsigned I = 0; I < Nodes.size(); ++I) {
     if (Dist[I] <= 0)
       continue;
@@ -557,7 +836,7 @@ void EffectGraph::infer(bool May) {
     for (unsigned S = 0; S < N.Sites.size(); ++S)
       if (const EffectNode *Callee = propagatesTo(N.Sites[S]))
         if (Dist[Callee - Nodes.data()] == Dist[I] - 1) {
-          By(N) = S;
+          N.*Field = S;
           break;
         }
   }
@@ -593,9 +872,15 @@ void EffectGraph::reach() {
       const EffectSite &Site = Nodes[J].Sites[S];
       // A weft_blocking function is warned at its calls; its own body is
       // not looked into for more of the same.
-      const EffectNode *Callee = Site.What == EffectSite::Call ? node(Site.Callee) : nullptr;
-      if (Callee && !Callee->Reached && !isDeclaredBlocking(Site.Callee))
-        Mark(Callee, &Nodes[J], S);
+      if (Site.What == EffectSite::Call || Site.What == EffectSite::Callback) {
+        if (!isDeclaredBlocking(Site.Callee))
+          Mark(node(Site.Callee), &Nodes[J], S);
+      } else if (Site.What == EffectSite::Indirect && Site.Pointer) {
+        // A call through a pointer, field or table runs what was stored in it.
+        for (const FunctionDecl *F : pointees(Site.Pointer, Site.PointerOwner))
+          if (!isDeclaredBlocking(F))
+            Mark(node(F), &Nodes[J], S);
+      }
     }
   }
 }
@@ -618,14 +903,22 @@ bool EffectGraph::yields(const FunctionDecl *F) const {
 
 bool EffectGraph::mayYield(const FunctionDecl *F) const { return effect(F, &EffectNode::MayYieldBy); }
 
-std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const {
+bool EffectGraph::runsLoop(const FunctionDecl *F) const {
+  if (!F || isAsyncContext(F) || isDeclaredMayYield(F) || isDeclaredNoYield(F) || isBoundary(F))
+    return false;
+  const EffectNode *N = node(F);
+  return N && N->RunsBy >= 0;
+}
+
+std::vector<ChainStep> EffectGraph::chainOf(const FunctionDecl *F, Fact What) const {
   std::vector<ChainStep> Steps;
   if (isDeclaredMayYield(F))
     return Steps;
+  int EffectNode::*Field = field(What);
   const EffectNode *N = node(F);
   // The witnesses form a forest, so the walk ends; the bound is a guard.
   for (size_t Guard = 0; N && Guard <= Nodes.size(); ++Guard) {
-    int By = May ? N->MayYieldBy : N->YieldsBy;
+    int By = N->*Field;
     if (By < 0)
       break;
     const EffectSite &S = N->Sites[By];
@@ -635,11 +928,17 @@ std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const
   return Steps;
 }
 
+std::vector<ChainStep> EffectGraph::chain(const FunctionDecl *F, bool May) const {
+  return chainOf(F, May ? MayYield : Yields);
+}
+
+std::vector<ChainStep> EffectGraph::runChain(const FunctionDecl *F) const { return chainOf(F, Runs); }
+
 std::vector<ChainStep> EffectGraph::reachChain(const FunctionDecl *F) const {
   std::vector<ChainStep> Steps;
   const EffectNode *N = node(F);
   for (size_t Guard = 0; N && N->ReachedFrom && Guard <= Nodes.size(); ++Guard) {
-    Steps.push_back(ChainStep{N->ReachedFrom->Def, &N->ReachedFrom->Sites[N->ReachedBy]});
+    Steps.push_back(ChainStep{N->ReachedFrom->Def, &N->ReachedFrom->Sites[N->ReachedBy], N->Def});
     N = N->ReachedFrom;
   }
   return std::vector<ChainStep>(Steps.rbegin(), Steps.rend());
@@ -650,7 +949,15 @@ void noteChain(CheckContext &C, const std::vector<ChainStep> &Steps, bool Reach)
     const EffectSite &S = *Step.Site;
     switch (S.What) {
     case EffectSite::Call:
-      C.note(DiagId::note_calls_here, S.Loc) << Step.Function << S.Callee;
+      if (S.Cleaned)
+        C.note(DiagId::note_cleanup_calls_here, S.Loc) << Step.Function << S.Callee << S.Cleaned;
+      else
+        C.note(DiagId::note_calls_here, S.Loc) << Step.Function << S.Callee;
+      if (!Reach && isDeclaredMayYield(S.Callee))
+        C.note(DiagId::note_declared_mayyield, effectAttrLoc(S.Callee, "mayyield")) << S.Callee;
+      break;
+    case EffectSite::Callback:
+      C.note(DiagId::note_callback_here, S.Loc) << Step.Function << S.Callee << S.Name;
       if (!Reach && isDeclaredMayYield(S.Callee))
         C.note(DiagId::note_declared_mayyield, effectAttrLoc(S.Callee, "mayyield")) << S.Callee;
       break;
@@ -664,9 +971,15 @@ void noteChain(CheckContext &C, const std::vector<ChainStep> &Steps, bool Reach)
         C.note(DiagId::note_builds_here, S.Loc) << Step.Function << S.Name;
       break;
     case EffectSite::Indirect:
-      C.note(DiagId::note_indirect_here, S.Loc) << Step.Function;
-      if (S.Pointer)
-        C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+      if (Reach && Step.Target) {
+        C.note(DiagId::note_indirect_reaches, S.Loc) << Step.Function << Step.Target;
+      } else if (S.PointerLoud) {
+        C.note(DiagId::note_indirect_mayyield_here, S.Loc) << Step.Function;
+      } else {
+        C.note(DiagId::note_indirect_here, S.Loc) << Step.Function;
+        if (S.Pointer)
+          C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+      }
       break;
     case EffectSite::Address:
       break;
@@ -682,9 +995,30 @@ void noteWhyYields(CheckContext &C, const EffectGraph &G, const FunctionDecl *F,
   noteChain(C, G.chain(F, May));
 }
 
+namespace {
+// Whether anything in the translation unit can start an effect: an async
+// function with a body (async context, and what it reaches), a use of a
+// weft internal (a sink, a combinator) or of a function declared mayyield.
+// Everything else that matters is a noyield or mayyield annotation, which
+// the rules report through CheckContext::noteEffectAnnotation().
+bool mayHaveEffects(const ASTContext &Ctx) {
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    const auto *FD = dyn_cast<FunctionDecl>(D);
+    if (!FD)
+      continue;
+    if (FD->doesThisDeclarationHaveABody() && isAsyncType(FD->getReturnType()))
+      return true;
+    if (FD->isReferenced() && FD->getIdentifier() &&
+        (startsWith(FD->getName(), "weft__") || isDeclaredMayYield(FD)))
+      return true;
+  }
+  return false;
+}
+} // namespace
+
 const EffectGraph &CheckContext::effects() {
   if (!Effects)
-    Effects = std::make_shared<EffectGraph>(Ctx);
+    Effects = std::make_shared<EffectGraph>(Ctx, EffectAnnotations || mayHaveEffects(Ctx));
   return *Effects;
 }
 

@@ -45,3 +45,20 @@ mayyield int use(void) {
   g();
   return q(1) + table.map(2) + quiet_table[1](3);
 }
+
+// Functions handed to the loop or to a new thread: no pointer of the
+// program's carries them into a running loop.  A weft_map function runs in
+// the loop and may spawn there; a thread start routine runs a loop of its own.
+#include <pthread.h>
+static long spawn_and_widen(void *env, int v) {
+  weft_spawn(job(env));
+  return v;
+}
+static void *thread_main(void *arg) {
+  return weft_run(job(arg), NULL) == 0 ? arg : NULL;
+}
+async(long) spawning_map(void) { return weft_map(weft_return(int, 1), spawn_and_widen, NULL); }
+int start_thread(void) {
+  pthread_t t;
+  return pthread_create(&t, NULL, thread_main, NULL);
+}

@@ -1,147 +1,94 @@
 // BlockingCall.cpp: rule blocking-call.  A call that blocks the thread, made
 // in async context or in a function async context reaches, stalls every
-// fiber; warn and name the weft replacement.  The list is BlockingCalls.def.
+// fiber; warn and name the weft replacement.  The list is BlockingCalls.def;
+// what a body shows about its descriptors is Descriptors.h.
 // Covered by test/plugin/blocking-call*.c.
 #include "Check.h"
 #include "Compat.h"
+#include "Descriptors.h"
 #include "Effects.h"
+#include "Macros.h"
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
-#include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Basic/SourceManager.h"
-#include "clang/Lex/Lexer.h"
-#include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+
+// The values BlockingCalls.def compares with, from the C library headers.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/msg.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace clang;
 
 namespace weft {
 namespace {
 
+enum Mode { Always, UnlessFlag, OnlyIf, UnlessZero, UnlessZeroTime, UnlessDatagram, FlockOp };
+
 struct BlockingEntry {
-  int FdArg;       // -1: always blocks
-  int DontWaitArg; // -1: no flags argument
+  int FdArg;   // -1: no descriptor to judge
+  Mode When;
+  int ModeArg; // the argument When looks at
+  int64_t Value;
   StringRef Replacement;
 };
 
-const llvm::StringMap<BlockingEntry> &blockingTable() {
-  static const llvm::StringMap<BlockingEntry> Table = [] {
-    llvm::StringMap<BlockingEntry> T;
-#define WEFT_BLOCKING_CALL(Name, FdArg, DontWaitArg, Replacement)                                   \
-  T[#Name] = BlockingEntry{FdArg, DontWaitArg, Replacement};
+// Name -> its rows; a call blocks when one of its rows says so.
+const llvm::StringMap<std::vector<BlockingEntry>> &blockingTable() {
+  static const llvm::StringMap<std::vector<BlockingEntry>> Table = [] {
+    llvm::StringMap<std::vector<BlockingEntry>> T;
+#define WEFT_BLOCKING_CALL(Name, FdArg, When, ModeArg, Value, Replacement)                          \
+  T[#Name].push_back(BlockingEntry{FdArg, When, ModeArg, (int64_t)(Value), Replacement});
 #include "BlockingCalls.def"
+#ifdef F_OFD_SETLKW
+    // Open file description locks wait like F_SETLKW.
+    T["fcntl"].push_back(BlockingEntry{-1, OnlyIf, 1, F_OFD_SETLKW, ""});
+#endif
     return T;
   }();
   return Table;
 }
 
-// F is the C library's function Name: declared at file scope with external
-// linkage (a static function of the same name is the program's own).
-bool isLibraryFunction(const FunctionDecl *F, StringRef &Name) {
-  if (!F || !F->getIdentifier() || !F->isExternallyVisible() ||
-      !F->getDeclContext()->getRedeclContext()->isTranslationUnit())
-    return false;
-  Name = F->getName();
-  return true;
-}
 
-// Whether E spells Name (a macro such as O_NONBLOCK, or an enumerator such
-// as SOCK_NONBLOCK) outside a `~`, which would clear the flag.
-bool mentions(const Expr *E, StringRef Name, const SourceManager &SM, const LangOptions &LO) {
-  std::vector<const Stmt *> Work{E};
-  while (!Work.empty()) {
-    const Stmt *S = Work.back();
-    Work.pop_back();
-    if (!S)
-      continue;
-    if (const auto *UO = dyn_cast<UnaryOperator>(S))
-      if (UO->getOpcode() == UO_Not)
+// The continuations and map functions that receive the value of a
+// weft_accept action: their value parameter is a non-blocking descriptor
+// (weft.h documents it so).
+void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
+  auto IsAccept = [](const Expr *E) {
+    const auto *CE = dyn_cast_or_null<CallExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+    const FunctionDecl *F = CE ? CE->getDirectCallee() : nullptr;
+    return F && F->getIdentifier() && F->getName() == "weft_accept";
+  };
+  for (const EffectNode &N : G.nodes())
+    for (const EffectSite &S : N.Sites) {
+      const auto *CE = dyn_cast_or_null<CallExpr>(S.E);
+      if (S.What != EffectSite::Builds || !CE || CE->getNumArgs() < 2)
         continue;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-      if (const auto *EC = dyn_cast<EnumConstantDecl>(DRE->getDecl()))
-        if (EC->getName() == Name)
-          return true;
-    SourceLocation Loc = S->getBeginLoc();
-    for (unsigned Depth = 0; Loc.isMacroID() && Depth < 32; ++Depth) {
-      if (Lexer::getImmediateMacroName(Loc, SM, LO) == Name)
-        return true;
-      Loc = SM.getImmediateMacroCallerLoc(Loc);
+      StringRef Internal = weftInternalName(CE);
+      if (Internal != "weft__bind" && Internal != "weft__map")
+        continue;
+      // The action: `(m).node_`, where m is the call or a local it
+      // initialised (the program's, or weft.h's own temporary).
+      const auto *ME = dyn_cast<MemberExpr>(CE->getArg(0)->IgnoreParenImpCasts());
+      if (!ME)
+        continue;
+      const Expr *M = ME->getBase();
+      for (unsigned Hop = 0; M && Hop < 8; ++Hop) {
+        const auto *DRE = dyn_cast<DeclRefExpr>(M->IgnoreParenImpCasts());
+        const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+        if (!VD)
+          break;
+        M = VD->hasLocalStorage() ? VD->getInit() : nullptr;
+      }
+      if (!IsAccept(M))
+        continue;
+      if (const FunctionDecl *F = givenFunction(CE->getArg(1)))
+        Facts.markNonBlockingParam(F, 1);
     }
-    for (const Stmt *K : S->children())
-      Work.push_back(K);
-  }
-  return false;
 }
-
-const ValueDecl *descriptorDecl(const Expr *E) {
-  E = E->IgnoreParenCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    return DRE->getDecl();
-  if (const auto *ME = dyn_cast<MemberExpr>(E))
-    return ME->getMemberDecl();
-  return nullptr;
-}
-
-// The descriptors a function shows to be non-blocking, anywhere in its body
-// (flow-insensitive, by design: see docs/diagnostics/blocking-call.md).
-class NonBlockingFinder : public RecursiveASTVisitor<NonBlockingFinder> {
-public:
-  NonBlockingFinder(const SourceManager &SM, const LangOptions &LO) : SM(SM), LO(LO) {}
-
-  llvm::SmallPtrSet<const ValueDecl *, 8> Found;
-
-  bool VisitVarDecl(VarDecl *VD) {
-    if (VD->getInit() && opensNonBlocking(VD->getInit()))
-      Found.insert(VD);
-    return true;
-  }
-
-  bool VisitBinaryOperator(BinaryOperator *BO) {
-    if (BO->getOpcode() == BO_Assign && opensNonBlocking(BO->getRHS()))
-      if (const ValueDecl *D = descriptorDecl(BO->getLHS()))
-        Found.insert(D);
-    return true;
-  }
-
-  bool VisitCallExpr(CallExpr *CE) {
-    StringRef Name;
-    if (!isLibraryFunction(CE->getDirectCallee(), Name) || CE->getNumArgs() < 3)
-      return true;
-    bool Sets = (Name == "fcntl" && mentions(CE->getArg(1), "F_SETFL", SM, LO) &&
-                 mentions(CE->getArg(2), "O_NONBLOCK", SM, LO)) ||
-                (Name == "ioctl" && mentions(CE->getArg(1), "FIONBIO", SM, LO));
-    if (Sets)
-      if (const ValueDecl *D = descriptorDecl(CE->getArg(0)))
-        Found.insert(D);
-    return true;
-  }
-
-private:
-  // E is a call that returns a non-blocking descriptor.
-  bool opensNonBlocking(const Expr *E) {
-    const auto *CE = dyn_cast<CallExpr>(E->IgnoreParenCasts());
-    StringRef Name;
-    if (!CE || !isLibraryFunction(CE->getDirectCallee(), Name))
-      return false;
-    unsigned N = CE->getNumArgs();
-    if (Name == "weft_tcp_listen")
-      return true;
-    if (Name == "socket" && N >= 2)
-      return mentions(CE->getArg(1), "SOCK_NONBLOCK", SM, LO);
-    if (Name == "accept4" && N >= 4)
-      return mentions(CE->getArg(3), "SOCK_NONBLOCK", SM, LO);
-    if (Name == "open" && N >= 2)
-      return mentions(CE->getArg(1), "O_NONBLOCK", SM, LO);
-    if (Name == "openat" && N >= 3)
-      return mentions(CE->getArg(2), "O_NONBLOCK", SM, LO);
-    return false;
-  }
-
-  const SourceManager &SM;
-  const LangOptions &LO;
-};
 
 class BlockingCallCheck : public Check {
 public:
@@ -149,50 +96,117 @@ public:
 
   void onEndOfTranslationUnit(CheckContext &C) override {
     const EffectGraph &G = C.effects();
+    DescriptorFacts Facts(C.ast());
+    markAcceptedDescriptors(G, Facts);
     for (const EffectNode &N : G.nodes())
       if (N.Reached)
-        checkBody(N, G, C);
+        checkBody(N, G, Facts, C);
   }
 
 private:
-  void checkBody(const EffectNode &N, const EffectGraph &G, CheckContext &C) {
-    const SourceManager &SM = C.sourceManager();
-    std::unique_ptr<NonBlockingFinder> NonBlocking; // built on first need
+  // Whether Call, a call of a function with these rows in F, blocks; Fd is
+  // set to the descriptor argument that could not be shown non-blocking.
+  static bool blocks(const std::vector<BlockingEntry> &Rows, const CallExpr *Call, const FunctionDecl *F,
+                     DescriptorFacts &Facts, const Expr *&Fd) {
+    for (const BlockingEntry &E : Rows) {
+      if (!Call) {
+        if (E.When == Always && E.FdArg < 0)
+          return true;
+        continue;
+      }
+      const Expr *Arg = E.ModeArg >= 0 && unsigned(E.ModeArg) < Call->getNumArgs() ? Call->getArg(E.ModeArg) : nullptr;
+      int64_t V = 0;
+      switch (E.When) {
+      case Always:
+      case UnlessDatagram:
+        break;
+      case UnlessFlag:
+        if (Arg && Facts.flagAt(F, Arg, uint64_t(E.Value), Call) == 1)
+          continue;
+        break;
+      case OnlyIf:
+        if (!Arg || !Facts.valueAt(F, Arg, Call, V) || V != E.Value)
+          continue;
+        break;
+      case FlockOp:
+        if (Arg && (Facts.flagAt(F, Arg, uint64_t(E.Value), Call) == 1 ||
+                    (Facts.valueAt(F, Arg, Call, V) && V == LOCK_UN)))
+          continue;
+        break;
+      case UnlessZero:
+        if (Arg && Facts.valueAt(F, Arg, Call, V) && V == 0)
+          continue;
+        break;
+      case UnlessZeroTime:
+        if (Arg && Facts.pointsToZero(F, Arg, Call))
+          continue;
+        break;
+      }
+      if (E.FdArg >= 0 && unsigned(E.FdArg) < Call->getNumArgs()) {
+        const Expr *D = Call->getArg(E.FdArg);
+        FdState S = Facts.stateAt(F, D, Call);
+        if (S == FdState::NonBlocking || (S == FdState::Datagram && E.When == UnlessDatagram))
+          continue;
+        Fd = D;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  void checkBody(const EffectNode &N, const EffectGraph &G, DescriptorFacts &Facts, CheckContext &C) {
     for (const EffectSite &S : N.Sites) {
+      if (S.What == EffectSite::Indirect) {
+        checkIndirect(N, S, G, Facts, C);
+        continue;
+      }
       if (S.What != EffectSite::Call)
         continue;
-      const auto *Call = cast<CallExpr>(S.E);
+      const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
       const FunctionDecl *F = S.Callee;
       bool Declared = isDeclaredBlocking(F);
-      StringRef Name;
-      const BlockingEntry *Entry = nullptr;
-      if (!Declared && isLibraryFunction(F, Name)) {
-        auto It = blockingTable().find(Name);
-        if (It != blockingTable().end())
-          Entry = &It->second;
-      }
-      if (!Declared && !Entry)
-        continue;
-
-      const Expr *Fd = nullptr;
-      if (Entry && Entry->FdArg >= 0) {
-        if (Entry->DontWaitArg >= 0 && unsigned(Entry->DontWaitArg) < Call->getNumArgs() &&
-            mentions(Call->getArg(Entry->DontWaitArg), "MSG_DONTWAIT", SM, C.langOpts()))
+      const std::vector<BlockingEntry> *Rows = nullptr;
+      if (!Declared) {
+        auto It = blockingTable().find(libraryName(F));
+        if (It == blockingTable().end())
           continue;
-        if (unsigned(Entry->FdArg) < Call->getNumArgs()) {
-          Fd = Call->getArg(Entry->FdArg);
-          if (!NonBlocking) {
-            NonBlocking = std::make_unique<NonBlockingFinder>(SM, C.langOpts());
-            NonBlocking->TraverseStmt(N.Def->getBody());
-          }
-          const ValueDecl *D = descriptorDecl(Fd);
-          if (D && NonBlocking->Found.count(D))
-            continue;
-        }
+        Rows = &It->second;
       }
-
-      StringRef Replacement = Entry ? Entry->Replacement : StringRef();
+      const Expr *Fd = nullptr;
+      if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
+        continue;
+      StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
       C.report(id(), DiagId::warn_blocking_call, S.Loc) << F << unsigned(!Replacement.empty()) << Replacement;
+      noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
+      if (Declared)
+        C.note(DiagId::note_declared_blocking, effectAttrLoc(F, "blocking")) << F;
+      if (Fd)
+        C.note(DiagId::note_fd_not_shown_nonblocking, Fd->getBeginLoc());
+    }
+  }
+
+  // A call through a pointer, field or table that holds a blocking
+  // function: `ops->wait(...)` where the table says `.wait = epoll_wait`.
+  void checkIndirect(const EffectNode &N, const EffectSite &S, const EffectGraph &G, DescriptorFacts &Facts,
+                     CheckContext &C) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
+    if (!S.Pointer || !Call)
+      return;
+    for (const FunctionDecl *F : G.pointees(S.Pointer, S.PointerOwner)) {
+      bool Declared = isDeclaredBlocking(F);
+      const std::vector<BlockingEntry> *Rows = nullptr;
+      if (!Declared) {
+        auto It = blockingTable().find(libraryName(F));
+        if (It == blockingTable().end())
+          continue;
+        Rows = &It->second;
+      }
+      const Expr *Fd = nullptr;
+      if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
+        continue;
+      StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
+      C.report(id(), DiagId::warn_blocking_call_indirect, S.Loc)
+          << S.Pointer << F << unsigned(!Replacement.empty()) << Replacement;
       noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
       if (Declared)
         C.note(DiagId::note_declared_blocking, effectAttrLoc(F, "blocking")) << F;

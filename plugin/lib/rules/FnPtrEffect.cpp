@@ -18,6 +18,11 @@ class FnPtrEffectCheck : public Check {
 public:
   FnPtrEffectCheck() : Check(CheckId::FnPtrEffect) {}
 
+  void onAnnotatedDecl(const Decl *D, StringRef Annotation, CheckContext &C) override {
+    if (Annotation == "weft.noyield" || Annotation == "weft.mayyield")
+      C.noteEffectAnnotation();
+  }
+
   void onEndOfTranslationUnit(CheckContext &C) override {
     const EffectGraph &G = C.effects();
     for (const EffectNode &N : G.nodes())
@@ -29,7 +34,11 @@ private:
   void checkSites(const EffectNode &N, const EffectGraph &G, CheckContext &C) {
     const ASTContext &Ctx = G.ast();
     for (const EffectSite &S : N.Sites) {
-      if (S.What != EffectSite::Address)
+      // A function handed to a weft combinator runs in the loop (the
+      // effect rules treat it as async context), one handed to
+      // pthread_create on a thread of its own: no pointer of the program's
+      // carries it into a running loop.
+      if (S.What != EffectSite::Address || S.Handed != EffectSite::None)
         continue;
       const FunctionDecl *F = S.Callee;
       bool IntoQuiet = pointerCarries(S.Dest, "noyield") || typeCarries(S.DestType, "noyield", Ctx);

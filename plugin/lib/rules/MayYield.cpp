@@ -18,6 +18,8 @@ public:
   MayYieldCheck() : Check(CheckId::MayYield) {}
 
   void onAnnotatedDecl(const Decl *D, StringRef Annotation, CheckContext &C) override {
+    if (Annotation == "weft.noyield" || Annotation == "weft.mayyield")
+      C.noteEffectAnnotation();
     const auto *FD = dyn_cast<FunctionDecl>(D);
     if (!FD || (Annotation != "weft.noyield" && Annotation != "weft.mayyield"))
       return;

@@ -20,6 +20,8 @@ public:
   // noyield on a function returning an action is an error on its own,
   // whether or not the function has a body here.
   void onAnnotatedDecl(const Decl *D, StringRef Annotation, CheckContext &C) override {
+    if (Annotation == "weft.noyield" || Annotation == "weft.mayyield")
+      C.noteEffectAnnotation();
     const auto *FD = dyn_cast<FunctionDecl>(D);
     if (!FD || Annotation != "weft.noyield" || !isAsyncContext(FD))
       return;
@@ -60,8 +62,16 @@ private:
         if (S.PointerQuiet)
           break;
         C.report(id(), DiagId::err_noyield_indirect, S.Loc) << F;
-        if (S.Pointer)
+        if (S.Pointer && !S.PointerLoud)
           C.note(DiagId::note_declare_pointer_noyield, S.Pointer->getLocation()) << S.Pointer;
+        break;
+      case EffectSite::Callback:
+        // qsort's comparator is called by qsort, before it returns: the
+        // pointer type is libc's, the yield is the callback's.
+        if (!G.mayYield(S.Callee))
+          break;
+        C.report(id(), DiagId::err_noyield_callback, S.Loc) << F << S.Callee << S.Name;
+        noteWhyYields(C, G, S.Callee, /*May=*/true);
         break;
       case EffectSite::Call:
         // A callee declared noyield is trusted here and checked on its own.
