@@ -37,9 +37,15 @@ void weft__backend_close(void) {
   weft__loop.backend_fd = -1;
 }
 
-int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events) {
+int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t data) {
   int epfd = weft__loop.backend_fd;
-  struct epoll_event ev = {.events = new_events, .data.fd = fd};
+  struct epoll_event ev = {.events = new_events, .data.u64 = data};
+  if (weft__loop.forked) {
+    /* trap h: the epoll instance is the parent's.  Dropping interest is
+     * skipped (the parent still wants it); anything else is a misuse. */
+    if (new_events == 0) return 0;
+    weft__forked_misuse();
+  }
   if (new_events == 0) {
     if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) < 0 && errno != ENOENT && errno != EBADF) return -errno;
     return 0;
@@ -54,8 +60,9 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events) {
 
 int weft__backend_poll(int timeout_ms) {
   struct epoll_event events[EVENTS_PER_POLL];
+  if (weft__loop.forked) weft__forked_misuse(); /* trap h */
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
-  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.fd, events[i].events);
+  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.u64, events[i].events);
   return n;
 }
