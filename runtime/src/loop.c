@@ -133,9 +133,13 @@ static int run_in_forked_child(struct weft__node *m, void *out, size_t out_size)
   *inherited = weft__loop;
   weft__loop = (struct weft__loop){.backend_fd = -1};
   int rc = weft__run(m, out, out_size);
-  weft__rbuf_free(weft__loop.kept); /* the result string dies with the child's loop */
+  /* The child's result string replaces the one an earlier weft_run left,
+   * as after any weft_run. */
+  struct weft__rbuf *kept = weft__loop.kept;
   weft__loop = *inherited;
   free(inherited);
+  weft__rbuf_free(weft__loop.kept);
+  weft__loop.kept = kept;
   return rc;
 }
 
