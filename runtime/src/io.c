@@ -216,24 +216,46 @@ static void nowait_refused(int fd, struct weft__fdw *w) {
 }
 
 /* The entry of fd as an operation starts on it; NULL with *err set if fd is
- * not open.  One fstat per operation (where there used to be an fcntl)
- * tells whether the number still names the file weft knows: a number closed
- * behind weft's back and handed out again is a new file, and what was
- * queued on the old one fails with -EBADF. */
+ * not open.  A number closed behind weft's back may name a new file by
+ * now.  Sockets, pipes and gated fds are called through the number itself,
+ * so the call reaches whatever file the number names, and a file of
+ * another kind shows in the call's error (io_relearn); the per-operation
+ * fcntl of old is gone.  IO through weft's own description (FIFOs, ttys)
+ * or without polling (files, where a new pipe would block) is checked by
+ * one fstat: if the number names another file, what was queued on the old
+ * one fails with -EBADF and the new file is learnt. */
 static struct weft__fdw *fd_entry(int fd, int *err) {
   struct stat st;
   if (fd < 0) {
     *err = -EBADF;
     return NULL;
   }
+  struct weft__fdw *w = fd_slot(fd);
+  if (w->kind == WEFT__FD_SOCKET || w->kind == WEFT__FD_NOWAIT || w->kind == WEFT__FD_GATED) return w;
   if (fstat(fd, &st) < 0) {
     *err = -errno;
     return NULL;
   }
-  struct weft__fdw *w = fd_slot(fd);
+  w = fd_slot(fd);
   if (w->kind != WEFT__FD_UNKNOWN && (w->dev != st.st_dev || w->ino != st.st_ino)) fd_forget(fd, w, -EBADF);
   if (w->kind == WEFT__FD_UNKNOWN) fd_learn(fd, w, &st);
   return w;
+}
+
+/* A call said the number is not the kind of file weft thought (ENOTSOCK,
+ * or epoll's EPERM for a file it cannot poll): it was closed behind weft's
+ * back and names a new file.  The new file is learnt in place, keeping the
+ * queues (their operations are the program's, on this number); false if
+ * the number is not open at all. */
+static bool io_relearn(int fd, struct weft__fdw *w) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return false;
+  if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
+  if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
+  w->registered = 0;
+  w->ready[0] = w->ready[1] = false;
+  fd_learn(fd, w, &st);
+  return true;
 }
 
 /* A queue's head left: the next operation in line starts its turn. */
@@ -389,7 +411,12 @@ static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int dir, int *st) 
   return NULL;
 }
 
-/* Waits until epoll reports the fd ready in the operation's direction. */
+/* Waits until epoll reports the fd ready in the operation's direction.
+ * Interest already registered is kept after a wait completes (the next wait
+ * usually comes soon) and dropped when an event finds nobody; each wait
+ * still says what it wants (MOD, or ADD if the kernel forgot the fd because
+ * it was closed behind weft's back: trap a), which costs one epoll_ctl per
+ * wait and none per operation that needs no wait. */
 static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
   uint32_t ev = f->io_dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
   if (w->kind == WEFT__FD_DIRECT) {
@@ -398,20 +425,21 @@ static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
     weft__fiber_enqueue(f);
     return WEFT__OP_WAIT;
   }
-  /* Interest already registered is kept after a wait completes (the next
-   * wait usually comes soon); it is dropped when an event finds nobody. */
   uint32_t want = w->registered | ev;
-  if (want != w->registered) {
-    int r = weft__backend_set(w->pfd, w->registered, want, event_data(f->io_fd, w));
-    if (r == -EPERM && w->kind == WEFT__FD_GATED) {
-      /* A device epoll cannot watch never blocks: plain calls from now on. */
-      w->kind = WEFT__FD_DIRECT;
-      weft__fiber_enqueue(f);
-      return WEFT__OP_WAIT;
-    }
-    if (r < 0) return failed(f, r);
-    w->registered = want;
+  int r = weft__backend_set(w->pfd, w->registered, want, event_data(f->io_fd, w));
+  if (r == -EPERM && w->kind == WEFT__FD_GATED) {
+    /* A device epoll cannot watch never blocks: plain calls from now on. */
+    w->kind = WEFT__FD_DIRECT;
+    weft__fiber_enqueue(f);
+    return WEFT__OP_WAIT;
   }
+  if (r == -EPERM && w->kind != WEFT__FD_PRIVATE && io_relearn(f->io_fd, w) && w->kind == WEFT__FD_DIRECT) {
+    /* A pipe or socket number that now names a regular file. */
+    weft__fiber_enqueue(f);
+    return WEFT__OP_WAIT;
+  }
+  if (r < 0) return failed(f, r);
+  w->registered = want;
   f->io_armed = true;
   f->state = WEFT__FS_WAIT_IO;
   return WEFT__OP_WAIT;
@@ -485,6 +513,10 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
       if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
       continue;
     }
+    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
+      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+      continue;
+    }
     return failed(f, -errno);
   }
 }
@@ -509,6 +541,8 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
       return io_wait(f, w);
     } else if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
       nowait_refused(fd, w);
+    } else if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
+      continue;
     } else {
       return failed(f, -errno);
     }
