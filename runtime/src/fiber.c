@@ -343,8 +343,10 @@ void weft__fiber_cancel(struct weft__fiber *f) {
       break;
     }
     if (g->state != WEFT__FS_DONE) {
-      if (g->op) weft__io_abandon(g); /* its place in an fd's queue */
-      if (g->op) weft__node_release(g->op);
+      if (g->op) {
+        weft__io_abandon(g); /* its place in an fd's queue goes to the next in line */
+        weft__node_release(g->op);
+      }
       g->op = NULL;
       if (g->cur) enter_unstarted(g);
       g->cancel_depth = g->depth;

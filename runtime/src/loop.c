@@ -106,11 +106,16 @@ static int poll_timeout(void) {
 static void loop_close(void) {
   struct weft__loop *L = &weft__loop;
   L->closing = true;
+  /* The rest of a cancelled write (a quiet fiber) is not cancelled: it
+   * goes on as far as it can without waiting, like a finaliser. */
   for (struct weft__fiber *f = L->all; f != NULL; f = f->next_all)
-    if (!f->cancelled && f->state != WEFT__FS_DONE) weft__fiber_cancel(f);
+    if (!f->cancelled && !f->quiet && f->state != WEFT__FS_DONE) weft__fiber_cancel(f);
   while (L->ready_head != NULL) run_ready();
   while (L->all != NULL) {
     struct weft__fiber *f = L->all;
+    if (f->quiet && f->op != NULL)
+      fprintf(stderr, "weft: the loop closed with %zu bytes of a cancelled write to fd %d unsent\n",
+              f->op->u.write.len - f->op_done, f->op->u.write.fd);
     if (f->state == WEFT__FS_WAIT_TIMER) weft__timer_remove(f);
     weft__fiber_free(f); /* which gives up its place in an fd's queue */
   }
