@@ -128,29 +128,8 @@ static void loop_close(void) {
   L->closing = false;
 }
 
-/* weft_run in the child of a fork made inside a loop: the inherited loop is
- * set aside, untouched, and the child's own loop runs in its place.  If the
- * child then returns into the inherited loop, its first contact with epoll
- * is reported as a misuse (backend_epoll.c). */
-static int run_in_forked_child(struct weft__node *m, void *out, size_t out_size) {
-  struct weft__loop *inherited = malloc(sizeof *inherited);
-  if (inherited == NULL) abort();
-  *inherited = weft__loop;
-  weft__loop = (struct weft__loop){.backend_fd = -1};
-  int rc = weft__run(m, out, out_size);
-  /* The child's result string replaces the one an earlier weft_run left,
-   * as after any weft_run. */
-  struct weft__rbuf *kept = weft__loop.kept;
-  weft__loop = *inherited;
-  free(inherited);
-  weft__rbuf_free(weft__loop.kept);
-  weft__loop.kept = kept;
-  return rc;
-}
-
-int weft__run(struct weft__node *m, void *out, size_t out_size) {
+static int run_loop(struct weft__node *m, void *out, size_t out_size) {
   struct weft__loop *L = &weft__loop;
-  if (L->forked) return run_in_forked_child(m, out, out_size);
   if (L->running)
     weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
                  "code such as main; inside the loop, bind the action or spawn it");
@@ -200,5 +179,26 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
   }
   loop_close();
   L->running = false;
+  return rc;
+}
+
+/* weft_run in the child of a fork made inside a loop: the inherited loop is
+ * set aside, untouched, and the child's own loop runs in its place.  If the
+ * child then returns into the inherited loop, its first contact with epoll
+ * is reported as a misuse (backend_epoll.c). */
+int weft__run(struct weft__node *m, void *out, size_t out_size) {
+  if (!weft__loop.forked) return run_loop(m, out, out_size);
+  struct weft__loop *inherited = malloc(sizeof *inherited);
+  if (inherited == NULL) abort();
+  *inherited = weft__loop;
+  weft__loop = (struct weft__loop){.backend_fd = -1};
+  int rc = run_loop(m, out, out_size);
+  /* The child's result string replaces the one an earlier weft_run left,
+   * as after any weft_run. */
+  struct weft__rbuf *kept = weft__loop.kept;
+  weft__loop = *inherited;
+  free(inherited);
+  weft__rbuf_free(weft__loop.kept);
+  weft__loop.kept = kept;
   return rc;
 }
