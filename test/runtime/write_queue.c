@@ -9,6 +9,7 @@ enum { WRITERS = 100000, RECORD = 8, BLOCK = 256 << 10, BLOCKS = 4, HALF = 1 << 
 
 struct wq {
   int p[2];
+  int sp[2];     /* the stress case's own pipe */
   char *records; /* WRITERS records of 8 bytes: the writer's number */
   char *blocks;  /* BLOCKS blocks, each filled with its own letter */
   char *half;    /* the write cancelled half way (freed by its finaliser) */
@@ -132,6 +133,78 @@ static void rest_at_loop_close(struct wq *q) {
   CHECK_UINT_LE(drained, HALF - 1);
 }
 
+/* Many writers of 1000-byte records, a third of them with short timeouts
+ * that cut them before their turn, during it, or not at all, and a reader
+ * that drains slowly: the stream is whole records, each in one piece. */
+enum { RECORDS = 2000, RSIZE = 1000 };
+
+static async(void) ignore_err(void *env, int err) {
+  (void)env;
+  CHECK_INT_EQ(err, -ETIMEDOUT);
+  return weft_return(void);
+}
+
+static async(void) slow_drain_step(struct wq *q, char *s);
+
+static async(void) slow_drain(struct wq *q) { return weft_bind(weft_read(q->sp[0], 4096), slow_drain_step, q); }
+
+static async(void) slow_drain_next(struct wq *q, long slept) {
+  (void)slept;
+  return slow_drain(q);
+}
+
+static async(void) slow_drain_step(struct wq *q, char *s) {
+  size_t n = weft_str_len(s);
+  if (n == 0) return weft_return(void);
+  memcpy(q->in + q->received, s, n);
+  q->received += n;
+  return weft_bind(weft_sleep_ms(0), slow_drain_next, q);
+}
+
+static async(void) close_writer(struct wq *q) { return weft_close(q->sp[1]); }
+
+static async(void) close_after_all(struct wq *q, long slept) {
+  (void)slept;
+  return weft_then(weft_write(q->sp[1], "", 0), close_writer, q);
+}
+
+static async(void) spawn_records(struct wq *q) {
+  unsigned seed = 7;
+  for (int i = 0; i < RECORDS; i++) {
+    char *r = q->records + (size_t)i * RSIZE;
+    async(void) w = weft_write(q->sp[1], r, RSIZE);
+    seed = seed * 1103515245u + 12345u;
+    if ((seed >> 16) % 3 == 0) w = weft_catch(weft_timeout(w, (long)((seed >> 20) % 4)), ignore_err, NULL);
+    weft_spawn(w);
+  }
+  /* Once the spawned writers have started (and queued), an empty write
+   * queues behind the last of them; the end is closed after it. */
+  return weft_bind(weft_sleep_ms(1), close_after_all, q);
+}
+
+static void stress_records(struct wq *q) {
+  test_pipe(q->sp);
+  for (int i = 0; i < RECORDS; i++) {
+    char *r = q->records + (size_t)i * RSIZE;
+    memset(r, 'a' + i % 26, RSIZE);
+    snprintf(r, 12, "%010d", i);
+  }
+  q->received = 0;
+  CHECK_INT_EQ(weft_run(weft_join(weft_then(weft_return(void), spawn_records, q), weft_then(weft_return(void), slow_drain, q)),
+                        NULL),
+               0);
+  CHECK_INT_EQ(q->received % RSIZE, 0);
+  int last = -1;
+  for (size_t off = 0; off < q->received; off += RSIZE) {
+    int i = atoi(q->in + off);
+    CHECK_INT_GT(i, last); /* in order, none twice */
+    CHECK_MEM_EQ(q->in + off, q->records + (size_t)i * RSIZE, RSIZE);
+    last = i;
+  }
+  printf("records: %zu of %d arrived whole\n", q->received / RSIZE, RECORDS);
+  CHECK_SYS(close(q->sp[0]));
+}
+
 /* ---- readers queue ----------------------------------------------------- */
 
 static async(void) got_byte(char *slot, char *s) {
@@ -168,9 +241,9 @@ static void queued_readers(struct wq *q) {
 int main(void) {
   struct wq q = {0};
   test_pipe(q.p);
-  q.records = malloc((size_t)WRITERS * RECORD);
+  q.records = malloc((size_t)RECORDS * RSIZE); /* the larger of the two record sets */
   q.blocks = malloc((size_t)BLOCKS * BLOCK);
-  q.in = malloc((size_t)WRITERS * RECORD + HALF);
+  q.in = malloc((size_t)RECORDS * RSIZE + HALF);
   CHECK_TRUE(q.records && q.blocks && q.in);
   for (long i = 0; i < WRITERS; i++) {
     char tmp[16];
@@ -183,6 +256,7 @@ int main(void) {
   big_writers(&q);
   cancelled_writes(&q);
   rest_at_loop_close(&q);
+  stress_records(&q);
   queued_readers(&q);
 
   CHECK_SYS(close(q.p[0]));
