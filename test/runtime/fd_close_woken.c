@@ -1,5 +1,7 @@
 /* fd_close_woken.c: a fiber whose fd another fiber closes with weft_close fails with -EBADF, whatever state it is in.
- * Proves: a reader or writer already woken by epoll, or waiting its turn, never touches the number, even reused at once. */
+ * Proves: a reader or writer already woken by epoll, or waiting its turn, never touches the number again (pipes, socketpairs, TCP). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <weft.h>
@@ -21,6 +23,7 @@ struct cw {
   bool new_blocking;  /* the new socket is blocking */
   bool new_has_data;  /* the new socket has bytes to steal */
   bool victim_writes;
+  int listen_fd;      /* TCP: fd and the new socket are accepted connections; -1 otherwise */
   char *big;
   int victim_err;
   int queued_err;
@@ -42,8 +45,41 @@ static async(void) victim(struct cw *c) {
   return weft_catch(weft_bind(weft_read(c->fd, 16), victim_read, c), note, &c->victim_err);
 }
 
+/* A TCP connection to the listening socket: the client end (never at
+ * number avoid), and the accepted end in *server. */
+static int tcp_pair(int listen_fd, int *server, int avoid) {
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)weft_tcp_port(listen_fd))};
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_INT_GE(client, 0);
+  if (client == avoid) {
+    int moved = fcntl(client, F_DUPFD_CLOEXEC, avoid + 1);
+    CHECK_INT_GE(moved, 0);
+    CHECK_SYS(close(client));
+    client = moved;
+  }
+  CHECK_SYS(connect(client, (struct sockaddr *)&sin, sizeof sin));
+  int listen_flags = test_fd_flags(listen_fd);
+  CHECK_SYS(fcntl(listen_fd, F_SETFL, listen_flags & ~O_NONBLOCK));
+  *server = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+  CHECK_INT_GE(*server, 0);
+  CHECK_SYS(fcntl(listen_fd, F_SETFL, listen_flags));
+  return client;
+}
+
 /* The closer: fd is closed, and a new socket takes its number at once. */
 static async(void) reuse(struct cw *c) {
+  if (c->listen_fd >= 0) {
+    /* A server's next connection gets the number of the one just closed. */
+    int server;
+    c->peer = tcp_pair(c->listen_fd, &server, c->fd);
+    if (server != c->fd) {
+      CHECK_SYS(dup2(server, c->fd));
+      CHECK_SYS(close(server));
+    }
+    if (c->new_has_data) CHECK_INT_EQ(write(c->peer, "WRONG", 5), 5);
+    return weft_return(void);
+  }
   int sv[2];
   CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | (c->new_blocking ? 0 : SOCK_NONBLOCK), 0, sv));
   CHECK_TRUE(sv[1] != c->fd);
@@ -78,11 +114,12 @@ static async(void) trigger(struct cw *c, long slept) {
   return weft_return(void);
 }
 
-static void woken_case(bool victim_writes, bool new_blocking, bool new_has_data) {
+static void woken_case_on(int listen_fd, bool victim_writes, bool new_blocking, bool new_has_data) {
   struct cw c = {.victim_writes = victim_writes, .new_blocking = new_blocking, .new_has_data = new_has_data,
-                 .victim_err = 1};
+                 .victim_err = 1, .listen_fd = listen_fd};
   int p[2];
-  test_pipe(p);
+  if (listen_fd >= 0) p[1] = tcp_pair(listen_fd, &p[0], -1); /* the victim reads the accepted end */
+  else test_pipe(p);
   test_pipe(c.q);
   c.fd = victim_writes ? p[1] : p[0];
   c.other = victim_writes ? p[0] : p[1];
@@ -116,6 +153,10 @@ static void woken_case(bool victim_writes, bool new_blocking, bool new_has_data)
   free(c.big);
 }
 
+static void woken_case(bool victim_writes, bool new_blocking, bool new_has_data) {
+  woken_case_on(-1, victim_writes, new_blocking, new_has_data);
+}
+
 /* Operations waiting their turn (a second reader behind the first, a
  * second writer behind a big one) fail with the head when fd is closed. */
 static async(void) close_now(struct cw *c, long slept) {
@@ -146,6 +187,12 @@ int main(void) {
   woken_case(false, true, false); /* a woken reader: the new socket is blocking */
   woken_case(true, false, false); /* a woken writer: nothing reaches the new socket */
   woken_case(true, true, false);
+  /* A TCP server: the woken reader's connection is closed and the next
+   * accepted connection has its number, with bytes of its own. */
+  int lfd = weft_tcp_listen(NULL, 0);
+  CHECK_INT_GE(lfd, 0);
+  woken_case_on(lfd, false, true, true);
+  CHECK_SYS(close(lfd));
   queued_case(false);
   queued_case(true);
   return 0;
