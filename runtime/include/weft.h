@@ -213,35 +213,72 @@ WEFT_ASYNC_TYPE(ptr, void *);
   WEFT__LET1(m, (__typeof__(weft__m)){.node_ = weft__timeout(weft__m.node_, (ms))})
 
 /* ------------------------------------------------------------------------
- * 5. Primitives.  Every pollable fd handed to weft (pipes, sockets, ttys) is
- *    switched to non-blocking mode for the life of the loop, and weft_run
- *    restores its original flags when it returns; regular files are read and
- *    written directly.  Close fds with weft_close while a loop runs.  EINTR
- *    and EAGAIN never reach you; other errors are failures carrying -errno.
- *    SIGPIPE is ignored while a loop runs (and put back after), so writing to
- *    a closed peer is a failure (-EPIPE), never the death of the process.
+ * 5. Primitives.  What weft does to the fds it is given: nothing that
+ *    outlives a call.  It never sets or clears O_NONBLOCK (or any flag) on
+ *    a description the program gave it, since dups, children and other
+ *    processes share it; each call is made non-blocking on its own:
+ *      sockets         recv/send with MSG_DONTWAIT (send adds MSG_NOSIGNAL);
+ *      pipes           preadv2/pwritev2 with RWF_NOWAIT;
+ *      FIFOs, ttys,    weft's own non-blocking description of the same file,
+ *      memory devices  opened through /proc/self/fd/N (close-on-exec) on
+ *                      first use and closed by weft_close or when weft_run
+ *                      returns (a pipe whose kernel refuses RWF_NOWAIT too);
+ *      anything else   (eventfds, /dev/ptmx, a failed reopen) called only
+ *                      when epoll reports it ready, a write PIPE_BUF bytes
+ *                      at a time; this can block only if another process
+ *                      takes the data or the room in between;
+ *      regular files   read and written directly (they never wait long).
+ *    weft_accept on a blocking listening socket waits for readiness first;
+ *    weft_connect makes a blocking socket non-blocking for the connect(2)
+ *    call alone.  Close an fd weft has used with weft_close, not close(2):
+ *    weft_close also closes weft's own description of a FIFO or tty, whose
+ *    other end otherwise sees no end of file until the loop ends.
+ *
+ *    Operations on one fd queue per direction, first come, first served:
+ *    each weft_write is written whole, never interleaved with another, and
+ *    reads are served in the order they started.  Every fiber whose fd is
+ *    closed by weft_close fails with -EBADF, whatever it was doing, and
+ *    never touches the number again.  EINTR and EAGAIN never reach you;
+ *    other errors are failures carrying -errno.
+ *
+ *    SIGPIPE: writing to a closed peer fails with -EPIPE and raises no
+ *    signal (MSG_NOSIGNAL; for pipes, SIGPIPE is blocked in the writing
+ *    thread for the call and the one it raised is taken back).  The
+ *    process's disposition and other threads' masks are never changed.
+ *
+ *    fork: a child forked while a loop runs may exec, exit, or run a loop of
+ *    its own with weft_run; going on with the inherited loop (whose epoll
+ *    instance is its parent's) is a misuse, reported at its first wait.
  * ---------------------------------------------------------------------- */
 
 /* weft_read(fd, n): up to n bytes (n > 0), as soon as any are available;
- * "" (length 0) at end of input.
+ * "" (length 0) at end of input.  No buffer is held while the read waits.
  *
  * Buffer ownership: the returned bytes belong to the runtime.  They are
- * NUL-terminated (the NUL is not counted) and stay valid until the next
- * weft_read of the same fiber completes, or the fiber ends, whichever comes
- * first.  Each branch of weft_join, weft_pick and weft_timeout is a fiber of
- * its own; the string a winning pick branch produces passes to the fiber
- * that runs the pick (and counts as its latest read).  Copy what you keep
- * longer.  The bytes may contain NULs: use weft_str_len for their length. */
+ * NUL-terminated (the NUL is not counted) and stay valid until the same
+ * fiber has completed two more reads, or the fiber ends, whichever comes
+ * first: a fiber keeps its latest two strings, so a string may be kept
+ * across the fiber's next read.  Each branch of weft_join, weft_pick and
+ * weft_timeout is a fiber of its own; a string that a winning weft_pick or
+ * weft_timeout branch produces (as its value) passes to the fiber that runs
+ * the combinator and counts as that fiber's latest read.  Copy what you
+ * keep longer.  The bytes may contain NULs: use weft_str_len for their
+ * length. */
 async(str) weft_read(int fd, size_t n);
 
 /* weft_str_len(s): the number of bytes weft_read delivered in s, NULs
- * included, when s is the last string the running fiber read (or, outside
- * the loop, the str result of the last weft_run); for any other string,
- * strlen(s). */
+ * included, when s is one of the running fiber's two latest reads (or,
+ * outside the loop, the str result of the last weft_run); for any other
+ * string, strlen(s). */
 size_t weft_str_len(const char *s);
 
 /* weft_write(fd, buf, len): all len bytes, across partial writes, or a
- * failure.  buf is not copied: it must stay valid until the action finishes. */
+ * failure.  buf is not copied: it must stay valid until the action
+ * finishes.  Writes to one fd queue: each is written whole, in the order
+ * they started.  A write cancelled (weft_pick, weft_timeout) before its
+ * turn writes nothing; one cancelled half way is finished by the runtime
+ * from a copy of its rest, so the peer never sees half a write followed by
+ * another. */
 async(void) weft_write(int fd, const char *buf, size_t len);
 
 /* weft_sleep(s): sleep s seconds on CLOCK_MONOTONIC; produces the whole
@@ -259,7 +296,9 @@ async(int) weft_accept(int listen_fd);
 /* weft_connect(fd, addr, len): connect socket fd to addr (copied). */
 async(void) weft_connect(int fd, const struct sockaddr *addr, socklen_t len);
 
-/* weft_close(fd): close fd.  Any other fiber waiting on fd fails with -EBADF. */
+/* weft_close(fd): close fd (and weft's own description of it, if any).
+ * Every other fiber reading or writing fd, whether waiting, woken or in
+ * line, fails with -EBADF. */
 async(void) weft_close(int fd);
 
 /* ------------------------------------------------------------------------

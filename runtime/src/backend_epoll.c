@@ -9,14 +9,24 @@
  *  c) ADD of an fd weft thought unregistered fails with EEXIST: modify it.
  *  d) Regular files and directories cannot be polled (EPERM); io.c never
  *     asks, it reads and writes them directly, as they never block for long.
- *  e) EPOLLERR and EPOLLHUP arrive whether asked for or not: they wake every
- *     waiter of the fd, whose syscall then reports the real error, and drop
- *     the registration if nobody waits.
+ *     A device that turns out unpollable the same way is treated alike.
+ *  e) EPOLLERR and EPOLLHUP arrive whether asked for or not: they wake the
+ *     head of each queue of the fd, whose syscall then reports the real
+ *     error, and drop the registration if nobody waits.
  *  f) epoll_wait may return early (EINTR, or a timeout rounded down by the
  *     kernel): the loop rechecks the clock and never fires a timer early.
  *  g) Level-triggered mode: interest left registered after a completed wait
  *     reports again until dropped, so io.c drops it when an event finds no
- *     waiter; cancelled waits drop theirs at once. */
+ *     waiter; cancelled waits drop theirs at once.
+ *  h) The interest list belongs to the epoll instance, which a fork()'s child
+ *     shares: a child's ADD, MOD or DEL would change its parent's loop.  A
+ *     child going on with an inherited loop is a misuse; its DELs are skipped.
+ *  i) Events name a file by its number, which the kernel reuses at once
+ *     after a close: each event's data carries weft's generation of the fd
+ *     as well, and io.c drops events of a generation it has forgotten.
+ *  j) Readiness says nothing about a description someone else may make
+ *     blocking: io.c never relies on O_NONBLOCK (MSG_DONTWAIT, RWF_NOWAIT,
+ *     private descriptions), and calls a blocking fd only once per report. */
 #include "internal.h"
 
 #include <errno.h>
@@ -37,9 +47,15 @@ void weft__backend_close(void) {
   weft__loop.backend_fd = -1;
 }
 
-int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events) {
+int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t data) {
   int epfd = weft__loop.backend_fd;
-  struct epoll_event ev = {.events = new_events, .data.fd = fd};
+  struct epoll_event ev = {.events = new_events, .data.u64 = data};
+  if (weft__loop.forked) {
+    /* trap h: the epoll instance is the parent's.  Dropping interest is
+     * skipped (the parent still wants it); anything else is a misuse. */
+    if (new_events == 0) return 0;
+    weft__forked_misuse();
+  }
   if (new_events == 0) {
     if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) < 0 && errno != ENOENT && errno != EBADF) return -errno;
     return 0;
@@ -54,8 +70,9 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events) {
 
 int weft__backend_poll(int timeout_ms) {
   struct epoll_event events[EVENTS_PER_POLL];
+  if (weft__loop.forked) weft__forked_misuse(); /* trap h */
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
-  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.fd, events[i].events);
+  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.u64, events[i].events);
   return n;
 }

@@ -35,10 +35,13 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->prev_all) f->prev_all->next_all = f->next_all;
   else L->all = f->next_all;
   if (f->next_all) f->next_all->prev_all = f->prev_all;
-  if (f->op) weft__node_release(f->op);
+  if (f->op) {
+    weft__io_abandon(f);
+    weft__node_release(f->op);
+  }
   if (f->cur) weft__node_free_tree(f->cur);
   weft__rbuf_free(f->rbuf);
-  weft__rbuf_free(f->rspare);
+  weft__rbuf_free(f->rprev);
   free(f->frames);
   free(f);
 }
@@ -246,15 +249,11 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
   p->running_children--;
   c->parent = NULL;
   bool wake = false;
+  bool adopt = false;
   if (p->combinator == WEFT__K_PICK) {
     p->value = c->value;
     p->err = c->err;
-    if (c->err == 0 && c->rbuf != NULL && c->value == (uintptr_t)c->rbuf->data) {
-      /* A string the winner read is now the parent's last read. */
-      weft__rbuf_free(p->rbuf);
-      p->rbuf = c->rbuf;
-      c->rbuf = NULL;
-    }
+    adopt = true;
     wake = true;
   } else if (c->err != 0) {
     p->err = c->err;
@@ -269,6 +268,10 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
     p->combinator = 0;
     weft__fiber_enqueue(p);
   }
+  /* A string the winner read becomes the parent's latest read.  Only once
+   * the loser is cancelled: a write it leaves half done copies its rest
+   * from a buffer the parent's older read may own. */
+  if (adopt) weft__read_adopt(p, c);
   weft__fiber_free(c);
 }
 
@@ -279,7 +282,9 @@ static void finish(struct weft__fiber *f) {
     child_done(f->parent, f);
     return;
   }
-  if (f->cancelled && f->err != -ECANCELED)
+  if (f->quiet) {
+    /* The rest of a cancelled write: its failure has nobody to go to. */
+  } else if (f->cancelled && f->err != -ECANCELED)
     fprintf(stderr, "weft: a finaliser of a cancelled fiber failed: %s\n", strerror(-f->err));
   else if (!f->cancelled && f->err != 0)
     fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
@@ -314,9 +319,6 @@ void weft__fiber_cancel(struct weft__fiber *f) {
   while (g != NULL) {
     g->cancelled = true;
     switch (g->state) {
-    case WEFT__FS_WAIT_IO:
-      weft__io_unwatch(g);
-      break;
     case WEFT__FS_WAIT_TIMER:
       weft__timer_remove(g);
       break;
@@ -341,7 +343,10 @@ void weft__fiber_cancel(struct weft__fiber *f) {
       break;
     }
     if (g->state != WEFT__FS_DONE) {
-      if (g->op) weft__node_release(g->op);
+      if (g->op) {
+        weft__io_abandon(g); /* its place in an fd's queue goes to the next in line */
+        weft__node_release(g->op);
+      }
       g->op = NULL;
       if (g->cur) enter_unstarted(g);
       g->cancel_depth = g->depth;

@@ -41,6 +41,7 @@ struct weft__node {
   unsigned char owned;     /* already part of another action or given to a sink */
   unsigned char map_size;  /* WEFT__K_MAP: size of the produced value */
   unsigned char map_signed;
+  unsigned char owns_buf;  /* WEFT__K_WRITE: buf is the runtime's copy, freed with the node */
   union {
     uintptr_t value; /* RETURN */
     int err;         /* FAIL */
@@ -85,9 +86,10 @@ _Noreturn void weft__misuse(const char *fmt, ...);
 
 /* ---- read buffers ----------------------------------------------------- */
 
+/* The bytes one weft_read delivered, allocated when they were read (never
+ * while waiting), exactly their size plus the NUL. */
 struct weft__rbuf {
   size_t len;
-  size_t cap;
   char data[];
 };
 
@@ -133,14 +135,22 @@ struct weft__fiber {
   bool root;       /* the fiber weft_run waits for */
 
   struct weft__node *op; /* the primitive being waited for */
-  size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started */
-  bool op_retry;         /* f->op is tried again after a wake */
+  size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started; ACCEPT: 1 if gated */
+  bool op_retry;         /* f->op was started: it is tried again after a wake */
   int64_t started;       /* SLEEP: when it began */
   int64_t deadline;      /* SLEEP: when it ends */
   uint64_t timer_seq;
   size_t heap_index;     /* position in the timer heap; SIZE_MAX if none */
-  int io_fd;             /* WAIT_IO: the fd and direction waited on */
-  uint32_t io_events;
+
+  /* An IO primitive in progress holds a place in its fd's queue from the
+   * moment it starts until it completes, fails or is cancelled, together
+   * with the generation of the fd it started on (see struct weft__fdw). */
+  int io_fd;             /* the fd whose queue holds the fiber, or -1 */
+  uint32_t io_gen;
+  unsigned char io_dir;  /* WEFT__IO_READ or WEFT__IO_WRITE */
+  bool io_armed;         /* the queue's head, waiting for epoll */
+  bool quiet;            /* the runtime's own fiber: its failure is not reported */
+  struct weft__fiber *io_prev, *io_next;
 
   struct weft__fiber *parent; /* JOIN/PICK branch: the fiber that waits */
   struct weft__fiber *child[2];
@@ -150,20 +160,45 @@ struct weft__fiber {
   struct weft__fiber *next_ready;
   struct weft__fiber *prev_all, *next_all;
 
-  struct weft__rbuf *rbuf;    /* the bytes the last weft_read delivered */
-  struct weft__rbuf *rspare;  /* a larger buffer being filled */
+  struct weft__rbuf *rbuf;    /* the bytes the latest weft_read delivered */
+  struct weft__rbuf *rprev;   /* and the read before it */
 };
 
 /* ---- the loop --------------------------------------------------------- */
 
+enum { WEFT__IO_READ, WEFT__IO_WRITE };
+
+/* How weft does IO on an fd; chosen when the fd is first used (fd_learn in
+ * io.c) and never by changing the file's own flags, which it shares with
+ * every dup and every process that inherited it. */
+enum weft__fd_kind {
+  WEFT__FD_UNKNOWN,
+  WEFT__FD_DIRECT,  /* regular files, directories, unpollable devices: plain calls */
+  WEFT__FD_SOCKET,  /* recv/send with MSG_DONTWAIT (and MSG_NOSIGNAL) */
+  WEFT__FD_NOWAIT,  /* pipes: preadv2/pwritev2 with RWF_NOWAIT */
+  WEFT__FD_PRIVATE, /* named FIFOs, ttys: a private non-blocking description, pfd */
+  WEFT__FD_GATED,   /* could not be reopened: one call per readiness, on fd itself */
+};
+
+struct weft__fiber_queue {
+  struct weft__fiber *head, *tail;
+};
+
+/* One entry per fd number.  gen counts the files the number has named for
+ * weft: weft_close (or a new file found behind the number) bumps it, and an
+ * operation whose generation is gone fails with -EBADF instead of touching
+ * the number again.  Operations queue per direction, first come first
+ * served; only the head of a queue does IO. */
 struct weft__fdw {
-  struct weft__fiber *reader, *writer;
-  uint32_t registered; /* events currently asked of the backend */
-  int orig_flags;      /* flags before weft set O_NONBLOCK, or -1 */
-  dev_t dev;           /* which file: flags are put back only on the same one */
+  struct weft__fiber_queue q[2]; /* WEFT__IO_READ, WEFT__IO_WRITE */
+  uint32_t gen;
+  uint32_t registered;  /* events currently asked of the backend, on pfd */
+  int pfd;              /* where IO goes: the private description, or the fd itself */
+  unsigned char kind;   /* enum weft__fd_kind */
+  bool fifo;            /* a write may raise SIGPIPE */
+  bool ready[2];        /* GATED: epoll reported readiness since the last call */
+  dev_t dev;            /* the file the entry describes */
   ino_t ino;
-  bool known;          /* looked at since the loop opened (or since weft_close) */
-  bool pollable;       /* false for regular files and directories */
 };
 
 struct weft__loop {
@@ -185,15 +220,18 @@ struct weft__loop {
   size_t nfds;
 
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
+  char *scratch;           /* reads land here, then move to a buffer of their size */
+  size_t scratch_cap;
 
-  bool sigpipe_saved;
-  struct sigaction sigpipe_old;
+  bool closing;            /* loop_close has begun: nothing new is started */
+  bool forked;             /* a fork's child inherited this loop: it must not touch epoll */
 };
 
 extern _Thread_local struct weft__loop weft__loop;
 
 /* loop.c */
 void weft__thread_hook(void); /* frees the thread's leftovers when it ends */
+_Noreturn void weft__forked_misuse(void);
 
 /* fiber.c */
 struct weft__fiber *weft__fiber_new(struct weft__node *m);
@@ -206,10 +244,12 @@ void weft__fiber_cancel(struct weft__fiber *f);
 /* io.c */
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };
 int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/err */
-void weft__io_ready(int fd, uint32_t events);
-void weft__io_unwatch(struct weft__fiber *f);
+void weft__io_ready(uint64_t data, uint32_t events);
+void weft__io_abandon(struct weft__fiber *f); /* f's op is cancelled or f is freed */
 void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
+void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
+struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
 
 /* timer.c */
 int64_t weft__clock_now(void);
@@ -222,7 +262,7 @@ void weft__timer_close(void);
 /* backend_epoll.c */
 int weft__backend_open(void);
 void weft__backend_close(void);
-int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events);
+int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t data);
 int weft__backend_poll(int timeout_ms);
 
 #endif /* WEFT_INTERNAL_H */

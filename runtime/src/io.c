@@ -1,17 +1,21 @@
-/* io.c: the primitives (read, write, sleep, accept, connect, close), the per-fd watch table and TCP helpers.
- * Covered by test/runtime/io_*.c (partial writes, EINTR, EOF, EPIPE, bad fds, cancellation) and sleep_*.c. */
+/* io.c: the primitives (read, write, sleep, accept, connect, close), the per-fd table with its queues, and TCP helpers.
+ * Covered by test/runtime/io_*.c and fd_*.c (lifetimes, blocking modes, queues, SIGPIPE) and read_lifetime.c. */
 #include "internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-/* A read asks for at most this much buffer at once: "up to n bytes" lets a
- * huge n be served in pieces instead of by a huge allocation. */
+/* A read asks for at most this much at once: "up to n bytes" lets a huge n
+ * be served in pieces instead of by a huge allocation. */
 #define READ_MAX ((size_t)1 << 20)
 
 /* ---- read buffers ----------------------------------------------------- */
@@ -20,31 +24,70 @@ void weft__rbuf_free(struct weft__rbuf *b) {
   free(b);
 }
 
-/* The length is known for the bytes the running fiber read last (and for
- * weft_run's result); any other string is measured, never trusted. */
+/* A fiber keeps the bytes of its latest two reads: a string stays valid
+ * across the fiber's next read (a request line kept while the next line is
+ * read under a deadline), and a read loop still holds two buffers at most. */
+static void push_read(struct weft__fiber *f, struct weft__rbuf *b) {
+  weft__rbuf_free(f->rprev);
+  f->rprev = f->rbuf;
+  f->rbuf = b;
+}
+
+static struct weft__rbuf **result_slot(struct weft__fiber *f) {
+  if (f->err != 0) return NULL;
+  if (f->rbuf != NULL && f->value == (uintptr_t)f->rbuf->data) return &f->rbuf;
+  if (f->rprev != NULL && f->value == (uintptr_t)f->rprev->data) return &f->rprev;
+  return NULL;
+}
+
+struct weft__rbuf *weft__read_result(struct weft__fiber *f) {
+  struct weft__rbuf **slot = result_slot(f);
+  if (slot == NULL) return NULL;
+  struct weft__rbuf *b = *slot;
+  *slot = NULL;
+  return b;
+}
+
+/* A pick's winner produced a string it read: the string passes to the
+ * fiber that ran the pick, as that fiber's latest read. */
+void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from) {
+  struct weft__rbuf *b = weft__read_result(from);
+  if (b != NULL) push_read(to, b);
+}
+
+/* The length is known for the bytes of the running fiber's last two reads
+ * (and for weft_run's result); any other string is measured, never trusted. */
 size_t weft_str_len(const char *s) {
   const struct weft__loop *L = &weft__loop;
+  const struct weft__fiber *f = L->current;
   if (s == NULL) return 0;
-  if (L->current != NULL && L->current->rbuf != NULL && s == L->current->rbuf->data)
-    return L->current->rbuf->len;
-  if (L->current == NULL && L->kept != NULL && s == L->kept->data) return L->kept->len;
+  if (f != NULL && f->rbuf != NULL && s == f->rbuf->data) return f->rbuf->len;
+  if (f != NULL && f->rprev != NULL && s == f->rprev->data) return f->rprev->len;
+  if (f == NULL && L->kept != NULL && s == L->kept->data) return L->kept->len;
   return strlen(s);
 }
 
-/* The buffer a read of n bytes fills: the fiber's own if it is big enough,
- * else a spare that replaces it once the read completes, so the bytes of the
- * previous read stay valid until then. */
-static struct weft__rbuf *read_buffer(struct weft__fiber *f, size_t n) {
-  if (f->rbuf != NULL && f->rbuf->cap > n) return f->rbuf;
-  if (f->rspare != NULL && f->rspare->cap > n) return f->rspare;
-  weft__rbuf_free(f->rspare);
-  size_t cap = 64;
-  while (cap <= n) cap *= 2;
-  f->rspare = malloc(sizeof *f->rspare + cap);
-  if (f->rspare == NULL) abort();
-  f->rspare->cap = cap;
-  f->rspare->len = 0;
-  return f->rspare;
+/* Reads land in one scratch buffer per loop and are copied into a buffer of
+ * their own size, so that a fiber waiting for data holds no buffer at all
+ * (libuv's alloc-on-ready) and a short read never pins a large one. */
+static char *scratch(size_t n) {
+  struct weft__loop *L = &weft__loop;
+  if (L->scratch_cap < n) {
+    free(L->scratch);
+    L->scratch = malloc(n);
+    if (L->scratch == NULL) abort();
+    L->scratch_cap = n;
+  }
+  return L->scratch;
+}
+
+static struct weft__rbuf *rbuf_of(const char *bytes, size_t len) {
+  struct weft__rbuf *b = malloc(sizeof *b + len + 1);
+  if (b == NULL) abort();
+  b->len = len;
+  memcpy(b->data, bytes, len);
+  b->data[len] = '\0';
+  return b;
 }
 
 /* ---- the fd table ----------------------------------------------------- */
@@ -57,148 +100,275 @@ static struct weft__fdw *fd_slot(int fd) {
     struct weft__fdw *grown = realloc(L->fds, n * sizeof *grown);
     if (grown == NULL) abort();
     memset(grown + L->nfds, 0, (n - L->nfds) * sizeof *grown);
-    for (size_t i = L->nfds; i < n; i++) grown[i].orig_flags = -1;
+    for (size_t i = L->nfds; i < n; i++) grown[i].pfd = -1;
     L->fds = grown;
     L->nfds = n;
   }
   return &L->fds[fd];
 }
 
-/* Forgets what weft knew of the file behind fd: the number was closed, or
- * now names another file. */
-static void fd_reset(int fd, struct weft__fdw *w) {
-  if (w->registered) weft__backend_set(fd, w->registered, 0);
-  *w = (struct weft__fdw){.orig_flags = -1};
+static uint64_t event_data(int fd, const struct weft__fdw *w) {
+  return (uint64_t)w->gen << 32 | (uint32_t)fd;
 }
 
-/* Fills in what weft needs to know of fd, and makes it non-blocking. */
-static void fd_learn(struct weft__fdw *w, int fd, int flags) {
-  struct stat st;
-  *w = (struct weft__fdw){.orig_flags = -1, .known = true};
-  bool stat_ok = fstat(fd, &st) == 0;
-  w->pollable = !(stat_ok && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)));
-  if (stat_ok && w->pollable && !(flags & O_NONBLOCK) && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0) {
-    w->orig_flags = flags;
-    w->dev = st.st_dev;
-    w->ino = st.st_ino;
+static void q_append(struct weft__fiber_queue *q, struct weft__fiber *f) {
+  f->io_next = NULL;
+  f->io_prev = q->tail;
+  if (q->tail) q->tail->io_next = f;
+  else q->head = f;
+  q->tail = f;
+}
+
+static void q_remove(struct weft__fiber_queue *q, struct weft__fiber *f) {
+  if (f->io_prev) f->io_prev->io_next = f->io_next;
+  else q->head = f->io_next;
+  if (f->io_next) f->io_next->io_prev = f->io_prev;
+  else q->tail = f->io_prev;
+  f->io_prev = f->io_next = NULL;
+}
+
+static void fail_waiter(struct weft__fiber *g, int err) {
+  weft__node_release(g->op);
+  g->op = NULL;
+  g->io_fd = -1;
+  g->io_armed = false;
+  weft__loop.waiting_io--;
+  weft__fiber_resume(g, 0, err);
+}
+
+/* The file behind fd is gone for weft (weft_close, or a new file found
+ * behind the number): every operation queued on it fails with err, its
+ * epoll interest and private description go, and its generation moves on,
+ * so nothing that started on the old file ever touches the number again. */
+static void fd_forget(int fd, struct weft__fdw *w, int err) {
+  for (int d = 0; d < 2; d++) {
+    struct weft__fiber *g;
+    while ((g = w->q[d].head) != NULL) {
+      q_remove(&w->q[d], g);
+      fail_waiter(g, err);
+    }
+  }
+  if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
+  if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
+  *w = (struct weft__fdw){.gen = w->gen + 1, .pfd = -1};
+}
+
+/* Which character devices may be reopened: ttys and the memory devices
+ * (/dev/null, /dev/zero, /dev/urandom...).  Others may clone on open
+ * (/dev/ptmx makes a new pseudo-terminal, /dev/net/tun a new interface). */
+static bool reopenable_chr(dev_t rdev) {
+  unsigned ma = major(rdev), mi = minor(rdev);
+  if (ma == 5) return mi == 0 || mi == 1; /* /dev/tty, /dev/console; not /dev/ptmx */
+  return ma == 1 || ma == 4 || (ma >= 136 && ma <= 143);
+}
+
+/* A private open file description of the same FIFO or tty, non-blocking,
+ * through /proc/self/fd (as libuv reopens ttys): its flags are weft's own,
+ * so the program's description (shared with dups, children and the shell's
+ * other fds) is never changed.  -1 if that cannot be had. */
+static int reopen_private(int fd, const struct stat *st) {
+  if (!S_ISFIFO(st->st_mode) && !(S_ISCHR(st->st_mode) && reopenable_chr(st->st_rdev))) return -1;
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return -1;
+  char path[40];
+  snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+  int p = open(path, (flags & (O_ACCMODE | O_APPEND)) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (p < 0) return -1;
+  struct stat ps;
+  if (fstat(p, &ps) < 0 || ps.st_dev != st->st_dev || ps.st_ino != st->st_ino || ps.st_rdev != st->st_rdev) {
+    close(p);
+    return -1;
+  }
+  return p;
+}
+
+static void fd_learn(int fd, struct weft__fdw *w, const struct stat *st) {
+  w->dev = st->st_dev;
+  w->ino = st->st_ino;
+  w->pfd = fd;
+  w->fifo = S_ISFIFO(st->st_mode);
+  if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISBLK(st->st_mode)) {
+    w->kind = WEFT__FD_DIRECT;
+  } else if (S_ISSOCK(st->st_mode)) {
+    w->kind = WEFT__FD_SOCKET;
+  } else if (S_ISFIFO(st->st_mode)) {
+    w->kind = WEFT__FD_NOWAIT; /* until the kernel says otherwise */
+  } else {
+    int p = reopen_private(fd, st);
+    w->kind = p >= 0 ? WEFT__FD_PRIVATE : WEFT__FD_GATED;
+    if (p >= 0) w->pfd = p;
   }
 }
 
-/* The watch entry of fd, switched to non-blocking mode; NULL with *err set
- * if fd is not an open descriptor.  The flags are looked at on every call:
- * an fd closed behind weft's back and handed out again by the kernel comes
- * back blocking, and one blocking read would stall every fiber. */
+/* RWF_NOWAIT is refused (EOPNOTSUPP) by named FIFOs and by kernels older
+ * than the pipe's support of it: such a pipe gets a private description. */
+static void nowait_refused(int fd, struct weft__fdw *w) {
+  struct stat st;
+  int p = fstat(fd, &st) == 0 ? reopen_private(fd, &st) : -1;
+  w->kind = p >= 0 ? WEFT__FD_PRIVATE : WEFT__FD_GATED;
+  if (p < 0) return;
+  if (w->registered) {
+    /* The interest was on the program's description: move it. */
+    weft__backend_set(fd, w->registered, 0, event_data(fd, w));
+    if (weft__backend_set(p, 0, w->registered, event_data(fd, w)) < 0) w->registered = 0;
+  }
+  w->pfd = p;
+}
+
+/* The entry of fd as an operation starts on it; NULL with *err set if fd is
+ * not open.  A number closed behind weft's back may name a new file by
+ * now.  Sockets, pipes and gated fds are called through the number itself,
+ * so the call reaches whatever file the number names, and a file of
+ * another kind shows in the call's error (io_relearn); the per-operation
+ * fcntl of old is gone.  IO through weft's own description (FIFOs, ttys)
+ * or without polling (files, where a new pipe would block) is checked by
+ * one fstat: if the number names another file, what was queued on the old
+ * one fails with -EBADF and the new file is learnt. */
 static struct weft__fdw *fd_entry(int fd, int *err) {
+  struct stat st;
   if (fd < 0) {
     *err = -EBADF;
     return NULL;
   }
-  int flags = fcntl(fd, F_GETFL);
-  if (flags < 0) {
+  struct weft__fdw *w = fd_slot(fd);
+  if (w->kind == WEFT__FD_SOCKET || w->kind == WEFT__FD_NOWAIT || w->kind == WEFT__FD_GATED) return w;
+  if (fstat(fd, &st) < 0) {
     *err = -errno;
     return NULL;
   }
-  struct weft__fdw *w = fd_slot(fd);
-  if (!w->known) {
-    fd_learn(w, fd, flags);
-  } else if (w->pollable && !(flags & O_NONBLOCK) && w->reader == NULL && w->writer == NULL) {
-    /* A new file behind a known number: forget the old one first. */
-    fd_reset(fd, w);
-    fd_learn(w, fd, flags);
-  }
+  w = fd_slot(fd);
+  if (w->kind != WEFT__FD_UNKNOWN && (w->dev != st.st_dev || w->ino != st.st_ino)) fd_forget(fd, w, -EBADF);
+  if (w->kind == WEFT__FD_UNKNOWN) fd_learn(fd, w, &st);
   return w;
 }
 
-static void fd_update(int fd, struct weft__fdw *w) {
-  uint32_t want = (w->reader ? EPOLLIN : 0u) | (w->writer ? EPOLLOUT : 0u);
-  if (want != w->registered && weft__backend_set(fd, w->registered, want) == 0)
-    w->registered = want;
+/* A call said the number is not the kind of file weft thought (ENOTSOCK,
+ * or epoll's EPERM for a file it cannot poll): it was closed behind weft's
+ * back and names a new file.  The new file is learnt in place, keeping the
+ * queues (their operations are the program's, on this number); false if
+ * the number is not open at all. */
+static bool io_relearn(int fd, struct weft__fdw *w) {
+  struct stat st;
+  if (fstat(fd, &st) < 0) return false;
+  if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
+  if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
+  w->registered = 0;
+  w->ready[0] = w->ready[1] = false;
+  fd_learn(fd, w, &st);
+  return true;
 }
 
-static int wait_fd(struct weft__fiber *f, struct weft__fdw *w, int fd, uint32_t ev) {
-  struct weft__fiber **slot = ev == EPOLLIN ? &w->reader : &w->writer;
-  if (!w->pollable) return -EAGAIN;
-  if (*slot != NULL && *slot != f) return -EBUSY; /* one reader and one writer per fd */
-  *slot = f;
-  /* Interest already registered is kept after a wait completes (the next
-   * wait usually comes soon); it is dropped when an event finds nobody. */
-  uint32_t want = w->registered | ev;
-  if (want != w->registered) {
-    int r = weft__backend_set(fd, w->registered, want);
-    if (r < 0) {
-      *slot = NULL;
-      return r;
-    }
-    w->registered = want;
-  }
-  f->state = WEFT__FS_WAIT_IO;
-  f->io_fd = fd;
-  f->io_events = ev;
-  weft__loop.waiting_io++;
-  return 0;
-}
-
-void weft__io_unwatch(struct weft__fiber *f) {
+/* A queue's head left: the next operation in line starts its turn. */
+static void q_leave(struct weft__fiber *f, bool drop_interest) {
   struct weft__loop *L = &weft__loop;
-  if (f->io_fd < 0) return;
-  struct weft__fdw *w = &L->fds[f->io_fd];
-  if (w->reader == f) w->reader = NULL;
-  if (w->writer == f) w->writer = NULL;
-  fd_update(f->io_fd, w); /* a cancelled wait releases its watch now */
-  f->io_fd = -1;
-  L->waiting_io--;
-}
-
-static void wake(struct weft__fiber *f) {
-  f->io_fd = -1;
-  f->op_retry = true;
-  weft__loop.waiting_io--;
-  weft__fiber_enqueue(f); /* f->op is tried again when it runs */
-}
-
-void weft__io_ready(int fd, uint32_t events) {
-  struct weft__loop *L = &weft__loop;
-  if (fd < 0 || (size_t)fd >= L->nfds) return;
+  int fd = f->io_fd;
   struct weft__fdw *w = &L->fds[fd];
-  struct weft__fiber *r = w->reader, *wr = w->writer;
+  struct weft__fiber_queue *q = &w->q[f->io_dir];
+  bool was_head = q->head == f;
+  q_remove(q, f);
+  f->io_fd = -1;
+  f->io_armed = false;
+  L->waiting_io--;
+  if (!was_head) return;
+  if (q->head != NULL) {
+    q->head->op_retry = true;
+    weft__fiber_enqueue(q->head);
+    return;
+  }
+  uint32_t ev = f->io_dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
+  if (drop_interest && (w->registered & ev)) {
+    uint32_t want = w->registered & ~ev;
+    if (weft__backend_set(w->pfd, w->registered, want, event_data(fd, w)) == 0) w->registered = want;
+  }
+}
+
+/* A write cancelled half way would leave the peer with half a message, and
+ * the next queued write would follow it: the rest is copied (the program
+ * may free its buffer once the cancellation is delivered) and finished by
+ * a fiber of the runtime's own, which takes the cancelled one's place at
+ * the head of the queue. */
+static bool finish_in_background(struct weft__fiber *f) {
+  struct weft__node *op = f->op;
+  struct weft__loop *L = &weft__loop;
+  if (L->closing || op == NULL || op->kind != WEFT__K_WRITE || f->op_done == 0 || f->op_done >= op->u.write.len)
+    return false;
+  size_t rest = op->u.write.len - f->op_done;
+  char *copy = malloc(rest);
+  if (copy == NULL) abort();
+  memcpy(copy, op->u.write.buf + f->op_done, rest);
+  struct weft__node *n = weft__node_new(WEFT__K_WRITE);
+  n->owned = 1;
+  n->owns_buf = 1;
+  n->u.write.fd = op->u.write.fd;
+  n->u.write.buf = copy;
+  n->u.write.len = rest;
+  struct weft__fiber *g = weft__fiber_new(NULL);
+  g->quiet = true;
+  g->op = n;
+  g->op_retry = true;
+  g->io_fd = f->io_fd;
+  g->io_gen = f->io_gen;
+  g->io_dir = f->io_dir;
+  g->io_armed = f->io_armed;
+  g->state = f->state;
+  struct weft__fiber_queue *q = &L->fds[f->io_fd].q[f->io_dir];
+  g->io_prev = NULL;
+  g->io_next = f->io_next;
+  if (f->io_next) f->io_next->io_prev = g;
+  else q->tail = g;
+  q->head = g;
+  f->io_next = NULL;
+  f->io_fd = -1;
+  f->io_armed = false;
+  if (!g->io_armed) weft__fiber_enqueue(g);
+  return true;
+}
+
+void weft__io_abandon(struct weft__fiber *f) {
+  if (f->io_fd < 0) return;
+  if (finish_in_background(f)) return;
+  q_leave(f, true); /* a cancelled wait releases its watch now */
+}
+
+void weft__io_ready(uint64_t data, uint32_t events) {
+  struct weft__loop *L = &weft__loop;
+  int fd = (int)(uint32_t)data;
+  if ((size_t)fd >= L->nfds) return;
+  struct weft__fdw *w = &L->fds[fd];
+  if (w->gen != (uint32_t)(data >> 32)) return; /* an event of a file weft has forgotten */
   uint32_t drop = 0;
-  if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-    if (r) {
-      w->reader = NULL;
-      wake(r);
-    } else if (events & EPOLLIN) {
-      drop |= EPOLLIN;
+  for (int d = 0; d < 2; d++) {
+    uint32_t ev = d == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
+    if (!(events & (ev | EPOLLERR | EPOLLHUP))) continue;
+    struct weft__fiber *h = w->q[d].head;
+    w->ready[d] = true;
+    if (h != NULL && h->io_armed) {
+      h->io_armed = false;
+      h->op_retry = true;
+      weft__fiber_enqueue(h); /* the operation is tried again when it runs */
+    } else if (h == NULL && (events & ev)) {
+      drop |= ev;
     }
   }
-  if (events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) {
-    if (wr) {
-      w->writer = NULL;
-      wake(wr);
-    } else if (events & EPOLLOUT) {
-      drop |= EPOLLOUT;
-    }
-  }
-  if ((events & (EPOLLERR | EPOLLHUP)) && r == NULL && wr == NULL) drop = w->registered;
+  if ((events & (EPOLLERR | EPOLLHUP)) && w->q[0].head == NULL && w->q[1].head == NULL) drop = w->registered;
   if (drop & w->registered) {
     uint32_t want = w->registered & ~drop;
-    if (weft__backend_set(fd, w->registered, want) == 0) w->registered = want;
+    if (weft__backend_set(w->pfd, w->registered, want, data) == 0) w->registered = want;
   }
 }
 
 void weft__io_close_all(void) {
   struct weft__loop *L = &weft__loop;
-  /* The number may name another file by now (closed behind weft's back and
-   * handed out again, non-blocking already): only the same file gets its
-   * flags back. */
-  for (size_t fd = 0; fd < L->nfds; fd++) {
-    struct weft__fdw *w = &L->fds[fd];
-    struct stat st;
-    if (w->orig_flags >= 0 && fstat((int)fd, &st) == 0 && st.st_dev == w->dev && st.st_ino == w->ino)
-      fcntl((int)fd, F_SETFL, w->orig_flags);
-  }
+  /* weft changed no flags of any fd it was given: there is nothing to put
+   * back, only its private descriptions to close. */
+  for (size_t fd = 0; fd < L->nfds; fd++)
+    if (L->fds[fd].kind == WEFT__FD_PRIVATE) close(L->fds[fd].pfd);
   free(L->fds);
   L->fds = NULL;
   L->nfds = 0;
+  free(L->scratch);
+  L->scratch = NULL;
+  L->scratch_cap = 0;
 }
 
 /* ---- the primitives --------------------------------------------------- */
@@ -215,56 +385,164 @@ static int failed(struct weft__fiber *f, int err) {
   return WEFT__OP_DONE;
 }
 
-/* The watch entry of the fd an operation works on.  A retry after a wake
- * skips the check of fd_entry: the fd was looked at when the operation
- * began, and has been in epoll since. */
-static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int *err) {
-  if (f->op_retry) return &weft__loop.fds[fd];
-  return fd_entry(fd, err);
+/* The entry of the fd an operation works on, with the operation in its
+ * queue.  A retry (after a wake) checks only the generation: the fd was
+ * looked at when the operation began.  Returns NULL with *st set: -errno to
+ * fail, or 1 when the fiber waits for its turn in the queue. */
+static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int dir, int *st) {
+  struct weft__loop *L = &weft__loop;
+  if (f->op_retry) {
+    struct weft__fdw *w = &L->fds[f->io_fd];
+    if (w->gen == f->io_gen) return w;
+    *st = -EBADF;
+    return NULL;
+  }
+  struct weft__fdw *w = fd_entry(fd, st);
+  if (w == NULL) return NULL;
+  q_append(&w->q[dir], f);
+  f->io_fd = fd;
+  f->io_gen = w->gen;
+  f->io_dir = (unsigned char)dir;
+  f->op_retry = true;
+  L->waiting_io++;
+  if (w->q[dir].head == f) return w;
+  f->state = WEFT__FS_WAIT_IO;
+  *st = 1;
+  return NULL;
 }
 
-static int wait_or_fail(struct weft__fiber *f, struct weft__fdw *w, int fd, uint32_t ev) {
-  int r = wait_fd(f, w, fd, ev);
-  return r < 0 ? failed(f, r) : WEFT__OP_WAIT;
+/* Waits until epoll reports the fd ready in the operation's direction.
+ * Interest already registered is kept after a wait completes (the next wait
+ * usually comes soon) and dropped when an event finds nobody; each wait
+ * still says what it wants (MOD, or ADD if the kernel forgot the fd because
+ * it was closed behind weft's back: trap a), which costs one epoll_ctl per
+ * wait and none per operation that needs no wait. */
+static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
+  uint32_t ev = f->io_dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
+  if (w->kind == WEFT__FD_DIRECT) {
+    /* Not pollable, yet it would block (a lock, a device): try again on
+     * the next turn, after the other fibers. */
+    weft__fiber_enqueue(f);
+    return WEFT__OP_WAIT;
+  }
+  uint32_t want = w->registered | ev;
+  int r = weft__backend_set(w->pfd, w->registered, want, event_data(f->io_fd, w));
+  if (r == -EPERM && w->kind == WEFT__FD_GATED) {
+    /* A device epoll cannot watch never blocks: plain calls from now on. */
+    w->kind = WEFT__FD_DIRECT;
+    weft__fiber_enqueue(f);
+    return WEFT__OP_WAIT;
+  }
+  if (r == -EPERM && w->kind != WEFT__FD_PRIVATE && io_relearn(f->io_fd, w) && w->kind == WEFT__FD_DIRECT) {
+    /* A pipe or socket number that now names a regular file. */
+    weft__fiber_enqueue(f);
+    return WEFT__OP_WAIT;
+  }
+  if (r < 0) return failed(f, r);
+  w->registered = want;
+  f->io_armed = true;
+  f->state = WEFT__FS_WAIT_IO;
+  return WEFT__OP_WAIT;
+}
+
+/* A gated fd may block: it is called only once per readiness report. */
+static bool gate_closed(struct weft__fdw *w, int dir) {
+  if (w->kind != WEFT__FD_GATED) return false;
+  if (!w->ready[dir]) return true;
+  w->ready[dir] = false;
+  return false;
+}
+
+/* write(2) to a pipe raises SIGPIPE when the reader has gone.  The signal
+ * is blocked in this thread only, for the call, and a SIGPIPE the call
+ * left pending is taken back; the process's disposition is never touched,
+ * so other threads and children keep the program's own. */
+static ssize_t fifo_write(int fd, const char *buf, size_t len, bool nowait) {
+  sigset_t pipe_set, old;
+  struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t r = nowait ? pwritev2(fd, &iov, 1, -1, RWF_NOWAIT) : write(fd, buf, len);
+  int e = errno;
+  if (r < 0 && e == EPIPE && !sigismember(&old, SIGPIPE)) {
+    const struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  errno = e;
+  return r;
+}
+
+/* Non-blocking for this one call, whatever the description's own flags
+ * say: MSG_DONTWAIT for sockets, RWF_NOWAIT for pipes, weft's private
+ * description for FIFOs and ttys. */
+static ssize_t io_read(const struct weft__fdw *w, int fd, char *buf, size_t n) {
+  struct iovec iov = {.iov_base = buf, .iov_len = n};
+  if (w->kind == WEFT__FD_SOCKET) return recv(fd, buf, n, MSG_DONTWAIT);
+  if (w->kind == WEFT__FD_NOWAIT) return preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+  return read(w->pfd, buf, n);
+}
+
+static ssize_t io_write(const struct weft__fdw *w, int fd, const char *buf, size_t n) {
+  if (w->kind == WEFT__FD_SOCKET) return send(fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (w->fifo) return fifo_write(w->pfd, buf, n, w->kind == WEFT__FD_NOWAIT);
+  return write(w->pfd, buf, n);
 }
 
 static int op_read(struct weft__fiber *f, struct weft__node *op) {
-  int fd = op->u.read.fd, err = 0;
+  int fd = op->u.read.fd, st = 0;
   size_t n = op->u.read.n < READ_MAX ? op->u.read.n : READ_MAX;
   if (n == 0) return failed(f, -EINVAL);
-  struct weft__fdw *w = op_fd(f, fd, &err);
-  if (w == NULL) return failed(f, err);
-  struct weft__rbuf *b = read_buffer(f, n);
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
+  if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+  char *buf = scratch(n);
   for (;;) {
-    ssize_t r = read(fd, b->data, n);
+    ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
-      b->len = (size_t)r;
-      b->data[r] = '\0';
-      if (b == f->rspare) {
-        weft__rbuf_free(f->rbuf);
-        f->rbuf = b;
-        f->rspare = NULL;
-      }
+      struct weft__rbuf *b = rbuf_of(buf, (size_t)r);
+      push_read(f, b);
       return done(f, (uintptr_t)b->data);
     }
     if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_or_fail(f, w, fd, EPOLLIN);
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
+    if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
+      nowait_refused(fd, w);
+      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+      continue;
+    }
+    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
+      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+      continue;
+    }
     return failed(f, -errno);
   }
 }
 
 static int op_write(struct weft__fiber *f, struct weft__node *op) {
-  int fd = op->u.write.fd, err = 0;
-  struct weft__fdw *w = op_fd(f, fd, &err);
-  if (w == NULL) return failed(f, err);
+  int fd = op->u.write.fd, st = 0;
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_WRITE, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
   while (f->op_done < op->u.write.len) {
-    ssize_t r = write(fd, op->u.write.buf + f->op_done, op->u.write.len - f->op_done);
+    size_t chunk = op->u.write.len - f->op_done;
+    if (w->kind == WEFT__FD_GATED) {
+      /* One readiness report promises room for PIPE_BUF bytes at most. */
+      if (gate_closed(w, WEFT__IO_WRITE)) return io_wait(f, w);
+      if (chunk > PIPE_BUF) chunk = PIPE_BUF;
+    }
+    ssize_t r = io_write(w, fd, op->u.write.buf + f->op_done, chunk);
     if (r > 0) {
       f->op_done += (size_t)r;
     } else if (r < 0 && errno == EINTR) {
       continue;
     } else if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
-      return wait_or_fail(f, w, fd, EPOLLOUT);
+      return io_wait(f, w);
+    } else if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
+      nowait_refused(fd, w);
+    } else if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
+      continue;
     } else {
       return failed(f, -errno);
     }
@@ -288,58 +566,58 @@ static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
   return done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
 }
 
+/* accept4 has no per-call non-blocking flag.  A listening socket that is
+ * non-blocking (weft_tcp_listen makes them so) is called at once; one the
+ * program made blocking is called only when epoll reports a connection. */
 static int op_accept(struct weft__fiber *f, struct weft__node *op) {
-  int fd = op->u.read.fd, err = 0;
-  struct weft__fdw *w = op_fd(f, fd, &err);
-  if (w == NULL) return failed(f, err);
+  int fd = op->u.read.fd, st = 0;
+  if (!f->op_retry) {
+    int flags = fcntl(fd, F_GETFL);
+    f->op_done = flags >= 0 && !(flags & O_NONBLOCK);
+  }
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
   for (;;) {
+    if (f->op_done && !w->ready[WEFT__IO_READ]) return io_wait(f, w);
+    w->ready[WEFT__IO_READ] = false;
     int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (c >= 0) {
-      /* The number may be one weft knew under another file. */
-      struct weft__fdw *cw = fd_slot(c);
-      if (cw->reader == NULL && cw->writer == NULL) fd_reset(c, cw);
-      return done(f, (uintptr_t)c);
-    }
+    if (c >= 0) return done(f, (uintptr_t)c);
     if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_or_fail(f, w, fd, EPOLLIN);
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
     return failed(f, -errno);
   }
 }
 
+/* connect(2) has no per-call non-blocking flag either.  A socket being
+ * connected is the program's new socket, not yet shared: if it is blocking,
+ * it is non-blocking for the one call, and put back at once. */
 static int op_connect(struct weft__fiber *f, struct weft__node *op) {
-  int fd = op->u.connect.fd, err = 0;
-  struct weft__fdw *w = op_fd(f, fd, &err);
-  if (w == NULL) return failed(f, err);
+  int fd = op->u.connect.fd, st = 0, err = 0;
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_WRITE, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
   if (f->op_done == 0) {
     f->op_done = 1;
-    if (connect(fd, (const struct sockaddr *)op->u.connect.addr, op->u.connect.len) == 0)
-      return done(f, 0);
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return failed(f, -errno);
+    if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    int rc = connect(fd, (const struct sockaddr *)op->u.connect.addr, op->u.connect.len);
+    int e = errno;
+    if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags);
+    if (rc == 0) return done(f, 0);
     /* After EINTR the connection goes on in the background, as after EINPROGRESS. */
-    if (errno != EINPROGRESS && errno != EINTR) return failed(f, -errno);
-    return wait_or_fail(f, w, fd, EPOLLOUT);
+    if (e != EINPROGRESS && e != EINTR) return failed(f, -e);
+    return io_wait(f, w);
   }
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return failed(f, -errno);
   return err ? failed(f, -err) : done(f, 0);
 }
 
-static void fail_waiter(struct weft__fiber *g, int err) {
-  weft__io_unwatch(g);
-  weft__node_release(g->op);
-  g->op = NULL;
-  weft__fiber_resume(g, 0, err);
-}
-
 static int op_close(struct weft__fiber *f, struct weft__node *op) {
   struct weft__loop *L = &weft__loop;
   int fd = op->u.read.fd;
   if (fd < 0) return failed(f, -EBADF);
-  if ((size_t)fd < L->nfds) {
-    struct weft__fdw *w = &L->fds[fd];
-    if (w->reader && w->reader != f) fail_waiter(w->reader, -EBADF);
-    if (w->writer && w->writer != f) fail_waiter(w->writer, -EBADF);
-    fd_reset(fd, w);
-  }
+  if ((size_t)fd < L->nfds && L->fds[fd].kind != WEFT__FD_UNKNOWN) fd_forget(fd, &L->fds[fd], -EBADF);
   /* On Linux the descriptor is gone even when close reports EINTR. */
   if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
   return done(f, 0);
@@ -347,15 +625,19 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
 
 int weft__op_attempt(struct weft__fiber *f) {
   struct weft__node *op = f->op;
+  int r;
   switch (op->kind) {
-  case WEFT__K_READ: return op_read(f, op);
-  case WEFT__K_WRITE: return op_write(f, op);
+  case WEFT__K_READ: r = op_read(f, op); break;
+  case WEFT__K_WRITE: r = op_write(f, op); break;
   case WEFT__K_SLEEP: return op_sleep(f, op);
-  case WEFT__K_ACCEPT: return op_accept(f, op);
-  case WEFT__K_CONNECT: return op_connect(f, op);
+  case WEFT__K_ACCEPT: r = op_accept(f, op); break;
+  case WEFT__K_CONNECT: r = op_connect(f, op); break;
   case WEFT__K_CLOSE: return op_close(f, op);
   default: weft__misuse("a fiber met %s where a primitive was expected", weft__node_name(op));
   }
+  /* A finished operation gives its turn to the next in its fd's queue. */
+  if (r == WEFT__OP_DONE && f->io_fd >= 0) q_leave(f, false);
+  return r;
 }
 
 /* ---- TCP helpers ------------------------------------------------------ */

@@ -36,8 +36,23 @@ static void exit_cleanup(void) {
   thread_cleanup(NULL);
 }
 
+/* fork(2) from inside a loop copies the loop into the child, epoll
+ * instance included, and that instance is the parent's: a change the child
+ * made to it would change what the parent's loop sees.  The child's copy is
+ * marked; the child may run a loop of its own with weft_run (the copy is set
+ * aside for it), exec, or exit, but not go on with the parent's loop. */
+static void forked_child(void) {
+  if (weft__loop.open) weft__loop.forked = true;
+}
+
+_Noreturn void weft__forked_misuse(void) {
+  weft__misuse("a child of fork() went on with the loop it inherited from its parent, whose epoll "
+               "instance it shares: in the child, exec, _exit, or run a loop of its own with weft_run");
+}
+
 static void make_thread_key(void) {
   if (pthread_key_create(&thread_key, thread_cleanup) == 0) atexit(exit_cleanup);
+  pthread_atfork(NULL, NULL, forked_child);
 }
 
 void weft__thread_hook(void) {
@@ -52,12 +67,8 @@ static int loop_open(void) {
   int rc = weft__backend_open();
   if (rc < 0) return rc;
   L->open = true;
-  /* Writing to a closed pipe or socket must be a failure (-EPIPE), never
-   * the death of the process, nor a call of a handler for every closed peer:
-   * SIGPIPE is ignored while the loop runs and put back as it was after. */
-  struct sigaction ign = {.sa_handler = SIG_IGN};
-  sigemptyset(&ign.sa_mask);
-  L->sigpipe_saved = sigaction(SIGPIPE, &ign, &L->sigpipe_old) == 0;
+  /* SIGPIPE is not touched here: writes suppress it per call (io.c), so
+   * the process's disposition stays the program's, in every thread. */
   return 0;
 }
 
@@ -94,25 +105,30 @@ static int poll_timeout(void) {
  * finalisers as far as those go without waiting; then all is released. */
 static void loop_close(void) {
   struct weft__loop *L = &weft__loop;
+  L->closing = true;
+  /* The rest of a cancelled write (a quiet fiber) is not cancelled: it
+   * goes on as far as it can without waiting, like a finaliser. */
   for (struct weft__fiber *f = L->all; f != NULL; f = f->next_all)
-    if (!f->cancelled && f->state != WEFT__FS_DONE) weft__fiber_cancel(f);
+    if (!f->cancelled && !f->quiet && f->state != WEFT__FS_DONE) weft__fiber_cancel(f);
   while (L->ready_head != NULL) run_ready();
   while (L->all != NULL) {
     struct weft__fiber *f = L->all;
-    if (f->state == WEFT__FS_WAIT_IO) weft__io_unwatch(f);
+    if (f->quiet && f->op != NULL)
+      fprintf(stderr, "weft: the loop closed with %zu bytes of a cancelled write to fd %d unsent\n",
+              f->op->u.write.len - f->op_done, f->op->u.write.fd);
     if (f->state == WEFT__FS_WAIT_TIMER) weft__timer_remove(f);
-    weft__fiber_free(f);
+    weft__fiber_free(f); /* which gives up its place in an fd's queue */
   }
   L->ready_head = L->ready_tail = NULL;
   weft__timer_close();
   weft__io_close_all();
   weft__backend_close();
-  if (L->sigpipe_saved) sigaction(SIGPIPE, &L->sigpipe_old, NULL);
   L->waiting_io = 0;
   L->open = false;
+  L->closing = false;
 }
 
-int weft__run(struct weft__node *m, void *out, size_t out_size) {
+static int run_loop(struct weft__node *m, void *out, size_t out_size) {
   struct weft__loop *L = &weft__loop;
   if (L->running)
     weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
@@ -156,12 +172,33 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
 #endif
   }
   /* A string the action read outlives the loop, until the next weft_run. */
-  if (rc == 0 && root->rbuf != NULL && root->value == (uintptr_t)root->rbuf->data) {
+  struct weft__rbuf *result = weft__read_result(root);
+  if (result != NULL) {
     free_kept();
-    L->kept = root->rbuf;
-    root->rbuf = NULL;
+    L->kept = result;
   }
   loop_close();
   L->running = false;
+  return rc;
+}
+
+/* weft_run in the child of a fork made inside a loop: the inherited loop is
+ * set aside, untouched, and the child's own loop runs in its place.  If the
+ * child then returns into the inherited loop, its first contact with epoll
+ * is reported as a misuse (backend_epoll.c). */
+int weft__run(struct weft__node *m, void *out, size_t out_size) {
+  if (!weft__loop.forked) return run_loop(m, out, out_size);
+  struct weft__loop *inherited = malloc(sizeof *inherited);
+  if (inherited == NULL) abort();
+  *inherited = weft__loop;
+  weft__loop = (struct weft__loop){.backend_fd = -1};
+  int rc = run_loop(m, out, out_size);
+  /* The child's result string replaces the one an earlier weft_run left,
+   * as after any weft_run. */
+  struct weft__rbuf *kept = weft__loop.kept;
+  weft__loop = *inherited;
+  free(inherited);
+  weft__rbuf_free(weft__loop.kept);
+  weft__loop.kept = kept;
   return rc;
 }

@@ -62,6 +62,7 @@ void weft__node_quarantine_flush(void) {
 
 void weft__node_release(struct weft__node *n) {
   if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
+  if (n->kind == WEFT__K_WRITE && n->owns_buf) free((char *)n->u.write.buf);
 #ifdef WEFT_DEBUG
   n->kind = WEFT__K_DEAD;
   free(quarantine[quarantine_next]);

@@ -1,5 +1,5 @@
 /* write.c: weft_write writes all len bytes, however many partial writes the fd needs, or fails.
- * Proves: 8 MiB through a 64 KiB pipe arrive whole and in order, 0 bytes complete, a second writer gets -EBUSY. */
+ * Proves: 8 MiB through a 64 KiB pipe arrive whole and in order, 0 bytes complete (queued writers: write_queue.c). */
 #include <weft.h>
 
 #include "check.h"
@@ -68,10 +68,6 @@ int main(void) {
   char buf[4];
   CHECK_INT_EQ(read(p[0], buf, sizeof buf), 3);
   CHECK_MEM_EQ(buf, "abc", 3);
-
-  /* One writer per fd at a time: a second one waiting is refused with
-   * -EBUSY (the first waits for room in the full pipe). */
-  CHECK_INT_EQ(weft_run(weft_join(weft_write(p[1], x.data, TOTAL), weft_write(p[1], "x", 1)), NULL), -EBUSY);
 
   close(p[0]);
   close(p[1]);
