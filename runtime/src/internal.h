@@ -211,6 +211,10 @@ void weft__io_unwatch(struct weft__fiber *f);
 void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
 
+/* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
+int weft__accept_pause(struct weft__fiber *f);
+void weft__accept_resume(void); /* a descriptor was freed */
+
 /* timer.c */
 int64_t weft__clock_now(void);
 void weft__timer_add(struct weft__fiber *f);

@@ -302,6 +302,7 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return wait_or_fail(f, w, fd, EPOLLIN);
+    if (errno == EMFILE || errno == ENFILE) return weft__accept_pause(f); /* see accept.c */
     return failed(f, -errno);
   }
 }
@@ -342,6 +343,7 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
   }
   /* On Linux the descriptor is gone even when close reports EINTR. */
   if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
+  weft__accept_resume(); /* a descriptor is free: a paused accept may take it */
   return done(f, 0);
 }
 

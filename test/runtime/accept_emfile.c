@@ -1,0 +1,156 @@
+/* accept_emfile.c: weft_accept at the descriptor limit (EMFILE) waits for a free descriptor instead of failing.
+ * Proves: a weft_close wakes the paused accept, a close(2) behind weft's back is found by its retry timer, a paused
+ * accept is cancelled by weft_timeout, and it does not watch the listening socket while paused (no busy loop). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <weft.h>
+
+#include "check.h"
+#include "support.h"
+
+enum { LIMIT = 32 };
+
+struct t {
+  int lfd;
+  struct sockaddr_in addr;
+  int clients[3];
+  int nclients;
+  int fillers[LIMIT];
+  int nfill;
+  int released;   /* descriptors the test freed so far */
+  int accepted;   /* the fd the accept produced */
+  int released_when_accepted;
+  bool watched_while_paused;
+};
+
+/* A client whose connection waits in the listen backlog (loopback connects
+ * complete before accept). */
+static void queue_client(struct t *t) {
+  int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_SYS(c);
+  CHECK_SYS(connect(c, (struct sockaddr *)&t->addr, sizeof t->addr));
+  t->clients[t->nclients++] = c;
+}
+
+/* Takes every descriptor left under the limit. */
+static void fill(struct t *t) {
+  for (;;) {
+    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      CHECK_INT_EQ(errno, EMFILE);
+      return;
+    }
+    CHECK_INT_LT(t->nfill, LIMIT);
+    t->fillers[t->nfill++] = fd;
+  }
+}
+
+static void unfill(struct t *t) {
+  while (t->nfill > 0) CHECK_SYS(close(t->fillers[--t->nfill]));
+}
+
+static async(void) got(struct t *t, int fd) {
+  CHECK_INT_GE(fd, 0);
+  t->accepted = fd;
+  t->released_when_accepted = t->released;
+  return weft_close(fd);
+}
+
+/* 1. A weft_close frees a descriptor. */
+static async(void) release_by_weft_close(struct t *t, long slept) {
+  (void)slept;
+  t->released++;
+  return weft_close(t->fillers[--t->nfill]);
+}
+
+static async(void) full_then_accept_a(struct t *t) {
+  queue_client(t);
+  fill(t);
+  return weft_join(weft_bind(weft_accept(t->lfd), got, t), weft_bind(weft_sleep_ms(30), release_by_weft_close, t));
+}
+
+/* 2. close(2), behind weft's back: only the retry timer can notice. */
+static async(void) release_by_close(struct t *t, long slept) {
+  (void)slept;
+  t->released++;
+  CHECK_SYS(close(t->fillers[--t->nfill]));
+  return weft_return(void);
+}
+
+static async(void) full_then_accept_b(struct t *t) {
+  queue_client(t);
+  fill(t);
+  return weft_join(weft_bind(weft_accept(t->lfd), got, t), weft_bind(weft_sleep_ms(30), release_by_close, t));
+}
+
+/* 3. A paused accept under a timeout: cancelled, and meanwhile not in epoll.
+ * Looking at /proc takes two descriptors: two fillers are lent for it and
+ * taken back before anything else runs. */
+static async(void) look_while_paused(struct t *t, long slept) {
+  (void)slept;
+  CHECK_SYS(close(t->fillers[--t->nfill]));
+  CHECK_SYS(close(t->fillers[--t->nfill]));
+  t->watched_while_paused = test_epoll_watches(t->lfd);
+  fill(t);
+  return weft_return(void);
+}
+
+static async(void) timed_out(struct t *t, int err) {
+  CHECK_INT_EQ(err, -ETIMEDOUT);
+  t->accepted = -1;
+  return weft_return(void);
+}
+
+static async(void) full_then_accept_c(struct t *t) {
+  queue_client(t);
+  fill(t);
+  async(void) accept_within = weft_catch(weft_bind(weft_timeout(weft_accept(t->lfd), 300), got, t), timed_out, t);
+  return weft_join(accept_within, weft_bind(weft_sleep_ms(150), look_while_paused, t));
+}
+
+int main(void) {
+  struct t t = {.accepted = -2};
+  struct rlimit old, low;
+  CHECK_SYS(getrlimit(RLIMIT_NOFILE, &old));
+  low = old;
+  low.rlim_cur = LIMIT;
+  CHECK_SYS(setrlimit(RLIMIT_NOFILE, &low));
+
+  t.lfd = weft_tcp_listen(NULL, 0);
+  CHECK_INT_GE(t.lfd, 0);
+  t.addr.sin_family = AF_INET;
+  t.addr.sin_port = htons((uint16_t)weft_tcp_port(t.lfd));
+  t.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+
+  long long start = test_now_ms();
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_a, &t), NULL), 0);
+  printf("after a weft_close: accepted in %lld ms\n", test_now_ms() - start);
+  CHECK_INT_GE(t.accepted, 0);
+  CHECK_INT_EQ(t.released_when_accepted, 1);
+  unfill(&t);
+
+  t.accepted = -2;
+  start = test_now_ms();
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_b, &t), NULL), 0);
+  printf("after a close(2): accepted in %lld ms\n", test_now_ms() - start);
+  CHECK_INT_GE(t.accepted, 0);
+  CHECK_INT_EQ(t.released_when_accepted, 2);
+  unfill(&t);
+
+  t.accepted = -2;
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_c, &t), NULL), 0);
+  CHECK_INT_EQ(t.accepted, -1);
+  CHECK_TRUE(!t.watched_while_paused);
+  unfill(&t);
+
+  /* The client the cancelled accept left in the backlog is still there. */
+  t.accepted = -2;
+  CHECK_INT_EQ(weft_run(weft_bind(weft_accept(t.lfd), got, &t), NULL), 0);
+  CHECK_INT_GE(t.accepted, 0);
+
+  for (int i = 0; i < t.nclients; i++) CHECK_SYS(close(t.clients[i]));
+  CHECK_SYS(close(t.lfd));
+  CHECK_SYS(setrlimit(RLIMIT_NOFILE, &old));
+  return 0;
+}
