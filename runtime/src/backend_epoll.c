@@ -33,6 +33,7 @@ int weft__backend_open(void) {
 }
 
 void weft__backend_close(void) {
+  weft__signal_close(); /* the signalfd is in the epoll set: it goes first */
   if (weft__loop.backend_fd >= 0) close(weft__loop.backend_fd);
   weft__loop.backend_fd = -1;
 }
@@ -54,8 +55,10 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events) {
 
 int weft__backend_poll(int timeout_ms) {
   struct epoll_event events[EVENTS_PER_POLL];
+  weft__signal_settle();
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
-  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.fd, events[i].events);
+  for (int i = 0; i < n; i++)
+    if (!weft__signal_ready(events[i].data.fd)) weft__io_ready(events[i].data.fd, events[i].events);
   return n;
 }

@@ -356,6 +356,7 @@ int weft__op_attempt(struct weft__fiber *f) {
   case WEFT__K_ACCEPT: return op_accept(f, op);
   case WEFT__K_CONNECT: return op_connect(f, op);
   case WEFT__K_CLOSE: return op_close(f, op);
+  case WEFT__K_SIGNAL: return weft__signal_attempt(f); /* signal.c */
   default: weft__misuse("a fiber met %s where a primitive was expected", weft__node_name(op));
   }
 }
