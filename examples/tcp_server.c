@@ -3,6 +3,7 @@
 #include "tcp_server.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,14 @@ int tcp_server_main(struct tcp_server *s, int argc, char **argv)
       return usage(s);
     }
   }
+  /* Blocked from here on, a SIGINT or SIGTERM that comes before the loop
+   * waits for it stays pending, and weft_signal finds it there: a client that
+   * sees the server listening may stop it at once. */
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stops, NULL);
   s->listen_fd = weft_tcp_listen(NULL, port);
   if (s->listen_fd < 0) {
     fprintf(stderr, "%s: listen: %s\n", s->name, strerror(-s->listen_fd));

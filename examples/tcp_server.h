@@ -44,8 +44,9 @@ struct tcp_server {
  * options, listens on 127.0.0.1, prints "listening on 127.0.0.1:PORT" and
  * serves until done: after N connections, or at SIGINT or SIGTERM, when it
  * stops accepting, asks every connection to stop, waits up to the drain
- * timeout (10 s by default) for them to finish and returns 0; a second
- * signal during the drain has its default effect.  Returns main's status. */
+ * timeout (10 s by default) for them to finish and returns 0.  SIGINT and
+ * SIGTERM stay blocked in the calling thread (a second one during the drain
+ * changes nothing).  Returns main's status. */
 mayyield int tcp_server_main(struct tcp_server *s, int argc, char **argv);
 
 #endif
