@@ -58,18 +58,20 @@ with server(prog, nofile=LIMIT) as (p, port):
     ask, want = exchange(0, 0)
     clients[0].sendall(ask)
     check("the first client is served", recv_exact(clients[0], len(want)), want)
-    room = LIMIT - len(fds(p.pid)) + 1  # connections the server can hold
-    print(f"     the server holds {LIMIT - room} descriptors of its own, room for {room} connections")
 
-    # More clients than that, each asking at once.  The backlog is first in,
-    # first out: the first `room` are accepted, the rest wait.
-    for i in range(1, room + WAITING):
+    # More clients than it can hold, each asking at once.
+    for i in range(1, LIMIT + WAITING):
         clients.append(connect(port, timeout=BOUND_S))
         clients[i].sendall(exchange(i, 0)[0])
+    check("the server runs out of descriptors", wait_for(lambda: len(fds(p.pid)) == LIMIT), True)
+    check("and still runs", p.poll(), None)
+    # Its sockets are the listening one and a connection each.  The backlog
+    # is first in, first out: the first `room` clients are accepted.
+    room = fds(p.pid).count("socket") - 1
+    waiting = len(clients) - room
+    print(f"     the server holds {LIMIT - room} descriptors of its own and {room} connections; {waiting} wait")
     served = all(recv_exact(clients[i], len(exchange(i, 0)[1])) == exchange(i, 0)[1] for i in range(1, room))
     check(f"the first {room} clients are served", served, True)
-    check("the server is out of descriptors", wait_for(lambda: len(fds(p.pid)) == LIMIT), True)
-    check("and still running", p.poll(), None)
 
     # Saturated: the clients it has are still served ...
     served = True
@@ -102,8 +104,8 @@ with server(prog, nofile=LIMIT) as (p, port):
     for i in range(FREED, room + FREED):
         clients[i].close()
     served = all(recv_exact(clients[i], len(exchange(i, 0)[1])) == exchange(i, 0)[1]
-                 for i in range(room + FREED, room + WAITING))
-    check(f"then the last {WAITING - FREED} waiting clients are served", served, True)
+                 for i in range(room + FREED, len(clients)))
+    check(f"then the last {waiting - FREED} waiting clients are served", served, True)
     for s in clients[room + FREED:]:
         s.close()
 
