@@ -111,6 +111,7 @@ static async(void) full_then_accept_c(struct t *t) {
 
 int main(void) {
   struct t t = {.accepted = -2};
+  int rc;
   struct rlimit old, low;
   CHECK_SYS(getrlimit(RLIMIT_NOFILE, &old));
   low = old;
@@ -124,7 +125,8 @@ int main(void) {
   t.addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
   long long start = test_now_ms();
-  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_a, &t), NULL), 0);
+  rc = weft_run(weft_then(weft_return(void), full_then_accept_a, &t), NULL);
+  CHECK_INT_EQ(rc, 0);
   printf("after a weft_close: accepted in %lld ms\n", test_now_ms() - start);
   CHECK_INT_GE(t.accepted, 0);
   CHECK_INT_EQ(t.released_when_accepted, 1);
@@ -132,21 +134,24 @@ int main(void) {
 
   t.accepted = -2;
   start = test_now_ms();
-  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_b, &t), NULL), 0);
+  rc = weft_run(weft_then(weft_return(void), full_then_accept_b, &t), NULL);
+  CHECK_INT_EQ(rc, 0);
   printf("after a close(2): accepted in %lld ms\n", test_now_ms() - start);
   CHECK_INT_GE(t.accepted, 0);
   CHECK_INT_EQ(t.released_when_accepted, 2);
   unfill(&t);
 
   t.accepted = -2;
-  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), full_then_accept_c, &t), NULL), 0);
+  rc = weft_run(weft_then(weft_return(void), full_then_accept_c, &t), NULL);
+  CHECK_INT_EQ(rc, 0);
   CHECK_INT_EQ(t.accepted, -1);
   CHECK_TRUE(!t.watched_while_paused);
   unfill(&t);
 
   /* The client the cancelled accept left in the backlog is still there. */
   t.accepted = -2;
-  CHECK_INT_EQ(weft_run(weft_bind(weft_accept(t.lfd), got, &t), NULL), 0);
+  rc = weft_run(weft_bind(weft_accept(t.lfd), got, &t), NULL);
+  CHECK_INT_EQ(rc, 0);
   CHECK_INT_GE(t.accepted, 0);
 
   for (int i = 0; i < t.nclients; i++) CHECK_SYS(close(t.clients[i]));
