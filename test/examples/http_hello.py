@@ -27,7 +27,7 @@ def get(path=b"/", *headers):
     return b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n" % (path, b"".join(h + b"\r\n" for h in headers))
 
 
-CONNECTIONS = 18
+CONNECTIONS = 19
 with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
     # 1. Keep-alive: one request after the other on one connection.
     with connect(port) as s:
@@ -125,14 +125,15 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
         except ConnectionResetError:
             return bytes(got), "reset"
 
-    for what, junk in [("a malformed request line", b"NONSENSE\r\n\r\n"),
-                       ("a NUL in the target", b"GET /\0 HTTP/1.1\r\n\r\n")]:
+    for what, junk, answer in [
+            ("a malformed request line", b"NONSENSE\r\n\r\n", error(400, b"Bad Request")),
+            ("a NUL in the target", b"GET /\0 HTTP/1.1\r\n\r\n", error(400, b"Bad Request")),
+            ("a head larger than the buffer", b"GET / HTTP/1.1\r\nX-Big: ", error(431, b"Request Header Fields Too Large"))]:
         with connect(port) as s:
             sender = threading.Thread(target=send_on, args=(s, junk + b"x" * (256 << 10)))
             sender.start()
             time.sleep(0.1)  # the server has answered; 256 KiB are still on their way
-            check(f"{what}, the client still sending: the 400, then EOF", answer_then_end(s),
-                  (error(400, b"Bad Request"), "EOF"))
+            check(f"{what}, the client still sending: the answer, then EOF", answer_then_end(s), (answer, "EOF"))
             sender.join()
 
     rc = p.wait(timeout=20)
