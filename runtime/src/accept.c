@@ -16,8 +16,11 @@
  * the next event finds no reader), and it is cancelled like any sleep.  It
  * is tried again after PAUSE_MS, or at once when a weft_close of this loop
  * frees a descriptor; the timer covers descriptors freed by anything else
- * (close(2), another thread, another process for ENFILE). */
+ * (close(2), another thread, another process for ENFILE).  A weft_close of
+ * the listening socket itself fails the paused accept with -EBADF. */
 #include "internal.h"
+
+#include <errno.h>
 
 /* The longest a paused accept waits before it tries again (nginx waits its
  * accept_mutex_delay, 500 ms by default; weft is quicker, a retry is cheap). */
@@ -44,11 +47,19 @@ static struct weft__fiber *find_paused(void) {
   return NULL;
 }
 
-void weft__accept_resume(void) {
+void weft__accept_resume(int closed_fd) {
   if (paused == 0) return;
   paused = 0;
   for (struct weft__fiber *f = find_paused(); f != NULL; f = find_paused()) {
     weft__timer_remove(f);
-    weft__fiber_enqueue(f); /* its accept is tried again when it runs */
+    if (f->op->u.read.fd != closed_fd) {
+      weft__fiber_enqueue(f); /* its accept is tried again when it runs */
+      continue;
+    }
+    /* Its own listening socket was closed: it fails now, as a waiting reader
+     * would, before the number can name a new socket. */
+    weft__node_release(f->op);
+    f->op = NULL;
+    weft__fiber_resume(f, 0, -EBADF);
   }
 }

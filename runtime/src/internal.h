@@ -215,7 +215,7 @@ void weft__rbuf_free(struct weft__rbuf *b);
 
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);
-void weft__accept_resume(void); /* a descriptor was freed */
+void weft__accept_resume(int closed_fd); /* weft_close freed a descriptor */
 
 /* signal.c: weft_signal's waiters and the loop's signalfd */
 int weft__signal_attempt(struct weft__fiber *f);   /* starts a wait */

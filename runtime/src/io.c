@@ -343,7 +343,7 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
   }
   /* On Linux the descriptor is gone even when close reports EINTR. */
   if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
-  weft__accept_resume(); /* a descriptor is free: a paused accept may take it */
+  weft__accept_resume(fd); /* a descriptor is free: a paused accept may take it */
   return done(f, 0);
 }
 

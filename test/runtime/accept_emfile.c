@@ -1,6 +1,7 @@
 /* accept_emfile.c: weft_accept at the descriptor limit (EMFILE) waits for a free descriptor instead of failing.
  * Proves: a weft_close wakes the paused accept, a close(2) behind weft's back is found by its retry timer, a paused
- * accept is cancelled by weft_timeout, and it does not watch the listening socket while paused (no busy loop). */
+ * accept is cancelled by weft_timeout, does not watch the listening socket while paused (no busy loop), and fails with
+ * -EBADF when its own listening socket is closed. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
@@ -22,6 +23,7 @@ struct t {
   int accepted;   /* the fd the accept produced */
   int released_when_accepted;
   bool watched_while_paused;
+  int lfd_closed, lfd2;
 };
 
 /* A client whose connection waits in the listen backlog (loopback connects
@@ -123,6 +125,34 @@ static async(void) accept_then_full(struct t *t) {
   return weft_join(accept_within, meanwhile);
 }
 
+/* 4. A weft_close of the listening socket fails its paused accept with
+ * -EBADF at once: the number, the only free one, goes to the next socket
+ * opened, which the old accept must never use. */
+static async(void) closed_under_it(struct t *t, int err) {
+  CHECK_INT_EQ(err, -EBADF);
+  t->accepted = -3;
+  return weft_return(void);
+}
+
+static async(void) reopen(struct t *t) {
+  t->lfd2 = weft_tcp_listen(NULL, 0);
+  CHECK_INT_EQ(t->lfd2, t->lfd_closed);
+  return weft_return(void);
+}
+
+static async(void) close_listener(struct t *t, long slept) {
+  (void)slept;
+  return weft_then(weft_close(t->lfd_closed), reopen, t);
+}
+
+static async(void) full_then_close_listener(struct t *t) {
+  t->lfd_closed = weft_tcp_listen(NULL, 0);
+  CHECK_INT_GE(t->lfd_closed, 0);
+  fill(t);
+  async(void) accept = weft_catch(weft_bind(weft_timeout(weft_accept(t->lfd_closed), 1000), got, t), closed_under_it, t);
+  return weft_join(accept, weft_bind(weft_sleep_ms(20), close_listener, t));
+}
+
 int main(void) {
   struct t t = {.accepted = -2};
   int rc;
@@ -161,6 +191,13 @@ int main(void) {
   CHECK_INT_EQ(t.accepted, -1);
   CHECK_TRUE(!t.watched_while_paused);
   unfill(&t);
+
+  t.accepted = -2;
+  rc = weft_run(weft_then(weft_return(void), full_then_close_listener, &t), NULL);
+  CHECK_INT_EQ(rc, 0);
+  CHECK_INT_EQ(t.accepted, -3);
+  unfill(&t);
+  CHECK_SYS(close(t.lfd2));
 
   /* The client the cancelled accept left in the backlog is still there. */
   t.accepted = -2;
