@@ -1,10 +1,15 @@
 /* http_hello: an HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with "Hello, world!\n".
- * Covered by test/examples/http_hello.py (and a wrk run).  Usage: http_hello [port] [--exit-after N] */
+ * Covered by test/examples/http_hello.py, http_hello_timeouts.py, shutdown.py, fd_limit.py (and a wrk run).
+ * Usage: http_hello [port] [--exit-after N] [--drain-timeout MS] [--header-timeout MS] [--idle-timeout MS]
+ *        [--linger MS] */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <weft.h>
 
 #include "tcp_server.h"
@@ -15,6 +20,19 @@ enum {
   ANSWER_MAX = 256,     /* room one answer needs */
 };
 
+/* The deadlines, in milliseconds (nginx's client_header_timeout,
+ * keepalive_timeout and lingering_time play the same parts). */
+static long header_ms = 10000; /* a request head must arrive whole within this of its first byte */
+static long idle_ms = 60000;   /* a keep-alive connection may wait this long for its next request */
+static long linger_ms = 2000;  /* after the server's last answer, how long it reads what the client still sends */
+
+static long long now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* One connection.  Requests may arrive in pieces or several at once
  * (pipelining); bytes not yet parsed wait in in[in_start, in_end). */
 struct conn {
@@ -22,6 +40,10 @@ struct conn {
   size_t in_start, in_end;
   size_t body_left;     /* bytes of the current request's body still to skip */
   bool closing;         /* answer what is queued, then close */
+  bool stopping;        /* the server shuts down: answer the request in flight, then close */
+  bool idle;            /* waiting for a request with nothing of it received */
+  bool answered;        /* a request was answered: the next one may keep the connection idle */
+  long long since;      /* when the current wait for a request (idle) or its head began, in ms */
   size_t out_len;
   char in[IN_MAX];
   char out[OUT_MAX];
@@ -115,6 +137,10 @@ static struct request parse_request(const char *p, size_t n)
 {
   struct request r = {.status = 200};
   bool first = true;
+  /* A NUL is never valid in a head (RFC 9112, section 2.2): it would cut
+   * the method, target or a field short for any C code that sees it. */
+  if (memchr(p, '\0', n))
+    return (struct request){.status = 400, .close = true};
   while (n > 0) {
     const char *nl = memchr(p, '\n', n);
     if (!nl)
@@ -159,6 +185,7 @@ static void queue_answer(struct conn *c, const struct request *r)
                    "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n%s",
                    r->status, reason, body_len, connection, r->head ? "" : body_len ? body : "");
   c->out_len += (size_t)n;
+  c->answered = true;
   if (r->close)
     c->closing = true;
 }
@@ -189,8 +216,11 @@ static void answer_requests(struct conn *c)
       return;
     }
     struct request r = parse_request(p, len);
+    if (c->stopping)
+      r.close = true;
     c->in_start += len;
     c->body_left = r.body;
+    c->since = 0; /* the next request's head has its own deadline */
     queue_answer(c, &r);
   }
 }
@@ -211,25 +241,96 @@ static async(void) written(struct conn *c)
 static async(void) received(struct conn *c, char *data)
 {
   size_t len = weft_str_len(data);
+  if (c->idle)
+    c->since = 0; /* a new request: its head's deadline counts from its first byte */
+  c->idle = false;
   if (len == 0)
-    return weft_return(void); /* the client is done; a partial request is dropped */
+    return weft_return(void); /* the client is done, or too slow; a partial request is dropped */
   memcpy(c->in + c->in_end, data, len);
   c->in_end += len;
   return converse(c);
 }
 
-/* let rec converse c = answer what has arrived, or read more. */
+/* A deadline passed: the client is dropped without an answer, as nginx does. */
+static async(str) too_slow(struct conn *c, int err)
+{
+  (void)c;
+  return err == -ETIMEDOUT ? weft_return(str, "") : weft_fail(str, err);
+}
+
+/* ---- Lingering close ----
+ * Closing a socket whose receive queue holds unread bytes makes the kernel
+ * send a reset, and a reset can destroy the answer still on its way to the
+ * client.  So after its last answer the server shuts its own side (the
+ * client sees the answer, then EOF) and reads what the client still sends,
+ * until the client closes or linger_ms have passed (Apache's lingering close;
+ * RFC 9112, section 9.6). */
+static async(void) discard(struct conn *c);
+
+static async(void) discarded(struct conn *c, char *data)
+{
+  if (weft_str_len(data) == 0)
+    return weft_return(void);
+  return discard(c);
+}
+
+static async(void) discard(struct conn *c) { return weft_bind(weft_read(c->fd, sizeof c->in), discarded, c); }
+
+static async(void) linger_over(struct conn *c, int err)
+{
+  (void)c;
+  (void)err; /* the deadline, or a reset: the connection is closed either way */
+  return weft_return(void);
+}
+
+static async(void) linger(struct conn *c)
+{
+  shutdown(c->fd, SHUT_WR);
+  return weft_catch(weft_timeout(discard(c), linger_ms), linger_over, c);
+}
+
+/* let rec converse c = answer what has arrived, or read more (within the
+ * deadline of what is awaited: a request head, more of it, the next request
+ * on a kept-alive connection, or more of a body). */
 static async(void) converse(struct conn *c)
 {
   answer_requests(c);
   if (c->out_len > 0)
     return weft_then(weft_write(c->fd, c->out, c->out_len), written, c);
   if (c->closing)
-    return weft_return(void);
+    return linger(c);
   memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
   c->in_end -= c->in_start;
   c->in_start = 0;
-  return weft_bind(weft_read(c->fd, IN_MAX - c->in_end), received, c);
+  bool nothing = c->in_end == 0 && c->body_left == 0;
+  if (nothing && c->stopping)
+    return weft_return(void); /* shutting down: nothing is in flight */
+  long long now = now_ms();
+  long wait;
+  if (c->body_left > 0) {
+    wait = header_ms; /* a body must keep coming */
+  } else {
+    if (c->since == 0)
+      c->since = now;
+    /* The first request of a connection gets the header deadline, a later
+     * one the keep-alive timeout until its first byte arrives. */
+    long long limit = nothing && c->answered ? idle_ms : header_ms;
+    wait = c->since + limit > now ? (long)(c->since + limit - now) : 0;
+  }
+  c->idle = nothing;
+  async(str) more = weft_timeout(weft_read(c->fd, IN_MAX - c->in_end), wait);
+  return weft_bind(weft_catch(more, too_slow, c), received, c);
+}
+
+/* At shutdown: a connection waiting for a request with nothing of it
+ * received ends now (its pending read sees end of input); one in the middle
+ * of a request answers it, with Connection: close. */
+static void stop(void *state, int fd)
+{
+  struct conn *c = state;
+  c->stopping = true;
+  if (c->idle)
+    shutdown(fd, SHUT_RD);
 }
 
 /* One connection: converse c (the server reports a failure, closes fd, frees c) */
@@ -242,6 +343,13 @@ static async(void) connection(void *state, int fd)
 
 int main(int argc, char **argv)
 {
-  struct tcp_server s = {.name = "http_hello", .connection = connection, .state_size = sizeof(struct conn)};
+  static const struct tcp_option options[] = {
+      {"--header-timeout", "MS", &header_ms},
+      {"--idle-timeout", "MS", &idle_ms},
+      {"--linger", "MS", &linger_ms},
+      {NULL, NULL, NULL},
+  };
+  struct tcp_server s = {.name = "http_hello", .connection = connection, .stop = stop,
+                         .state_size = sizeof(struct conn), .options = options};
   return tcp_server_main(&s, argc, argv);
 }

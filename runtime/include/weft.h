@@ -290,7 +290,11 @@ async(int) weft_sleep(int seconds);
 async(long) weft_sleep_ms(long ms);
 
 /* weft_accept(fd): the next connection on listening socket fd, as a new
- * non-blocking, close-on-exec descriptor. */
+ * non-blocking, close-on-exec descriptor.  At the descriptor limit (EMFILE,
+ * ENFILE) it does not fail: it waits, with the connections queued in the
+ * listen backlog, until a weft_close frees a descriptor, trying again at
+ * least every 100 ms meanwhile (a descriptor freed by close(2) or by another
+ * thread), and uses no CPU in between.  Bound the wait with weft_timeout. */
 async(int) weft_accept(int listen_fd);
 
 /* weft_connect(fd, addr, len): connect socket fd to addr (copied). */
@@ -300,6 +304,23 @@ async(void) weft_connect(int fd, const struct sockaddr *addr, socklen_t len);
  * Every other fiber reading or writing fd, whether waiting, woken or in
  * line, fails with -EBADF. */
 async(void) weft_close(int fd);
+
+/* weft_signal(signo): wait for signal signo; produces signo when it arrives.
+ * Every fiber of the loop waiting for signo completes with that one arrival
+ * (as every uv_signal_t of a signal is called; Lwt_unix.on_signal).  While
+ * at least one fiber waits, signo is blocked in the loop's thread and read
+ * from a signalfd(2); when nobody waits any more (after delivery, pick or
+ * timeout), before the loop next polls, weft unblocks it again unless the
+ * thread had it blocked before.  Its disposition is never touched: an
+ * instance arriving while nobody waits has its usual effect (SIGTERM's
+ * default kills).  Threads: a process-directed signal (kill(2)) goes to any
+ * thread that does not block it, so in a threaded program block signo in
+ * every other thread (pthread_sigmask in main before creating them); a
+ * signal sent to the waiting thread (pthread_kill) always arrives.  A child
+ * forked while a wait is on inherits the blocked mask: unblock before exec.
+ * Failures: -EINVAL for SIGKILL, SIGSTOP, glibc's reserved real-time
+ * signals or no signal at all; -EMFILE and the other errors of signalfd. */
+async(int) weft_signal(int signo);
 
 /* ------------------------------------------------------------------------
  * 6. Synchronous helpers (they never yield)

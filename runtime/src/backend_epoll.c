@@ -43,6 +43,7 @@ int weft__backend_open(void) {
 }
 
 void weft__backend_close(void) {
+  weft__signal_close(); /* the signalfd is in the epoll set: it goes first */
   if (weft__loop.backend_fd >= 0) close(weft__loop.backend_fd);
   weft__loop.backend_fd = -1;
 }
@@ -71,8 +72,10 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t
 int weft__backend_poll(int timeout_ms) {
   struct epoll_event events[EVENTS_PER_POLL];
   if (weft__loop.forked) weft__forked_misuse(); /* trap h */
+  weft__signal_settle();
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
-  for (int i = 0; i < n; i++) weft__io_ready(events[i].data.u64, events[i].events);
+  for (int i = 0; i < n; i++)
+    if (!weft__signal_ready(events[i].data.u64)) weft__io_ready(events[i].data.u64, events[i].events);
   return n;
 }

@@ -322,6 +322,9 @@ void weft__fiber_cancel(struct weft__fiber *f) {
     case WEFT__FS_WAIT_TIMER:
       weft__timer_remove(g);
       break;
+    case WEFT__FS_WAIT_SIGNAL:
+      weft__signal_unwatch(g);
+      break;
     case WEFT__FS_WAIT_CHILDREN:
       for (int i = 0; i < 2; i++) {
         struct weft__fiber *c = g->child[i];

@@ -33,6 +33,7 @@ enum weft__kind {
   WEFT__K_ACCEPT,
   WEFT__K_CONNECT,
   WEFT__K_CLOSE,
+  WEFT__K_SIGNAL, /* u.read.fd holds the signal number */
   WEFT__K_DEAD, /* consumed; only ever seen in debug builds' quarantine */
 };
 
@@ -117,6 +118,7 @@ enum weft__fiber_state {
   WEFT__FS_WAIT_IO,
   WEFT__FS_WAIT_TIMER,
   WEFT__FS_WAIT_CHILDREN,
+  WEFT__FS_WAIT_SIGNAL,
   WEFT__FS_DONE,
 };
 
@@ -250,6 +252,17 @@ void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
+
+/* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
+int weft__accept_pause(struct weft__fiber *f);
+void weft__accept_resume(int closed_fd); /* weft_close freed a descriptor */
+
+/* signal.c: weft_signal's waiters and the loop's signalfd */
+int weft__signal_attempt(struct weft__fiber *f);   /* starts a wait */
+void weft__signal_unwatch(struct weft__fiber *f);  /* a cancelled wait */
+bool weft__signal_ready(uint64_t data);             /* an event of the signalfd: its waiters are woken */
+void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
+void weft__signal_close(void);
 
 /* timer.c */
 int64_t weft__clock_now(void);

@@ -128,6 +128,7 @@ static void q_remove(struct weft__fiber_queue *q, struct weft__fiber *f) {
 }
 
 static void fail_waiter(struct weft__fiber *g, int err) {
+  weft__timer_remove(g); /* an accept paused at the descriptor limit waits in the heap */
   weft__node_release(g->op);
   g->op = NULL;
   g->io_fd = -1;
@@ -584,6 +585,16 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
     if (c >= 0) return done(f, (uintptr_t)c);
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
+    if (errno == EMFILE || errno == ENFILE) {
+      /* The accept pauses (accept.c).  The listening socket stays readable
+       * meanwhile, so its interest goes, or epoll would report it on every
+       * turn; the retry registers it again if it has to wait. */
+      if (w->registered & EPOLLIN) {
+        uint32_t want = w->registered & ~(uint32_t)EPOLLIN;
+        if (weft__backend_set(w->pfd, w->registered, want, event_data(fd, w)) == 0) w->registered = want;
+      }
+      return weft__accept_pause(f);
+    }
     return failed(f, -errno);
   }
 }
@@ -620,6 +631,7 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
   if ((size_t)fd < L->nfds && L->fds[fd].kind != WEFT__FD_UNKNOWN) fd_forget(fd, &L->fds[fd], -EBADF);
   /* On Linux the descriptor is gone even when close reports EINTR. */
   if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
+  weft__accept_resume(fd); /* a descriptor is free: a paused accept may take it */
   return done(f, 0);
 }
 
@@ -633,6 +645,7 @@ int weft__op_attempt(struct weft__fiber *f) {
   case WEFT__K_ACCEPT: r = op_accept(f, op); break;
   case WEFT__K_CONNECT: r = op_connect(f, op); break;
   case WEFT__K_CLOSE: return op_close(f, op);
+  case WEFT__K_SIGNAL: return weft__signal_attempt(f); /* signal.c */
   default: weft__misuse("a fiber met %s where a primitive was expected", weft__node_name(op));
   }
   /* A finished operation gives its turn to the next in its fd's queue. */

@@ -23,7 +23,8 @@ static const char *const kind_names[] = {
     [WEFT__K_PICK] = "weft_pick",     [WEFT__K_READ] = "weft_read",
     [WEFT__K_WRITE] = "weft_write",   [WEFT__K_SLEEP] = "weft_sleep",
     [WEFT__K_ACCEPT] = "weft_accept", [WEFT__K_CONNECT] = "weft_connect",
-    [WEFT__K_CLOSE] = "weft_close",   [WEFT__K_DEAD] = "a consumed action",
+    [WEFT__K_CLOSE] = "weft_close",   [WEFT__K_SIGNAL] = "weft_signal",
+    [WEFT__K_DEAD] = "a consumed action",
 };
 
 const char *weft__node_name(const struct weft__node *n) {

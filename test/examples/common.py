@@ -4,6 +4,7 @@ import contextlib
 import ctypes
 import os
 import re
+import resource
 import shlex
 import signal
 import socket
@@ -106,22 +107,27 @@ def _die_with_parent():
 
 
 @contextlib.contextmanager
-def server(prog, *args):
+def server(prog, *args, nofile=None):
     """Starts `prog 0 args...` (prog a command from program()) on a port of
     its choosing, reads its "listening on 127.0.0.1:PORT" line and yields
-    (process, port)."""
-    with server_on(prog, 0, *args) as p:
+    (process, port).  nofile: the server's RLIMIT_NOFILE, if given."""
+    with server_on(prog, 0, *args, nofile=nofile) as p:
         yield p, p.port
 
 
 @contextlib.contextmanager
-def server_on(prog, port, *args):
+def server_on(prog, port, *args, nofile=None):
     """Starts `prog PORT args...` and yields the process once it listens.
     The server is killed on the way out if it has not exited by then, so no
     test leaves one behind."""
     err = tempfile.TemporaryFile()
-    p = subprocess.Popen([*prog, str(port), *args], stdout=subprocess.PIPE, stderr=err,
-                         preexec_fn=_die_with_parent)
+
+    def prepare():
+        _die_with_parent()
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    p = subprocess.Popen([*prog, str(port), *args], stdout=subprocess.PIPE, stderr=err, preexec_fn=prepare)
     try:
         line = p.stdout.readline()
         m = re.fullmatch(rb"listening on 127\.0\.0\.1:(\d+)\n", line)

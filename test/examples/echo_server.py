@@ -86,6 +86,6 @@ with socket.socket() as taken:
         check("and exits 0 after its one connection", p.wait(timeout=20), 0)
 
 check("an unknown option: usage, exit 2", run([*prog, "--bogus"], timeout=10),
-      (2, b"", b"usage: echo_server [port] [--exit-after N]\n"))
+      (2, b"", b"usage: echo_server [port] [--exit-after N] [--drain-timeout MS]\n"))
 
 finish()

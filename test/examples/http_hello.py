@@ -1,7 +1,10 @@
 """Drives examples/http_hello over real TCP and checks its answers byte for byte: keep-alive,
-pipelining, Connection: close, HTTP/1.0, split requests, bodies, malformed and oversized heads.
+pipelining, Connection: close, HTTP/1.0, split requests, bodies, malformed and oversized heads, NUL bytes,
+and an error answer to a client still sending (lingering close: the answer, then EOF, never a reset).
 Usage: http_hello.py PATH-TO-http_hello"""
+import socket
 import sys
+import threading
 import time
 
 from common import check, connect, finish, program, recv_all, recv_exact, run, server
@@ -24,7 +27,7 @@ def get(path=b"/", *headers):
     return b"GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n%s\r\n" % (path, b"".join(h + b"\r\n" for h in headers))
 
 
-CONNECTIONS = 12
+CONNECTIONS = 19
 with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
     # 1. Keep-alive: one request after the other on one connection.
     with connect(port) as s:
@@ -93,10 +96,51 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
         s.sendall(start + b"x" * (8192 - len(start)))
         check("a head filling the buffer: 431", recv_all(s), error(431, b"Request Header Fields Too Large"))
 
+    # 10. A NUL byte anywhere in a head is a 400: in the method, the target, a
+    #     field value or a field name.
+    for where, head in [("the method", b"GE\0T / HTTP/1.1\r\n\r\n"),
+                        ("the target", b"GET /a\0b HTTP/1.1\r\n\r\n"),
+                        ("a field value", b"GET / HTTP/1.1\r\nX-A: b\0c\r\n\r\n"),
+                        ("a field name", b"GET / HTTP/1.1\r\nX\0A: b\r\n\r\n")]:
+        with connect(port) as s:
+            s.sendall(head)
+            check(f"a NUL in {where}: 400", recv_all(s), error(400, b"Bad Request"))
+
+    # 11. An error answer while the client is still sending: the server reads
+    #     on after its answer (lingering close), so the client gets the
+    #     answer and a clean EOF, not a reset that could destroy it.
+    def send_on(s, data):
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except OSError:  # the reset, without a lingering close
+            pass
+
+    def answer_then_end(s):
+        got = bytearray()
+        try:
+            while chunk := s.recv(1 << 16):
+                got += chunk
+            return bytes(got), "EOF"
+        except ConnectionResetError:
+            return bytes(got), "reset"
+
+    for what, junk, answer in [
+            ("a malformed request line", b"NONSENSE\r\n\r\n", error(400, b"Bad Request")),
+            ("a NUL in the target", b"GET /\0 HTTP/1.1\r\n\r\n", error(400, b"Bad Request")),
+            ("a head larger than the buffer", b"GET / HTTP/1.1\r\nX-Big: ", error(431, b"Request Header Fields Too Large"))]:
+        with connect(port) as s:
+            sender = threading.Thread(target=send_on, args=(s, junk + b"x" * (256 << 10)))
+            sender.start()
+            time.sleep(0.1)  # the server has answered; 256 KiB are still on their way
+            check(f"{what}, the client still sending: the answer, then EOF", answer_then_end(s), (answer, "EOF"))
+            sender.join()
+
     rc = p.wait(timeout=20)
     check(f"after {CONNECTIONS} connections it exits 0", rc, 0)
 
 check("an unknown option: usage, exit 2", run([*prog, "--bogus"], timeout=10),
-      (2, b"", b"usage: http_hello [port] [--exit-after N]\n"))
+      (2, b"", b"usage: http_hello [port] [--exit-after N] [--drain-timeout MS] [--header-timeout MS] "
+               b"[--idle-timeout MS] [--linger MS]\n"))
 
 finish()

@@ -5,6 +5,7 @@
 
 #include <netdb.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -27,6 +28,17 @@ async(int) shell(void) {
   pthread_mutex_lock(&lock); // expected-warning {{call to 'pthread_mutex_lock' blocks the event loop}}
   pthread_mutex_unlock(&lock);
   return weft_return(int, status);
+}
+
+async(int) await_signal(void) {
+  sigset_t set;
+  int signo = 0;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  pause(); // expected-warning {{call to 'pause' blocks the event loop; use 'weft_signal' instead}}
+  sigwait(&set, &signo); // expected-warning {{call to 'sigwait' blocks the event loop; use 'weft_signal' instead}}
+  sigwaitinfo(&set, NULL); // expected-warning {{call to 'sigwaitinfo' blocks the event loop; use 'weft_signal' instead}}
+  return weft_return(int, signo);
 }
 
 async(ptr) resolve(const char *host) {
