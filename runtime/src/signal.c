@@ -27,7 +27,7 @@ static _Thread_local struct signals {
   size_t len, cap;
 } S = {.fd = -1, .settled = true};
 
-async(int) weft_signal(int signo) {
+WEFT_BOUNDARY async(int) weft_signal(int signo) {
   struct weft__node *n = weft__node_new(WEFT__K_SIGNAL);
   n->u.read.fd = signo;
   return (async(int)){.node_ = n};
