@@ -41,6 +41,7 @@ struct weft__node {
   unsigned char owned;     /* already part of another action or given to a sink */
   unsigned char map_size;  /* WEFT__K_MAP: size of the produced value */
   unsigned char map_signed;
+  const struct weft_site *site; /* where the combinator was written; NULL for primitives */
   union {
     uintptr_t value; /* RETURN */
     int err;         /* FAIL */
@@ -108,6 +109,17 @@ struct weft__frame {
   uintptr_t saved; /* RESTORE: value; MAP: size and signedness */
   int saved_err;
   unsigned char kind;
+  const struct weft_site *site; /* the combinator's, for traces and GDB */
+};
+
+/* The sites a failure passed through (weft_failure_site): the first
+ * WEFT_TRACE_MAX are kept, the rest counted. */
+struct weft__trace {
+  size_t len, dropped;
+  struct {
+    const struct weft_site *site;
+    unsigned char kind; /* enum weft__kind of the combinator */
+  } at[WEFT_TRACE_MAX];
 };
 
 enum weft__fiber_state {
@@ -152,6 +164,9 @@ struct weft__fiber {
 
   struct weft__rbuf *rbuf;    /* the bytes the last weft_read delivered */
   struct weft__rbuf *rspare;  /* a larger buffer being filled */
+
+  struct weft__trace *trace;  /* allocated at the first failure */
+  bool tracing;               /* trace describes the failure in err */
 };
 
 /* ---- the loop --------------------------------------------------------- */
@@ -185,6 +200,7 @@ struct weft__loop {
   size_t nfds;
 
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
+  struct weft__trace *failure; /* the trace of the last weft_run's failure, or NULL */
 
   bool sigpipe_saved;
   struct sigaction sigpipe_old;
@@ -202,6 +218,14 @@ void weft__fiber_run(struct weft__fiber *f);
 void weft__fiber_enqueue(struct weft__fiber *f);
 void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err);
 void weft__fiber_cancel(struct weft__fiber *f);
+/* trace.c, for fiber.c */
+void weft__trace_start(struct weft__fiber *f);
+void weft__trace_add(struct weft__fiber *f, const struct weft_site *site, unsigned char kind);
+void weft__trace_print(const struct weft__trace *t); /* on stderr, if WEFT_TRACE is set */
+
+/* trace.c */
+void weft__trace_keep(struct weft__fiber *root, int rc); /* weft_run's result, for weft_failure_site */
+void weft__trace_forget(void);
 
 /* io.c */
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };
