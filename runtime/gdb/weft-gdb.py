@@ -91,6 +91,13 @@ def _function_name(ptr):
 
 
 def _symbol_at(addr):
+    found = _function_at(addr)
+    return found[0] if found else None
+
+
+def _function_at(addr):
+    """(name, start address) of the function containing addr, from the debug info or, without
+    it, from the symbol table; None outside any known function."""
     try:
         block = gdb.block_for_pc(addr)
     except (RuntimeError, gdb.error):
@@ -98,13 +105,13 @@ def _symbol_at(addr):
     while block is not None and block.function is None:
         block = block.superblock
     if block is not None and block.function is not None:
-        return block.function.print_name
+        return block.function.print_name, block.start
     try:
         text = gdb.execute("info symbol %#x" % addr, to_string=True)
     except gdb.error:
         return None
-    m = re.match(r"(\S+)( \+ \d+)? in section", text)
-    return m.group(1) if m else None
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section", text)
+    return (m.group(1), addr - int(m.group(2) or 0)) if m else None
 
 
 def _string(ptr):
@@ -186,6 +193,8 @@ def node_summary(ptr):
     if node is None:
         return "NULL" if _int(ptr, 0) == 0 else "<unreadable %#x>" % _int(ptr, 0)
     kind = _enum_name("weft__kind", _int(_field(node, "kind")), "WEFT__K_")
+    if kind.startswith("weft__kind#"):
+        return "<not an action: kind %s>" % kind[len("weft__kind#"):]
     parts = ["weft_" + kind if kind not in ("dead", "?") else kind]
     u = _field(node, "u")
     if kind in _SEQ_KINDS:
@@ -240,8 +249,19 @@ def frame_summary(frame):
     return text
 
 
+def _current_fiber():
+    """The address of the fiber running now (its state still says ready), or 0."""
+    try:
+        return _int(_field(gdb.parse_and_eval("weft__loop"), "current"), 0)
+    except gdb.error:
+        return 0
+
+
 def fiber_state(fiber):
-    return _enum_name("weft__fiber_state", _int(_field(fiber, "state")), "WEFT__FS_")
+    state = _enum_name("weft__fiber_state", _int(_field(fiber, "state")), "WEFT__FS_")
+    if state == "ready" and fiber.address is not None and _int(fiber.address, 0) == _current_fiber():
+        return "running"
+    return state
 
 
 def fiber_wait(fiber):
@@ -262,6 +282,8 @@ def fiber_wait(fiber):
             if c:
                 kids.append("%#x" % c)
         return "weft_%s of fibers %s" % (comb, ", ".join(kids) if kids else "(none left)")
+    if state == "running":
+        return "running now (the current fiber)"
     if state == "ready":
         return "ready to run" + (" (queued)" if _int(_field(fiber, "queued")) else "")
     if state == "done":
@@ -322,11 +344,24 @@ class NodePrinter:
     def to_string(self):
         return node_summary(self.val.address) if self.val.address is not None else "weft action"
 
+    # Which member of the node's union each kind uses.
+    MEMBER = {"bind": "seq", "then": "seq", "map": "seq", "catch": "seq", "finally": "seq",
+              "join": "pair", "pick": "pair", "read": "read", "accept": "read", "close": "read",
+              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err"}
+
     def children(self):
-        for name in ("kind", "owned", "site", "u"):
-            v = _field(self.val, name)
-            if v is not None:
-                yield name, v
+        kind = _enum_name("weft__kind", _int(_field(self.val, "kind")), "WEFT__K_")
+        yield "kind", kind
+        site = _site(_field(self.val, "site"))
+        yield "site", site if site else "none"
+        owned = _field(self.val, "owned")
+        if owned is not None:
+            yield "owned", owned
+        member = self.MEMBER.get(kind)
+        u = _field(self.val, "u")
+        value = _field(u, member) if u is not None and member else None
+        if value is not None:
+            yield "u." + member, value
 
 
 class NodePtrPrinter:
@@ -529,39 +564,59 @@ Usage: weft loop"""
 class _Text:
     """The program's code: address ranges of the executable sections of every loaded object,
     from `info files` (which works for live processes, core files and programs without debug
-    info alike)."""
+    info alike).  PLT stubs are code too, but a call into one says nothing of its callee."""
 
     SECTIONS = {".text", ".plt", ".plt.got", ".plt.sec", ".init", ".fini"}
 
     def __init__(self):
-        self.ranges = []
+        self.ranges, self.plt = [], []
         text = gdb.execute("info files", to_string=True)
         for m in re.finditer(r"(0x[0-9a-f]+) - (0x[0-9a-f]+) is (\S+)", text):
             if m.group(3) in self.SECTIONS:
-                self.ranges.append((int(m.group(1), 16), int(m.group(2), 16)))
-        self.ranges.sort()
+                span = (int(m.group(1), 16), int(m.group(2), 16))
+                self.ranges.append(span)
+                if m.group(3).startswith(".plt"):
+                    self.plt.append(span)
 
     def __contains__(self, addr):
-        for lo, hi in self.ranges:
-            if lo <= addr < hi:
-                return True
-        return False
+        return any(lo <= addr < hi for lo, hi in self.ranges)
+
+    def in_plt(self, addr):
+        return any(lo <= addr < hi for lo, hi in self.plt)
 
 
-def _after_call(inferior, addr):
-    """Whether the instruction before addr is an x86-64 call: E8 rel32, or FF /2 with any
-    ModRM/SIB/displacement (2 to 7 bytes, REX prefix included by the length)."""
+_UNKNOWN = -1  # a call whose target the instruction does not say (indirect, or through the PLT)
+
+
+def _call_before(inferior, addr, text, mask):
+    """If the instruction before addr is an x86-64 call, its target (or _UNKNOWN); else None.
+    Calls are E8 rel32, or FF /2 with any ModRM/SIB/displacement (2 to 7 bytes)."""
     try:
         before = bytes(inferior.read_memory(addr - 7, 7))
     except (gdb.error, gdb.MemoryError):
-        return False
+        return None
     if before[2] == 0xE8:
-        return True
+        target = (addr + int.from_bytes(before[3:7], "little", signed=True)) & mask
+        return _UNKNOWN if text.in_plt(target) or target not in text else target
     for length in range(2, 8):
         i = 7 - length
         if before[i] == 0xFF and (before[i + 1] >> 3) & 7 == 2:
-            return True
-    return False
+            return _UNKNOWN
+    return None
+
+
+def _chain(hits):
+    """The hits that form a chain of calls: each return address's call instruction calls the
+    function of the next return address inward (when the call says its target).  A stale
+    return address left in a frame's locals by an earlier call fails this, and a copy of a
+    real one stored as data duplicates its neighbour and is kept instead of it."""
+    out = []
+    for h in hits:
+        _, _, start, target = h
+        if out and target not in (_UNKNOWN, None) and target != out[-1][2]:
+            continue
+        out.append(h)
+    return out
 
 
 def _tile(names, pattern, gap):
@@ -651,6 +706,18 @@ Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
 
         data = bytearray()
         chunk = 4096
+        # A stack overflow leaves $sp just below the stack's last page: begin at the first
+        # readable page above it.
+        skipped = 0
+        while skipped < 256:
+            try:
+                inferior.read_memory(start, size)
+                break
+            except (gdb.error, gdb.MemoryError):
+                start = (start // chunk + 1) * chunk
+                skipped += 1
+        if skipped:
+            gdb.write("%d unreadable page(s) above the start skipped (a stack overflow's $sp)\n" % skipped)
         addr = start
         while len(data) < words * size:
             want = min(chunk - (addr % chunk), words * size - len(data))
@@ -664,23 +731,34 @@ Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
             raise gdb.GdbError("weft detect-recursion: cannot read memory at %#x" % start)
 
         text = _Text()
+        mask = (1 << (8 * size)) - 1
         cache = {}
-        hits = []  # (stack address, function name)
+        hits = []  # (stack address, function name, function start, call target)
         for k in range(n):
             w = struct.unpack_from(fmt, data, k * size)[0]
-            name = cache.get(w, False)
-            if name is False:
-                name = None
-                if w in text and (not x86 or _after_call(inferior, w)):
-                    name = _symbol_at(w - 1)
-                cache[w] = name
-            if name:
-                hits.append((start + k * size, name))
+            found = cache.get(w, False)
+            if found is False:
+                found = None
+                if w in text:
+                    target = _call_before(inferior, w, text, mask) if x86 else _UNKNOWN
+                    func = _function_at(w - 1) if target is not None else None
+                    if func is not None:
+                        found = (func[0], func[1], target)
+                cache[w] = found
+            if found:
+                hits.append((start + k * size,) + found)
 
         gdb.write("scanned %d words (%d bytes) upward from %#x: %d return addresses into %d functions\n" % (
             n, n * size, start, len(hits), len({h[1] for h in hits})))
+        # Prefer the frames that chain by their call instructions; fall back to every return
+        # address when the chain breaks too often (tail calls make a caller skip a frame).
+        chained = _chain(hits)
+        found = find_cycle([h[1] for h in chained], max_period)
+        if found is not None and len(found[1]) * len(found[0]) >= len(hits) // 2:
+            hits = chained
+        else:
+            found = find_cycle([h[1] for h in hits], max_period)
         names = [h[1] for h in hits]
-        found = find_cycle(names, max_period)
         if found is None:
             gdb.write("no recurring call pattern found\n")
             return
