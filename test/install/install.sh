@@ -36,7 +36,7 @@ if command -v gdb >/dev/null 2>&1; then
         -iex "add-auto-load-scripts-directory $autoload" -iex "add-auto-load-safe-path $work/prefix" \
         -ex "break answer" -ex run -ex "info auto-load python-scripts" -ex "weft fibers" \
         "$work/consumer/consumer_shared" 2>&1) || true
-  if echo "$out" | grep -q "Breakpoint 1, answer"; then
+  if echo "$out" | grep -q "^Breakpoint 1, .*answer"; then
     echo "$out" | grep -q "^Yes .*$real-gdb.py" || { echo "$out" >&2; echo "install: gdb did not auto-load the extension" >&2; exit 1; }
     echo "$out" | grep -q "^\*\[0\] fiber 0x[0-9a-f]* running \[root\]" || { echo "$out" >&2; echo "install: weft fibers failed" >&2; exit 1; }
     echo "install: gdb auto-loads the extension"
