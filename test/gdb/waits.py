@@ -1,8 +1,10 @@
 """Drives GDB on test/gdb/waits.c stopped while its fibers wait on three timers, a pipe under a timeout, and joins:
 weft fibers, weft loop and the printers of async values, nodes, fibers and frames must show each of them.
 Usage: waits.py GDB SCRIPT PROGRAM SOURCE.  Exits 77 (skipped) only when ptrace is not permitted."""
+import os
 import re
 import sys
+import tempfile
 
 from gdbtest import check, check_that, finish, gdb_batch, run_allowed, skip
 
@@ -77,4 +79,23 @@ check_that("a fiber: state, wait, pending continuations",
            is not None)
 check_that("a frame: kind, continuation, env, site",
            re.search(rf"= weft_bind -> got_line\(env=0x0\) at main \(\S*waits\.c:{READER}\)\n", out) is not None)
+
+# The same program dead: a core file written at the same stop.  The loop is a
+# thread-local, found through libthread_db in the core too; timers show their
+# deadline, since a core has no clock to compare with.
+with tempfile.TemporaryDirectory() as work:
+    core = os.path.join(work, "waits.core")
+    gdb_batch(gdb, script, ["break waits_stop_here", "run", f"gcore {core}"], prog)
+    if check_that("gcore wrote a core at the stop", os.path.exists(core)):
+        dead = gdb_batch(gdb, script, ["weft fibers", "weft loop"], prog, core)
+        print(dead)
+        check_that("weft fibers on the core: the ten fibers", "10 fiber(s)\n" in dead, dead)
+        check_that("the reader, its fd and its continuation",
+                   re.search(rf"wait_io \[branch of 0x[0-9a-f]+\]: weft_read: fd {fd} read, 1 pending continuation\(s\)\n"
+                             r"      running  weft_read fd=\d+ n=64\n"
+                             rf"      #0   weft_bind -> got_line\(env=0x0\) at main \(\S*waits\.c:{READER}\)", dead)
+                   is not None)
+        check("weft loop on the core: four timers in deadline order, by their absolute deadline",
+              re.findall(r"^  fiber 0x[0-9a-f]+ at \d+ ns \(monotonic; no clock in a core file\) \(weft_sleep (\d+) ms",
+                         dead, re.M), ["10000", "20000", "30000", "40000"])
 finish()
