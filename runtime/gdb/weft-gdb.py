@@ -408,6 +408,17 @@ class FiberPtrPrinter:
         return "(struct weft__fiber *) " + fiber_summary(fiber, _int(self.val))
 
 
+class WeftPrinters(gdb.printing.PrettyPrinter):
+    """weft's printers, by type: `info pretty-printer` lists them as "weft", and
+    `disable pretty-printer global weft` turns them off."""
+
+    def __init__(self):
+        super().__init__("weft", [])
+
+    def __call__(self, val):
+        return _lookup_printer(val) if self.enabled else None
+
+
 def _lookup_printer(val):
     t = val.type.strip_typedefs()
     if t.code == gdb.TYPE_CODE_PTR:
@@ -786,7 +797,7 @@ def register(objfile=None):
         WeftFibers()
         WeftLoop()
         WeftDetectRecursion()
-        gdb.pretty_printers.append(_lookup_printer)
+        gdb.printing.register_pretty_printer(None, WeftPrinters())
         gdb._weft_registered = True
 
 
