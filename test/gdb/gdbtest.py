@@ -27,7 +27,10 @@ def gdb_batch(gdb, script, commands, program, core=None, timeout=120):
     for c in commands:
         argv += ["-ex", c]
     argv += [program] + ([core] if core else [])
-    p = subprocess.run(argv, capture_output=True, timeout=timeout)
+    try:
+        p = subprocess.run(argv, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:  # reported as the output, which the checks then fail on
+        return f"gdb timed out after {timeout} s\n" + (e.stdout or b"").decode(errors="replace")
     return p.stdout.decode(errors="replace") + p.stderr.decode(errors="replace")
 
 
