@@ -654,7 +654,7 @@ def _tile(names, pattern, gap):
 
 def find_cycle(names, max_period=32, gap=2):
     """The shortest repeating pattern in a sequence of function names, as (pattern, occurrences);
-    None when nothing repeats.  Candidates of each length are the most frequent runs of that
+    None when nothing repeats three times or more.  Candidates of each length are the most frequent runs of that
     length; a candidate is scored by how many entries its occurrences cover, which a partial
     first period or a few noise entries barely change.  The shortest candidate that covers at
     least 90% of what the best one covers wins (a pattern repeated twice covers the same)."""
@@ -662,10 +662,10 @@ def find_cycle(names, max_period=32, gap=2):
     for p in range(1, min(max_period, len(names) // 2) + 1):
         grams = Counter(tuple(names[i:i + p]) for i in range(len(names) - p + 1))
         gram, count = grams.most_common(1)[0]
-        if count < 2:
+        if count < 3:
             continue
         occ = _tile(names, gram, gap)
-        if len(occ) >= 2:
+        if len(occ) >= 3:  # twice is what any two calls of the same helper look like
             best.append((len(occ) * p, p, gram, occ))
     if not best:
         return None
