@@ -281,7 +281,9 @@ def fiber_wait(fiber):
             c = _int(child[i]) if child is not None else None
             if c:
                 kids.append("%#x" % c)
-        return "weft_%s of fibers %s" % (comb, ", ".join(kids) if kids else "(none left)")
+        site = _site(_field(fiber, "combinator_site"))
+        return "weft_%s of fibers %s%s" % (comb, ", ".join(kids) if kids else "(none left)",
+                                          " at " + site if site else "")
     if state == "running":
         return "running now (the current fiber)"
     if state == "ready":

@@ -297,7 +297,8 @@ struct weft_site {
  * combinator it was bound by), then each weft_bind, weft_then, weft_catch...
  * outward to the action given to weft_run.  NULL past the last one, and for
  * every i when that weft_run succeeded.  A failure of a weft_join or
- * weft_pick branch starts with the sites inside the branch. */
+ * weft_pick branch starts with the sites inside the branch, then the join's
+ * or pick's own. */
 const struct weft_site *weft_failure_site(size_t i);
 
 /* weft_failure_trace(buf, size): the same chain as text, one line per site,

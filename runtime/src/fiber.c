@@ -95,6 +95,7 @@ static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
 
 static void start_children(struct weft__fiber *f, struct weft__node *n) {
   f->combinator = n->kind;
+  f->combinator_site = n->site;
   f->running_children = 2;
   f->state = WEFT__FS_WAIT_CHILDREN;
   struct weft__node *branch[2] = {n->u.pair.a, n->u.pair.b};
@@ -280,6 +281,7 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
     p->trace = c->trace;
     p->tracing = c->tracing;
     c->trace = NULL;
+    if (p->trace != NULL) weft__trace_add(p, p->combinator_site, p->combinator);
   }
   if (wake) {
     detach(p, !slot);

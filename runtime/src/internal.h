@@ -157,6 +157,7 @@ struct weft__fiber {
   struct weft__fiber *parent; /* JOIN/PICK branch: the fiber that waits */
   struct weft__fiber *child[2];
   unsigned char combinator;   /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
+  const struct weft_site *combinator_site; /* where that join or pick was written */
   unsigned char running_children;
 
   struct weft__fiber *next_ready;

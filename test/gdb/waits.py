@@ -24,6 +24,7 @@ def line_of(fragment):
 NAP = line_of("static async(void) nap(long ms)")
 READER = line_of("async(void) reader =")
 PENDING = line_of("async(long) pending =")
+TIMERS = line_of("async(void) timers =")
 
 out = gdb_batch(gdb, script, ["break waits_stop_here", "run", "weft fibers"], prog)
 # The fd the reader waits on is only known once stopped: run again with it.
@@ -53,6 +54,9 @@ check_that("the reader: fd and direction, and its continuation with env and site
            re.search(rf"wait_io \[branch of 0x[0-9a-f]+\]: weft_read: fd {fd} read, 1 pending continuation\(s\)\n"
                      rf"      running  weft_read fd={fd} n=64\n"
                      rf"      #0   weft_bind -> got_line\(env=0x0\) at main \(\S*waits\.c:{READER}\)", fibers)
+           is not None)
+check_that("a join shows where it was written",
+           re.search(rf"weft_join of fibers 0x[0-9a-f]+, 0x[0-9a-f]+ at main \(\S*waits\.c:{TIMERS}\)", fibers)
            is not None)
 check("three joins and a pick wait on their child fibers",
       sorted(re.findall(r"wait_children(?: \[[^]]*\])?: weft_(join|pick) of fibers 0x[0-9a-f]+, 0x[0-9a-f]+", fibers)),

@@ -185,8 +185,11 @@ int main(void) {
   CHECK_INT_EQ(weft_run(joined(), NULL), -EPIPE);
   check_site(0, "branch", line[6]); /* the weft_fail */
   check_site(1, "branch", line[6]); /* its weft_then */
-  check_site(2, "joined", line[7]); /* the weft_then around the join (the one inside had run) */
-  CHECK_PTR_EQ(weft_failure_site(3), NULL);
+  check_site(2, "joined", line[7]); /* the weft_join */
+  check_site(3, "joined", line[7]); /* the weft_then around it (the one inside had run) */
+  CHECK_PTR_EQ(weft_failure_site(4), NULL);
+  weft_failure_trace(text, sizeof text);
+  CHECK_TRUE(strstr(text, "  #2 weft_join in joined (") != NULL);
 
   /* 6. A hundred binds deep: the first WEFT_TRACE_MAX are kept, the rest counted. */
   CHECK_INT_EQ(weft_run(deep(100), &i), -ENOSPC);
