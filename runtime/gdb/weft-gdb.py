@@ -410,6 +410,28 @@ class FiberPtrPrinter:
         return "(struct weft__fiber *) " + fiber_summary(fiber, _int(self.val))
 
 
+class LoopPrinter:
+    """struct weft__loop: a one-line summary, then its fields as they are."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        fibers = sum(1 for _ in _walk(_field(self.val, "all"), "next_all"))
+        ready = sum(1 for _ in _walk(_field(self.val, "ready_head"), "next_ready"))
+        return "weft loop (%s, %s): %d fiber(s), %d ready, %s timer(s), backend fd %s" % (
+            "open" if _int(_field(self.val, "open")) else "closed",
+            "running" if _int(_field(self.val, "running")) else "not running",
+            fibers, ready, _q(_field(self.val, "heap_len")), _q(_field(self.val, "backend_fd")))
+
+    def children(self):
+        for f in self.val.type.strip_typedefs().fields():
+            if f.name:
+                v = _field(self.val, f.name)
+                if v is not None:
+                    yield f.name, v
+
+
 class WeftPrinters(gdb.printing.PrettyPrinter):
     """weft's printers, by type: `info pretty-printer` lists them as "weft", and
     `disable pretty-printer global weft` turns them off."""
@@ -440,6 +462,8 @@ def _lookup_printer(val):
             return FramePrinter(val)
         if tag == "weft__fiber":
             return FiberPrinter(val)
+        if tag == "weft__loop":
+            return LoopPrinter(val)
     return None
 
 

@@ -35,7 +35,7 @@ fd = fd.group(1)
 out = gdb_batch(gdb, script, ["break waits_stop_here", "run", "weft fibers", "weft loop", "up",
                               "print pending", "print line", "print *pending.node_",
                               f"print *weft__loop.fds[{fd}].reader",
-                              f"print weft__loop.fds[{fd}].reader->frames[0]"], prog)
+                              f"print weft__loop.fds[{fd}].reader->frames[0]", "print weft__loop"], prog)
 print(out)
 
 fibers = out[out.index("fiber(s)") - 3:out.index("loop: ")]
@@ -85,6 +85,9 @@ check_that("a fiber: state, wait, pending continuations",
            is not None)
 check_that("a frame: kind, continuation, env, site",
            re.search(rf"= weft_bind -> got_line\(env=0x0\) at main \(\S*waits\.c:{READER}\)\n", out) is not None)
+check_that("the loop: a summary, then its fields",
+           re.search(r"= weft loop \(open, running\): 10 fiber\(s\), 0 ready, 4 timer\(s\), backend fd \d+ = \{open = true",
+                     out) is not None)
 
 # The same program dead: a core file written at the same stop.  The loop is a
 # thread-local, found through libthread_db in the core too; timers show their
