@@ -29,6 +29,7 @@ lib=$(cd "$(dirname "$libdir")" && pwd -P)
 real=$(basename "$(readlink -f "$lib/libweft.so")")
 autoload="$work/prefix/share/gdb/auto-load"
 test -f "$autoload$lib/$real-gdb.py" || { echo "install: no $autoload$lib/$real-gdb.py" >&2; exit 1; }
+test -f "$work/prefix/share/weft/weft-gdb.py" || { echo "install: no share/weft/weft-gdb.py" >&2; exit 1; }
 readelf -p .debug_gdb_scripts "$work/consumer/consumer_static" | grep -q "/gdb/auto-load/.*/$real-gdb.py" ||
   { echo "install: consumer_static has no .debug_gdb_scripts entry for $real-gdb.py" >&2; exit 1; }
 if command -v gdb >/dev/null 2>&1; then
