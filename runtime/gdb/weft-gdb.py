@@ -566,7 +566,11 @@ Usage: weft loop"""
                 except (gdb.error, gdb.MemoryError):
                     rows.append("  fd %d: ?" % i)
                     break
-                interest = _int(_field(w, "registered"))
+                interest = None
+                for name in ("registered", "interest", "events"):  # whichever this runtime has
+                    interest = _int(_field(w, name))
+                    if interest is not None:
+                        break
                 waiters = []
                 for name in ("reader", "writer"):
                     v = _field(w, name)
