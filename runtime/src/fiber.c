@@ -281,7 +281,8 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
     p->trace = c->trace;
     p->tracing = c->tracing;
     c->trace = NULL;
-    if (p->trace != NULL) weft__trace_add(p, p->combinator_site, p->combinator);
+    if (!p->tracing) weft__trace_start(p); /* the branch failed with no frame to record */
+    weft__trace_add(p, p->combinator_site, p->combinator);
   }
   if (wake) {
     detach(p, !slot);

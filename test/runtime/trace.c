@@ -121,6 +121,12 @@ static async(void) slept(void *env, long ms) {
   (void)ms;
   return weft_return(void);
 }
+/* A pick whose branch fails in its primitive, with no frame of its own: the
+ * trace starts at the pick.  The other branch would sleep a minute. */
+static async(void) picked(void) {
+  line[7] = __LINE__; return weft_then(weft_pick(weft_write(1000, "x", 1), weft_bind(weft_sleep_ms(60000), slept, NULL)), never_unit, NULL);
+}
+
 static async(void) spawner(void) {
   weft_spawn(weft_then(weft_return(void), spawned_fails, NULL));
   return weft_bind(weft_sleep_ms(1), slept, NULL); /* the spawned fiber fails meanwhile */
@@ -190,6 +196,13 @@ int main(void) {
   CHECK_PTR_EQ(weft_failure_site(4), NULL);
   weft_failure_trace(text, sizeof text);
   CHECK_TRUE(strstr(text, "  #2 weft_join in joined (") != NULL);
+
+  CHECK_INT_EQ(weft_run(picked(), NULL), -EBADF);
+  check_site(0, "picked", line[7]); /* the weft_pick */
+  check_site(1, "picked", line[7]); /* the weft_then around it */
+  CHECK_PTR_EQ(weft_failure_site(2), NULL);
+  weft_failure_trace(text, sizeof text);
+  CHECK_TRUE(strncmp(text, "  #0 weft_pick in picked (", 26) == 0);
 
   /* 6. A hundred binds deep: the first WEFT_TRACE_MAX are kept, the rest counted. */
   CHECK_INT_EQ(weft_run(deep(100), &i), -ENOSPC);
