@@ -2,7 +2,7 @@
 # `weft fibers`, `weft loop` and `weft detect-recursion` commands.  Covered by test/gdb/ (docs/debugging.md).
 #
 # Installed next to libweft as <auto-load dir>/<libdir>/libweft.so.<version>-gdb.py, and named by the
-# .debug_gdb_scripts section of libweft (runtime/src/debug.c), so GDB loads it for programs that link
+# .debug_gdb_scripts section of libweft (runtime/src/trace.c), so GDB loads it for programs that link
 # weft statically too.  It reads the runtime's structures by field name through gdb.Value only, so a
 # field added to them changes nothing here, and a field that is missing prints as "?" instead of
 # failing the command.  It must stay loadable more than once (both auto-load routes may fire).
@@ -828,6 +828,8 @@ def register(objfile=None):
         WeftLoop()
         WeftDetectRecursion()
         gdb.printing.register_pretty_printer(None, WeftPrinters())
+        # Enum names are read from the program's debug info: another program, another cache.
+        gdb.events.new_objfile.connect(lambda event: _enum_cache.clear())
         gdb._weft_registered = True
 
 
