@@ -40,6 +40,8 @@ void weft__fiber_free(struct weft__fiber *f) {
   weft__rbuf_free(f->rbuf);
   weft__rbuf_free(f->rspare);
   free(f->trace);
+  for (size_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
+    if (f->frames[i].kind == WEFT__F_RESTORE && f->frames[i].saved_err != 0) free((void *)f->frames[i].saved);
   free(f->frames);
   free(f);
 }
@@ -185,6 +187,12 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     case WEFT__F_RESTORE: /* the finaliser succeeded: m's outcome stands */
       f->value = fr.saved;
       f->err = fr.saved_err;
+      if (fr.saved_err != 0) { /* and so does its trace, set aside while the finaliser ran */
+        free(f->trace);
+        f->trace = (struct weft__trace *)fr.saved;
+        f->tracing = f->trace != NULL;
+        f->value = 0;
+      }
       break;
     default: /* CATCH: success passes through */
       break;
@@ -193,10 +201,11 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
   }
   /* The failure passes this frame: its site joins the failure's trace. */
   static const unsigned char kind_of[] = {
-      [WEFT__F_BIND] = WEFT__K_BIND, [WEFT__F_THEN] = WEFT__K_THEN, [WEFT__F_MAP] = WEFT__K_MAP,
-      [WEFT__F_CATCH] = WEFT__K_CATCH, [WEFT__F_FINALLY] = WEFT__K_FINALLY};
+      [WEFT__F_BIND] = WEFT__K_BIND,       [WEFT__F_THEN] = WEFT__K_THEN,
+      [WEFT__F_MAP] = WEFT__K_MAP,         [WEFT__F_CATCH] = WEFT__K_CATCH,
+      [WEFT__F_FINALLY] = WEFT__K_FINALLY, [WEFT__F_RESTORE] = WEFT__K_FINALLY};
   if (!f->tracing) weft__trace_start(f);
-  if (fr.site != NULL) weft__trace_add(f, fr.site, kind_of[fr.kind]);
+  if (fr.site != NULL && fr.kind < sizeof kind_of) weft__trace_add(f, fr.site, kind_of[fr.kind]);
   switch (fr.kind) {
   case WEFT__F_CATCH:
     /* A cancelled fiber unwinds past the handlers it had when it was
@@ -209,11 +218,19 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     }
     break;
   case WEFT__F_FINALLY:
-    push_frame(f, WEFT__F_RESTORE, NULL, NULL, 0, f->err, NULL);
+    /* The failure's trace waits in the RESTORE frame while the finaliser
+     * runs, so that failures the finaliser meets (and perhaps catches)
+     * start traces of their own and leave this one whole. */
+    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)f->trace, f->err, NULL);
+    f->trace = NULL;
+    f->tracing = false;
     f->err = 0;
     take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
     break;
-  default: /* BIND, THEN, MAP are skipped; a failed finaliser's error wins over RESTORE */
+  case WEFT__F_RESTORE: /* the finaliser failed: its failure wins, with its own trace */
+    if (fr.saved_err != 0) free((void *)fr.saved);
+    break;
+  default: /* BIND, THEN, MAP are skipped */
     break;
   }
   return true;

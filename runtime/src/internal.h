@@ -106,7 +106,7 @@ enum weft__frame_kind {
 struct weft__frame {
   weft__fn fn;
   void *env;
-  uintptr_t saved; /* RESTORE: value; MAP: size and signedness */
+  uintptr_t saved; /* RESTORE: value, or after a failure its trace; MAP: size and signedness */
   int saved_err;
   unsigned char kind;
   const struct weft_site *site; /* the combinator's, for traces and GDB */

@@ -127,6 +127,40 @@ static async(void) picked(void) {
   line[7] = __LINE__; return weft_then(weft_pick(weft_write(1000, "x", 1), weft_bind(weft_sleep_ms(60000), slept, NULL)), never_unit, NULL);
 }
 
+/* A finaliser that meets a failure of its own and catches it: the failure
+ * it guarded keeps its whole trace. */
+static async(void) ignore_err(void *env, int err) {
+  (void)env;
+  (void)err;
+  return weft_return(void);
+}
+static async(void) fin_catches(void *env) {
+  (void)env;
+  return weft_catch(weft_fail(-EINTR), ignore_err, NULL);
+}
+static async(int) guarded(void) {
+  line[5] = __LINE__; return weft_bind(weft_finally(weft_bind(weft_fail(int, -EIO), never, NULL), fin_catches, NULL), never, NULL);
+}
+
+/* A finaliser that fails: its failure wins, with its own trace. */
+static async(void) fin_fails(void *env) {
+  (void)env;
+  line[6] = __LINE__; return weft_fail(-ENOLINK);
+}
+static async(int) guarded_fails(void) {
+  line[4] = __LINE__; return weft_bind(weft_finally(weft_fail(int, -EIO), fin_fails, NULL), never, NULL);
+}
+
+/* A fiber still in its finaliser when the loop closes (cancelled there). */
+static async(void) fin_sleeps(void *env) {
+  (void)env;
+  return weft_bind(weft_sleep_ms(60000), slept, NULL);
+}
+static async(void) leaves_finaliser_waiting(void) {
+  weft_spawn(weft_finally(weft_fail(-EIO), fin_sleeps, NULL));
+  return weft_bind(weft_sleep_ms(1), slept, NULL);
+}
+
 static async(void) spawner(void) {
   weft_spawn(weft_then(weft_return(void), spawned_fails, NULL));
   return weft_bind(weft_sleep_ms(1), slept, NULL); /* the spawned fiber fails meanwhile */
@@ -204,14 +238,30 @@ int main(void) {
   weft_failure_trace(text, sizeof text);
   CHECK_TRUE(strncmp(text, "  #0 weft_pick in picked (", 26) == 0);
 
-  /* 6. A hundred binds deep: the first WEFT_TRACE_MAX are kept, the rest counted. */
+  /* 6. Finalisers: one that catches a failure of its own leaves the trace of
+   *    the failure it guarded whole; one that fails wins with its own trace;
+   *    one still waiting when the loop closes leaks nothing. */
+  CHECK_INT_EQ(weft_run(guarded(), &i), -EIO);
+  snprintf(want, sizeof want,
+           "  #0 weft_fail in guarded (%s:%d)\n  #1 weft_bind in guarded (%s:%d)\n"
+           "  #2 weft_finally in guarded (%s:%d)\n  #3 weft_bind in guarded (%s:%d)\n",
+           __FILE__, line[5], __FILE__, line[5], __FILE__, line[5], __FILE__, line[5]);
+  weft_failure_trace(text, sizeof text);
+  if (strcmp(text, want) != 0) CHECK_FAILED_("trace text:\n%s\nwant:\n%s", text, want);
+  CHECK_INT_EQ(weft_run(guarded_fails(), &i), -ENOLINK);
+  check_site(0, "fin_fails", line[6]);
+  check_site(1, "guarded_fails", line[4]); /* the bind outside the finally */
+  CHECK_PTR_EQ(weft_failure_site(2), NULL);
+  CHECK_INT_EQ(weft_run(leaves_finaliser_waiting(), NULL), 0);
+
+  /* 7. A hundred binds deep: the first WEFT_TRACE_MAX are kept, the rest counted. */
   CHECK_INT_EQ(weft_run(deep(100), &i), -ENOSPC);
   CHECK_TRUE(weft_failure_site(WEFT_TRACE_MAX - 1) != NULL);
   CHECK_PTR_EQ(weft_failure_site(WEFT_TRACE_MAX), NULL);
   weft_failure_trace(text, sizeof text);
   CHECK_TRUE(strstr(text, "  ... 37 more\n") != NULL); /* 101 sites: the fail and 100 binds */
 
-  /* 7. WEFT_TRACE=1: a spawned fiber's failure report ends with its trace. */
+  /* 8. WEFT_TRACE=1: a spawned fiber's failure report ends with its trace. */
   char path[] = "/tmp/weft-trace-XXXXXX";
   int log = mkstemp(path);
   CHECK_TRUE(log >= 0);
