@@ -1,6 +1,6 @@
 /* trace.c: async backtraces: a failure that reaches weft_run's caller lists the combinator sites it passed, in order.
- * Proves: weft_fail and primitive failures five binds deep (across a real wait), join branches, catch resets,
- * the WEFT_TRACE_MAX bound, weft_failure_trace's snprintf contract, and the WEFT_TRACE report of a spawned fiber. */
+ * Proves: weft_fail and primitive failures five binds deep (across a real wait), join and pick branches, catch
+ * resets, finalisers, the WEFT_TRACE_MAX bound, weft_failure_trace's snprintf contract, and the WEFT_TRACE report. */
 #include <weft.h>
 
 #include <stdio.h>
