@@ -1,6 +1,6 @@
 """Drives `weft detect-recursion` on the core file of test/gdb/recursion.c, a program that does not use weft,
 overflowing its 256 KiB stack through rec_a -> rec_b -> rec_c.  Usage: detect_recursion.py GDB SCRIPT PROGRAM...
-(each PROGRAM a build of recursion.c: with and without frame pointers, without debug info).  Exits 77 (skipped)
+(each PROGRAM a build of recursion.c: with and without frame pointers, without debug info or unwind tables).  Exits 77 (skipped)
 only when no core can be had: the kernel pipes cores to a handler and ptrace, for gcore, is refused."""
 import os
 import re

@@ -1,6 +1,5 @@
 /* trace.c: async backtraces: a failure that reaches weft_run's caller lists the combinator sites it passed, in order.
- * Proves: weft_fail and primitive failures five binds deep (across a real wait), join and pick branches, catch
- * resets, finalisers, the WEFT_TRACE_MAX bound, weft_failure_trace's snprintf contract, and the WEFT_TRACE report. */
+ * Proves: five binds deep (weft_fail, and a read after a wait), join/pick branches, catch, finalisers, the bound, WEFT_TRACE. */
 #include <weft.h>
 
 #include <stdio.h>
