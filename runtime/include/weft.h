@@ -117,14 +117,14 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *   async(A) m;  async(B) k(E *env, A value);  E *env  ->  async(B)
  * For an async(void) m use weft_then, whose k takes only env. */
 #define weft_bind(m, k, env)                                                      \
-  WEFT__LET3(m, k, env, struct weft__node *weft__n = weft__bind(weft__m.node_, (weft__fn)weft__k, weft__env); \
+  WEFT__LET3(m, k, env, struct weft__node *weft__n = weft__bind(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE()); \
              (__typeof__(weft__k(weft__env, weft__m.value_type_()))){.node_ = weft__n})
 
 /* weft_then(m, k, env): run the async(void) action m, then k(env).
  *   async(void) m;  async(B) k(E *env);  ->  async(B) */
 #define weft_then(m, k, env)                                                      \
   WEFT__LET3(m, k, env, _Static_assert(WEFT__IS_VOID(weft__m), "weft_then: the action must be async(void)"); \
-             struct weft__node *weft__n = weft__then(weft__m.node_, (weft__fn)weft__k, weft__env); \
+             struct weft__node *weft__n = weft__then(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE()); \
              (__typeof__(weft__k(weft__env))){.node_ = weft__n})
 
 /* weft_map(m, f, env): run m, then produce f(env, value).  f is a plain,
@@ -152,7 +152,7 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_catch(m, h, env)                                                     \
   WEFT__LET3(m, h, env, _Static_assert(WEFT__SAME_TYPE(weft__m, weft__k(weft__env, 0)), \
                                        "weft_catch: the handler must return the action's own async type"); \
-             (__typeof__(weft__m)){.node_ = weft__catch(weft__m.node_, (weft__fn)weft__k, weft__env)})
+             (__typeof__(weft__m)){.node_ = weft__catch(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE())})
 
 /* weft_finally(m, f, env): run m, then the async(void) action f(env) whether m
  * succeeded, failed or was cancelled; then deliver m's outcome.  If f itself
@@ -161,7 +161,7 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_finally(m, f, env)                                                   \
   WEFT__LET3(m, f, env, _Static_assert(WEFT__IS_VOID(weft__k(weft__env)),         \
                                        "weft_finally: the finaliser must return async(void)"); \
-             (__typeof__(weft__m)){.node_ = weft__finally(weft__m.node_, (weft__fn)weft__k, weft__env)})
+             (__typeof__(weft__m)){.node_ = weft__finally(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE())})
 
 /* weft_take(slot): the action stored at slot (a pointer to an async(T)
  * field, array element or other object outside the function's locals),
@@ -196,7 +196,7 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_join(a, b)                                                           \
   WEFT__LET2(a, b, _Static_assert(WEFT__IS_VOID(weft__a) && WEFT__IS_VOID(weft__b), \
                                   "weft_join: both actions must be async(void)"); \
-             (async(void)){.node_ = weft__join(weft__a.node_, weft__b.node_)})
+             (async(void)){.node_ = weft__join(weft__a.node_, weft__b.node_, WEFT__SITE())})
 
 /* weft_pick(a, b): run two async(T) actions concurrently; the first to finish
  * (success or failure) gives the result, and the other is cancelled: its
@@ -205,12 +205,12 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_pick(a, b)                                                           \
   WEFT__LET2(a, b, _Static_assert(WEFT__SAME_TYPE(weft__a, weft__b),             \
                                   "weft_pick: both actions must have the same async type"); \
-             (__typeof__(weft__a)){.node_ = weft__pick(weft__a.node_, weft__b.node_)})
+             (__typeof__(weft__a)){.node_ = weft__pick(weft__a.node_, weft__b.node_, WEFT__SITE())})
 
 /* weft_timeout(m, ms): m, or a failure with -ETIMEDOUT if m has not finished
  * within ms milliseconds (m is then cancelled, as by weft_pick). */
 #define weft_timeout(m, ms)                                                       \
-  WEFT__LET1(m, (__typeof__(weft__m)){.node_ = weft__timeout(weft__m.node_, (ms))})
+  WEFT__LET1(m, (__typeof__(weft__m)){.node_ = weft__timeout(weft__m.node_, (ms), WEFT__SITE())})
 
 /* ------------------------------------------------------------------------
  * 5. Primitives.  What weft does to the fds it is given: nothing that
@@ -353,20 +353,80 @@ int weft_tcp_port(int fd) WEFT_NOYIELD;
              weft__run(weft__a.node_, weft__b, sizeof *weft__a.size_))
 
 /* ------------------------------------------------------------------------
+ * 8. Debugging: async backtraces
+ *
+ * Each combinator macro above (weft_bind, weft_then, weft_map, weft_catch,
+ * weft_finally, weft_join, weft_pick, weft_timeout, and weft_fail) records
+ * where it was written: one static struct weft_site per place in the source,
+ * and one pointer to it in the action it builds.  A failure collects the sites
+ * of the combinators it passes through on its way out (like Node's async
+ * stack traces), and GDB shows the sites of every pending continuation
+ * (`weft fibers`, see docs/debugging.md).  Compiling with WEFT_NO_SITES
+ * defined records none: every site is then NULL and traces are empty.
+ * ---------------------------------------------------------------------- */
+
+/* A place in the source.  Static: valid for the life of the program. */
+struct weft_site {
+  const char *file; /* __FILE__ where the macro was expanded */
+  int line;         /* __LINE__ there */
+  const char *func; /* __func__: the function that built the action */
+};
+
+/* How many sites a failure keeps: the first ones (nearest where it was
+ * raised); the rest are counted, not kept. */
+#define WEFT_TRACE_MAX 64
+
+/* weft_failure_site(i): the i-th site the failure that the last weft_run of
+ * this thread returned passed through, in order: i = 0 is the weft_fail that
+ * raised it (or, for a failed primitive such as a read, the innermost
+ * combinator it was bound by), then each weft_bind, weft_then, weft_catch...
+ * outward to the action given to weft_run.  NULL past the last one, and for
+ * every i when that weft_run succeeded.  A failure of a weft_join or
+ * weft_pick branch starts with the sites inside the branch, then the join's
+ * or pick's own. */
+const struct weft_site *weft_failure_site(size_t i);
+
+/* weft_failure_trace(buf, size): the same chain as text, one line per site,
+ *   "  #0 weft_fail in read_header (src/server.c:42)\n"
+ * plus "  ... N more\n" when more than WEFT_TRACE_MAX sites were passed.
+ * Written like snprintf: at most size bytes including the NUL (buf may be
+ * NULL when size is 0); returns the length of the whole text, so a caller can
+ * size its buffer.  "" when there is no failure to describe.
+ *
+ * With WEFT_TRACE=1 in the environment, the report on stderr of a spawned
+ * fiber that failed ("weft: a spawned fiber failed: ...") is followed by
+ * the same lines for that fiber's failure. */
+size_t weft_failure_trace(char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
  * ---------------------------------------------------------------------- */
 typedef void (*weft__fn)(void);
 
+/* The call site of the macro being expanded, as a static record: a
+ * statement expression is the one place C lets an expression own one. */
+#ifdef WEFT_NO_SITES
+#define WEFT__SITE() ((const struct weft_site *)0)
+#else
+#define WEFT__SITE()                                                              \
+  (__extension__({                                                               \
+    static const struct weft_site weft__site_ = {__FILE__, __LINE__, __func__};  \
+    &weft__site_;                                                                \
+  }))
+#endif
+
 struct weft__node *weft__return(uintptr_t value);
-struct weft__node *weft__fail(int err);
-struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env);
-struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env);
-struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed);
-struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env);
-struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env);
-struct weft__node *weft__join(struct weft__node *a, struct weft__node *b);
-struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b);
-struct weft__node *weft__timeout(struct weft__node *m, long ms);
+/* The last argument of each is the call site of the macro, or NULL. */
+struct weft__node *weft__fail(int err, const struct weft_site *site);
+struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env, const struct weft_site *site);
+struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env, const struct weft_site *site);
+struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed,
+                             const struct weft_site *site);
+struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env, const struct weft_site *site);
+struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env, const struct weft_site *site);
+struct weft__node *weft__join(struct weft__node *a, struct weft__node *b, const struct weft_site *site);
+struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b, const struct weft_site *site);
+struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct weft_site *site);
 struct weft__node *weft__take(struct weft__node **slot);
 void weft__spawn(struct weft__node *m);
 int weft__run(struct weft__node *m, void *out, size_t out_size);
@@ -377,13 +437,13 @@ int weft__run(struct weft__node *m, void *out, size_t out_size);
   ((async(name)){.node_ = weft__return((uintptr_t)(WEFT__VALUE_TYPE(name)){(v)})})
 #define WEFT__RETURN_UNIT(name)                                                   \
   ((async(name)){.node_ = ((void)sizeof(weft__unit_name_##name), weft__return(0))})
-#define WEFT__FAIL_TYPED(name, err) ((async(name)){.node_ = weft__fail(err)})
-#define WEFT__FAIL_UNIT(err) ((async(void)){.node_ = weft__fail(err)})
+#define WEFT__FAIL_TYPED(name, err) ((async(name)){.node_ = weft__fail((err), WEFT__SITE())})
+#define WEFT__FAIL_UNIT(err) ((async(void)){.node_ = weft__fail((err), WEFT__SITE())})
 /* A mapped value is re-extended to a full word from its size and signedness,
  * because a function returning a narrow type leaves the rest undefined. */
 #define WEFT__MAP_NODE()                                                          \
   weft__map(weft__m.node_, (weft__fn)weft__k, weft__env, sizeof weft__k(weft__env, weft__m.value_type_()), \
-            WEFT__IS_SIGNED(__typeof__(weft__k(weft__env, weft__m.value_type_()))))
+            WEFT__IS_SIGNED(__typeof__(weft__k(weft__env, weft__m.value_type_()))), WEFT__SITE())
 #define WEFT__IS_SIGNED(T)                                                        \
   _Generic((T)0, signed char: 1, short: 1, int: 1, long: 1, long long: 1,        \
            char: ((char)-1 < 0), default: 0)

@@ -42,6 +42,9 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->cur) weft__node_free_tree(f->cur);
   weft__rbuf_free(f->rbuf);
   weft__rbuf_free(f->rprev);
+  free(f->trace);
+  for (size_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
+    if (f->frames[i].kind == WEFT__F_RESTORE && f->frames[i].saved_err != 0) free((void *)f->frames[i].saved);
   free(f->frames);
   free(f);
 }
@@ -64,7 +67,7 @@ void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err) {
 }
 
 static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, void *env,
-                       uintptr_t saved, int saved_err) {
+                       uintptr_t saved, int saved_err, const struct weft_site *site) {
   if (f->depth == f->cap) {
     size_t cap = f->cap ? f->cap * 2 : 8;
     struct weft__frame *grown = realloc(f->frames, cap * sizeof *grown);
@@ -73,7 +76,7 @@ static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, v
     f->cap = cap;
   }
   f->frames[f->depth++] = (struct weft__frame){
-      .fn = fn, .env = env, .saved = saved, .saved_err = saved_err, .kind = kind};
+      .fn = fn, .env = env, .saved = saved, .saved_err = saved_err, .kind = kind, .site = site};
 }
 
 /* A continuation's result becomes the fiber's next action.  This and
@@ -97,6 +100,7 @@ static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
 
 static void start_children(struct weft__fiber *f, struct weft__node *n) {
   f->combinator = n->kind;
+  f->combinator_site = n->site;
   f->running_children = 2;
   f->state = WEFT__FS_WAIT_CHILDREN;
   struct weft__node *branch[2] = {n->u.pair.a, n->u.pair.b};
@@ -122,6 +126,8 @@ static bool step_node(struct weft__fiber *f) {
   case WEFT__K_FAIL:
     f->cur = NULL;
     f->err = n->u.err;
+    weft__trace_start(f);
+    weft__trace_add(f, n->site, WEFT__K_FAIL);
     weft__node_release(n);
     return true;
   case WEFT__K_BIND:
@@ -134,7 +140,7 @@ static bool step_node(struct weft__fiber *f) {
         [WEFT__K_MAP] = WEFT__F_MAP, [WEFT__K_CATCH] = WEFT__F_CATCH,
         [WEFT__K_FINALLY] = WEFT__F_FINALLY};
     uintptr_t shape = (uintptr_t)n->map_size | ((uintptr_t)n->map_signed << 8);
-    push_frame(f, frame_of[n->kind], n->u.seq.fn, n->u.seq.env, shape, 0);
+    push_frame(f, frame_of[n->kind], n->u.seq.fn, n->u.seq.env, shape, 0, n->site);
     f->cur = n->u.seq.m;
     weft__node_release(n);
     return true;
@@ -178,18 +184,31 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
       f->value = widen(((map_fn)fr.fn)(fr.env, f->value), fr.saved & 0xffu, (fr.saved >> 8) & 1u);
       break;
     case WEFT__F_FINALLY:
-      push_frame(f, WEFT__F_RESTORE, NULL, NULL, f->value, 0);
+      push_frame(f, WEFT__F_RESTORE, NULL, NULL, f->value, 0, NULL);
       take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
       break;
     case WEFT__F_RESTORE: /* the finaliser succeeded: m's outcome stands */
       f->value = fr.saved;
       f->err = fr.saved_err;
+      if (fr.saved_err != 0) { /* and so does its trace, set aside while the finaliser ran */
+        free(f->trace);
+        f->trace = (struct weft__trace *)fr.saved;
+        f->tracing = f->trace != NULL;
+        f->value = 0;
+      }
       break;
     default: /* CATCH: success passes through */
       break;
     }
     return true;
   }
+  /* The failure passes this frame: its site joins the failure's trace. */
+  static const unsigned char kind_of[] = {
+      [WEFT__F_BIND] = WEFT__K_BIND,       [WEFT__F_THEN] = WEFT__K_THEN,
+      [WEFT__F_MAP] = WEFT__K_MAP,         [WEFT__F_CATCH] = WEFT__K_CATCH,
+      [WEFT__F_FINALLY] = WEFT__K_FINALLY, [WEFT__F_RESTORE] = WEFT__K_FINALLY};
+  if (!f->tracing) weft__trace_start(f);
+  if (fr.site != NULL && fr.kind < sizeof kind_of) weft__trace_add(f, fr.site, kind_of[fr.kind]);
   switch (fr.kind) {
   case WEFT__F_CATCH:
     /* A cancelled fiber unwinds past the handlers it had when it was
@@ -197,15 +216,24 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     if (!(f->cancelled && f->depth < f->cancel_depth)) {
       int err = f->err;
       f->err = 0;
+      f->tracing = false; /* handled: the next failure starts a trace of its own */
       take(f, ((k_error_fn)fr.fn)(fr.env, err), "weft_catch");
     }
     break;
   case WEFT__F_FINALLY:
-    push_frame(f, WEFT__F_RESTORE, NULL, NULL, 0, f->err);
+    /* The failure's trace waits in the RESTORE frame while the finaliser
+     * runs, so that failures the finaliser meets (and perhaps catches)
+     * start traces of their own and leave this one whole. */
+    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)f->trace, f->err, NULL);
+    f->trace = NULL;
+    f->tracing = false;
     f->err = 0;
     take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
     break;
-  default: /* BIND, THEN, MAP are skipped; a failed finaliser's error wins over RESTORE */
+  case WEFT__F_RESTORE: /* the finaliser failed: its failure wins, with its own trace */
+    if (fr.saved_err != 0) free((void *)fr.saved);
+    break;
+  default: /* BIND, THEN, MAP are skipped */
     break;
   }
   return true;
@@ -263,6 +291,15 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
     p->err = 0;
     wake = true;
   }
+  if (wake && p->err != 0) {
+    /* The parent fails with the branch's failure: its trace goes on from the branch's. */
+    free(p->trace);
+    p->trace = c->trace;
+    p->tracing = c->tracing;
+    c->trace = NULL;
+    if (!p->tracing) weft__trace_start(p); /* the branch failed with no frame to record */
+    weft__trace_add(p, p->combinator_site, p->combinator);
+  }
   if (wake) {
     detach(p, !slot);
     p->combinator = 0;
@@ -286,8 +323,10 @@ static void finish(struct weft__fiber *f) {
     /* The rest of a cancelled write: its failure has nobody to go to. */
   } else if (f->cancelled && f->err != -ECANCELED)
     fprintf(stderr, "weft: a finaliser of a cancelled fiber failed: %s\n", strerror(-f->err));
-  else if (!f->cancelled && f->err != 0)
+  else if (!f->cancelled && f->err != 0) {
     fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
+    if (f->tracing) weft__trace_print(f->trace);
+  }
   weft__fiber_free(f);
 }
 
@@ -353,6 +392,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
       g->op = NULL;
       if (g->cur) enter_unstarted(g);
       g->cancel_depth = g->depth;
+      g->tracing = false; /* the cancellation is a failure of its own */
       weft__fiber_resume(g, 0, -ECANCELED);
     }
     g = len ? work[--len] : NULL;

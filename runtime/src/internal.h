@@ -43,6 +43,7 @@ struct weft__node {
   unsigned char map_size;  /* WEFT__K_MAP: size of the produced value */
   unsigned char map_signed;
   unsigned char owns_buf;  /* WEFT__K_WRITE: buf is the runtime's copy, freed with the node */
+  const struct weft_site *site; /* where the combinator was written; NULL for primitives */
   union {
     uintptr_t value; /* RETURN */
     int err;         /* FAIL */
@@ -108,9 +109,20 @@ enum weft__frame_kind {
 struct weft__frame {
   weft__fn fn;
   void *env;
-  uintptr_t saved; /* RESTORE: value; MAP: size and signedness */
+  uintptr_t saved; /* RESTORE: value, or after a failure its trace; MAP: size and signedness */
   int saved_err;
   unsigned char kind;
+  const struct weft_site *site; /* the combinator's, for traces and GDB */
+};
+
+/* The sites a failure passed through (weft_failure_site): the first
+ * WEFT_TRACE_MAX are kept, the rest counted. */
+struct weft__trace {
+  size_t len, dropped;
+  struct {
+    const struct weft_site *site;
+    unsigned char kind; /* enum weft__kind of the combinator */
+  } at[WEFT_TRACE_MAX];
 };
 
 enum weft__fiber_state {
@@ -157,6 +169,7 @@ struct weft__fiber {
   struct weft__fiber *parent; /* JOIN/PICK branch: the fiber that waits */
   struct weft__fiber *child[2];
   unsigned char combinator;   /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
+  const struct weft_site *combinator_site; /* where that join or pick was written */
   unsigned char running_children;
 
   struct weft__fiber *next_ready;
@@ -164,6 +177,9 @@ struct weft__fiber {
 
   struct weft__rbuf *rbuf;    /* the bytes the latest weft_read delivered */
   struct weft__rbuf *rprev;   /* and the read before it */
+
+  struct weft__trace *trace;  /* allocated at the first failure */
+  bool tracing;               /* trace describes the failure in err */
 };
 
 /* ---- the loop --------------------------------------------------------- */
@@ -224,6 +240,7 @@ struct weft__loop {
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
   char *scratch;           /* reads land here, then move to a buffer of their size */
   size_t scratch_cap;
+  struct weft__trace *failure; /* the trace of the last weft_run's failure, or NULL */
 
   bool closing;            /* loop_close has begun: nothing new is started */
   bool forked;             /* a fork's child inherited this loop: it must not touch epoll */
@@ -242,6 +259,14 @@ void weft__fiber_run(struct weft__fiber *f);
 void weft__fiber_enqueue(struct weft__fiber *f);
 void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err);
 void weft__fiber_cancel(struct weft__fiber *f);
+/* trace.c, for fiber.c */
+void weft__trace_start(struct weft__fiber *f);
+void weft__trace_add(struct weft__fiber *f, const struct weft_site *site, unsigned char kind);
+void weft__trace_print(const struct weft__trace *t); /* on stderr, if WEFT_TRACE is set */
+
+/* trace.c */
+void weft__trace_keep(struct weft__fiber *root, int rc); /* weft_run's result, for weft_failure_site */
+void weft__trace_forget(void);
 
 /* io.c */
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };

@@ -29,6 +29,7 @@ static void thread_cleanup(void *unused) {
     weft__loop.ready_head = weft__loop.ready_tail = NULL;
   }
   free_kept();
+  weft__trace_forget();
   weft__node_quarantine_flush();
 }
 
@@ -138,6 +139,7 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
   L->running = true;
   int rc = loop_open();
   if (rc < 0) {
+    weft__trace_forget();
     weft__node_free_tree(m);
     L->running = false;
     return rc;
@@ -152,17 +154,20 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
     int timeout = poll_timeout();
     if (timeout < 0 && L->waiting_io == 0) {
       root->err = -EDEADLK; /* nothing left that could ever wake it */
+      root->tracing = false;
       break;
     }
     rc = weft__backend_poll(timeout);
     if (rc < 0) {
       root->err = rc;
+      root->tracing = false;
       break;
     }
     weft__timer_expire(weft__clock_now());
   }
 
   rc = root->err;
+  weft__trace_keep(root, rc);
   if (rc == 0 && out != NULL && out_size > 0 && out_size <= sizeof root->value) {
     uintptr_t v = root->value;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__

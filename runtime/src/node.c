@@ -151,13 +151,15 @@ struct weft__node *weft__take(struct weft__node **slot) {
   return n;
 }
 
-struct weft__node *weft__fail(int err) {
+struct weft__node *weft__fail(int err, const struct weft_site *site) {
   struct weft__node *n = weft__node_new(WEFT__K_FAIL);
+  n->site = site;
   n->u.err = err < 0 ? err : err > 0 ? -err : -EINVAL; /* a failure always carries a code */
   return n;
 }
 
-static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env) {
+static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env,
+                              const struct weft_site *site) {
   const char *name = kind_names[kind];
   if (fn == NULL) weft__misuse("%s was given a NULL continuation", name);
   weft__node_claim(m, name);
@@ -165,47 +167,51 @@ static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__
   n->u.seq.m = m;
   n->u.seq.fn = fn;
   n->u.seq.env = env;
+  n->site = site;
   return n;
 }
 
-struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env) {
-  return seq(WEFT__K_BIND, m, k, env);
+struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env, const struct weft_site *site) {
+  return seq(WEFT__K_BIND, m, k, env, site);
 }
 
-struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env) {
-  return seq(WEFT__K_THEN, m, k, env);
+struct weft__node *weft__then(struct weft__node *m, weft__fn k, void *env, const struct weft_site *site) {
+  return seq(WEFT__K_THEN, m, k, env, site);
 }
 
-struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed) {
-  struct weft__node *n = seq(WEFT__K_MAP, m, f, env);
+struct weft__node *weft__map(struct weft__node *m, weft__fn f, void *env, size_t size, int is_signed,
+                             const struct weft_site *site) {
+  struct weft__node *n = seq(WEFT__K_MAP, m, f, env, site);
   n->map_size = (unsigned char)size;
   n->map_signed = (unsigned char)(is_signed != 0);
   return n;
 }
 
-struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env) {
-  return seq(WEFT__K_CATCH, m, h, env);
+struct weft__node *weft__catch(struct weft__node *m, weft__fn h, void *env, const struct weft_site *site) {
+  return seq(WEFT__K_CATCH, m, h, env, site);
 }
 
-struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env) {
-  return seq(WEFT__K_FINALLY, m, f, env);
+struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env, const struct weft_site *site) {
+  return seq(WEFT__K_FINALLY, m, f, env, site);
 }
 
-static struct weft__node *pair(enum weft__kind kind, struct weft__node *a, struct weft__node *b) {
+static struct weft__node *pair(enum weft__kind kind, struct weft__node *a, struct weft__node *b,
+                               const struct weft_site *site) {
   weft__node_claim(a, kind_names[kind]);
   weft__node_claim(b, kind_names[kind]);
   struct weft__node *n = weft__node_new(kind);
   n->u.pair.a = a;
   n->u.pair.b = b;
+  n->site = site;
   return n;
 }
 
-struct weft__node *weft__join(struct weft__node *a, struct weft__node *b) {
-  return pair(WEFT__K_JOIN, a, b);
+struct weft__node *weft__join(struct weft__node *a, struct weft__node *b, const struct weft_site *site) {
+  return pair(WEFT__K_JOIN, a, b, site);
 }
 
-struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b) {
-  return pair(WEFT__K_PICK, a, b);
+struct weft__node *weft__pick(struct weft__node *a, struct weft__node *b, const struct weft_site *site) {
+  return pair(WEFT__K_PICK, a, b, site);
 }
 
 /* About 146 years: long enough to mean "forever", short enough that the
@@ -217,8 +223,9 @@ static long clamp_ms(long ms) {
 }
 
 /* weft_timeout is a pick against a timer that fails. */
-struct weft__node *weft__timeout(struct weft__node *m, long ms) {
+struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct weft_site *site) {
   struct weft__node *t = weft__node_new(WEFT__K_SLEEP);
+  t->site = site;
   t->u.sleep.ms = clamp_ms(ms);
   t->u.sleep.fail = -ETIMEDOUT;
   weft__node_claim(m, "weft_timeout");
@@ -226,6 +233,7 @@ struct weft__node *weft__timeout(struct weft__node *m, long ms) {
   struct weft__node *n = weft__node_new(WEFT__K_PICK);
   n->u.pair.a = m;
   n->u.pair.b = t;
+  n->site = site;
   return n;
 }
 

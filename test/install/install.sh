@@ -21,3 +21,27 @@ libdir=$(ls -d "$work/prefix"/lib*/pkgconfig | head -n 1)
   $(PKG_CONFIG_PATH="$libdir" pkg-config --cflags --libs --static weft)
 LD_LIBRARY_PATH="$(dirname "$libdir")" "$work/consumer_pc"
 echo "install: find_package and pkg-config both work"
+
+# The GDB extension: installed under the auto-load directory for the shared
+# library's real path, and named by the .debug_gdb_scripts section that
+# static links carry.  With ptrace allowed, GDB must load it by itself.
+lib=$(cd "$(dirname "$libdir")" && pwd -P)
+real=$(basename "$(readlink -f "$lib/libweft.so")")
+autoload="$work/prefix/share/gdb/auto-load"
+test -f "$autoload$lib/$real-gdb.py" || { echo "install: no $autoload$lib/$real-gdb.py" >&2; exit 1; }
+test -f "$work/prefix/share/weft/weft-gdb.py" || { echo "install: no share/weft/weft-gdb.py" >&2; exit 1; }
+readelf -p .debug_gdb_scripts "$work/consumer/consumer_static" | grep -q "/gdb/auto-load/.*/$real-gdb.py" ||
+  { echo "install: consumer_static has no .debug_gdb_scripts entry for $real-gdb.py" >&2; exit 1; }
+if command -v gdb >/dev/null 2>&1; then
+  out=$(LD_LIBRARY_PATH="$lib" gdb -nx -batch -iex "set debuginfod enabled off" \
+        -iex "add-auto-load-scripts-directory $autoload" -iex "add-auto-load-safe-path $work/prefix" \
+        -ex "break answer" -ex run -ex "info auto-load python-scripts" -ex "weft fibers" \
+        "$work/consumer/consumer_shared" 2>&1) || true
+  if echo "$out" | grep -q "^Breakpoint 1, .*answer"; then
+    echo "$out" | grep -q "^Yes .*$real-gdb.py" || { echo "$out" >&2; echo "install: gdb did not auto-load the extension" >&2; exit 1; }
+    echo "$out" | grep -q "^\*\[0\] fiber 0x[0-9a-f]* running \[root\]" || { echo "$out" >&2; echo "install: weft fibers failed" >&2; exit 1; }
+    echo "install: gdb auto-loads the extension"
+  else
+    echo "install: gdb could not run the consumer (ptrace not permitted?): auto-load not checked"
+  fi
+fi

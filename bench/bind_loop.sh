@@ -1,0 +1,18 @@
+#!/bin/sh
+# bind_loop.sh BUILD-DIR [N]: instruction counts (callgrind, repeatable) of N binds (default 10^7), side by side.
+# Compares the bind loop built with call sites (the default) and with WEFT_NO_SITES; prints both and the ratio.
+set -eu
+build=$1
+n=${2:-10000000}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+count() {
+  valgrind --tool=callgrind --callgrind-out-file="$out/$1.cg" "$build/bench/$1" "$n" >"$out/$1.log" 2>&1
+  sed -n 's/^==[0-9]*== Collected : //p' "$out/$1.log"
+}
+with=$(count bench_bind_loop)
+without=$(count bench_bind_loop_nosites)
+echo "bind loop, $n binds, instructions (callgrind Ir):"
+echo "  with call sites     $with"
+echo "  WEFT_NO_SITES       $without"
+awk -v a="$with" -v b="$without" 'BEGIN { printf "  ratio               %.4f\n", a / b }'

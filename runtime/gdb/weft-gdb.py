@@ -1,0 +1,836 @@
+# weft-gdb.py: GDB support for weft programs: printers for actions, nodes, frames and fibers, and the
+# `weft fibers`, `weft loop` and `weft detect-recursion` commands.  Covered by test/gdb/ (docs/debugging.md).
+#
+# Installed next to libweft as <auto-load dir>/<libdir>/libweft.so.<version>-gdb.py, and named by the
+# .debug_gdb_scripts section of libweft (runtime/src/trace.c), so GDB loads it for programs that link
+# weft statically too.  It reads the runtime's structures by field name through gdb.Value only, so a
+# field added to them changes nothing here, and a field that is missing prints as "?" instead of
+# failing the command.  It must stay loadable more than once (both auto-load routes may fire).
+
+import re
+import struct
+import time
+from collections import Counter
+
+import gdb
+import gdb.printing
+
+# ---- reading the inferior defensively ----------------------------------------------------------
+
+
+def _field(value, name):
+    """value.name, or None when the structure has no such field (or the memory is unreadable)."""
+    try:
+        v = value[name]
+        v.fetch_lazy()
+        return v
+    except (gdb.error, gdb.MemoryError, RuntimeError, TypeError):
+        return None
+
+
+def _int(value, default=None):
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except (gdb.error, gdb.MemoryError, ValueError, TypeError):
+        return default
+
+
+def _deref(ptr):
+    """*ptr, or None for a NULL or unreadable pointer."""
+    if ptr is None or _int(ptr, 0) == 0:
+        return None
+    try:
+        v = ptr.dereference()
+        v.fetch_lazy()
+        return v
+    except (gdb.error, gdb.MemoryError):
+        return None
+
+
+def _q(value):
+    """A field's value for display: "?" when it is missing."""
+    return "?" if value is None else str(value)
+
+
+_enum_cache = {}
+
+
+def _enum_name(enum_tag, number, prefix):
+    """The name of number in enum enum_tag, without prefix and in lower case ("wait_io"); the
+    enum is read from the program's debug info, so states and kinds added later print by name."""
+    if number is None:
+        return "?"
+    names = _enum_cache.get(enum_tag)
+    if names is None:
+        names = {}
+        try:
+            for f in gdb.lookup_type("enum " + enum_tag).fields():
+                names[int(f.enumval)] = f.name
+        except gdb.error:
+            pass
+        _enum_cache[enum_tag] = names
+    name = names.get(number)
+    if name is None:
+        return "%s#%d" % (enum_tag, number)
+    if name.startswith(prefix):
+        name = name[len(prefix):]
+    return name.lower()
+
+
+def _function_name(ptr):
+    """The name of the function a code pointer points into, or its address."""
+    addr = _int(ptr)
+    if addr is None:
+        return "?"
+    if addr == 0:
+        return "NULL"
+    name = _symbol_at(addr)
+    return name if name else "%#x" % addr
+
+
+def _symbol_at(addr):
+    found = _function_at(addr)
+    return found[0] if found else None
+
+
+def _function_at(addr):
+    """(name, start address) of the function containing addr, from the debug info or, without
+    it, from the symbol table; None outside any known function."""
+    try:
+        block = gdb.block_for_pc(addr)
+    except (RuntimeError, gdb.error):
+        block = None
+    while block is not None and block.function is None:
+        block = block.superblock
+    if block is not None and block.function is not None:
+        return block.function.print_name, block.start
+    try:
+        text = gdb.execute("info symbol %#x" % addr, to_string=True)
+    except gdb.error:
+        return None
+    m = re.match(r"(\S+)(?: \+ (\d+))? in section", text)
+    return (m.group(1), addr - int(m.group(2) or 0)) if m else None
+
+
+def _string(ptr):
+    try:
+        return ptr.string()
+    except (gdb.error, gdb.MemoryError, UnicodeDecodeError, AttributeError):
+        return "?"
+
+
+def _site(ptr):
+    """A combinator's call site (struct weft_site *) as "func (file:line)"; None when the node
+    has no site (a primitive, or a program built without sites)."""
+    site = _deref(ptr)
+    if site is None:
+        return None
+    file = _field(site, "file")
+    func = _field(site, "func")
+    line = _int(_field(site, "line"))
+    return "%s (%s:%s)" % (_string(func) if func is not None else "?",
+                          _string(file) if file is not None else "?", "?" if line is None else line)
+
+
+def _errno_name(err):
+    import errno
+    if err is None:
+        return "?"
+    return "%d (%s)" % (err, errno.errorcode.get(-err, "?"))
+
+
+_EPOLLIN, _EPOLLOUT = 0x001, 0x004
+
+
+def _direction(events):
+    if events is None:
+        return "?"
+    parts = []
+    if events & _EPOLLIN:
+        parts.append("read")
+    if events & _EPOLLOUT:
+        parts.append("write")
+    rest = events & ~(_EPOLLIN | _EPOLLOUT)
+    if rest:
+        parts.append("%#x" % rest)
+    return "|".join(parts) if parts else "none"
+
+
+def _now_ns():
+    """CLOCK_MONOTONIC of the debugged process, when it is running on this machine: the clock is
+    system-wide.  None for a core file, whose moment of death is not recorded."""
+    try:
+        conn = gdb.selected_inferior().connection
+        if conn is not None and conn.type != "native":
+            return None
+    except AttributeError:
+        pass
+    if gdb.selected_inferior().pid == 0:
+        return None
+    return time.clock_gettime_ns(time.CLOCK_MONOTONIC)
+
+
+def _due(deadline):
+    if deadline is None:
+        return "?"
+    now = _now_ns()
+    if now is None:
+        return "at %d ns (monotonic; no clock in a core file)" % deadline
+    ms = (deadline - now) / 1e6
+    return "due in %d ms" % ms if ms >= 0 else "overdue by %d ms" % -ms
+
+
+# ---- actions (struct weft__node) -------------------------------------------------------------
+
+_SEQ_KINDS = ("bind", "then", "map", "catch", "finally")
+
+
+def node_summary(ptr):
+    """One line describing the action at ptr (a struct weft__node *)."""
+    node = _deref(ptr)
+    if node is None:
+        return "NULL" if _int(ptr, 0) == 0 else "<unreadable %#x>" % _int(ptr, 0)
+    kind = _enum_name("weft__kind", _int(_field(node, "kind")), "WEFT__K_")
+    if kind.startswith("weft__kind#"):
+        return "<not an action: kind %s>" % kind[len("weft__kind#"):]
+    parts = ["weft_" + kind if kind not in ("dead", "?") else kind]
+    u = _field(node, "u")
+    if kind in _SEQ_KINDS:
+        seq = _field(u, "seq") if u is not None else None
+        if seq is not None:
+            parts.append("k=%s env=%s" % (_function_name(_field(seq, "fn")), _q(_field(seq, "env"))))
+            inner = _deref(_field(seq, "m"))
+            if inner is not None:
+                parts.append("of weft_" + _enum_name("weft__kind", _int(_field(inner, "kind")), "WEFT__K_"))
+    elif kind in ("join", "pick"):
+        pair = _field(u, "pair") if u is not None else None
+        if pair is not None:
+            parts.append("a=%s b=%s" % (_q(_field(pair, "a")), _q(_field(pair, "b"))))
+    elif kind in ("read", "accept", "close"):
+        rd = _field(u, "read") if u is not None else None
+        parts.append("fd=%s" % _q(_field(rd, "fd") if rd is not None else None))
+        if kind == "read":
+            parts.append("n=%s" % _q(_field(rd, "n") if rd is not None else None))
+    elif kind == "write":
+        wr = _field(u, "write") if u is not None else None
+        parts.append("fd=%s len=%s" % (_q(_field(wr, "fd") if wr is not None else None),
+                                       _q(_field(wr, "len") if wr is not None else None)))
+    elif kind == "connect":
+        c = _field(u, "connect") if u is not None else None
+        parts.append("fd=%s" % _q(_field(c, "fd") if c is not None else None))
+    elif kind == "sleep":
+        s = _field(u, "sleep") if u is not None else None
+        ms = _int(_field(s, "ms")) if s is not None else None
+        fail = _int(_field(s, "fail")) if s is not None else None
+        parts.append("%s ms" % _q(ms))
+        if fail:
+            parts.append("then fails %s" % _errno_name(fail))
+    elif kind == "return":
+        parts.append("value=%s" % _q(_field(u, "value") if u is not None else None))
+    elif kind == "fail":
+        parts.append("err=%s" % _errno_name(_int(_field(u, "err")) if u is not None else None))
+    site = _site(_field(node, "site"))
+    if site:
+        parts.append("at " + site)
+    return " ".join(parts)
+
+
+def frame_summary(frame):
+    """One line for a pending continuation (struct weft__frame)."""
+    kind = _enum_name("weft__frame_kind", _int(_field(frame, "kind")), "WEFT__F_")
+    text = "weft_%s -> %s(env=%s)" % (kind, _function_name(_field(frame, "fn")), _q(_field(frame, "env")))
+    if kind == "restore":
+        text = "(deliver the outcome saved before a finaliser)"
+    site = _site(_field(frame, "site"))
+    if site:
+        text += " at " + site
+    return text
+
+
+def _current_fiber():
+    """The address of the fiber running now (its state still says ready), or 0."""
+    try:
+        return _int(_field(gdb.parse_and_eval("weft__loop"), "current"), 0)
+    except gdb.error:
+        return 0
+
+
+def fiber_state(fiber):
+    state = _enum_name("weft__fiber_state", _int(_field(fiber, "state")), "WEFT__FS_")
+    if state == "ready" and fiber.address is not None and _int(fiber.address, 0) == _current_fiber():
+        return "running"
+    return state
+
+
+def fiber_wait(fiber):
+    """What the fiber waits on, in words."""
+    state = fiber_state(fiber)
+    if state == "wait_io":
+        op = _deref(_field(fiber, "op"))
+        what = ("weft_" + _enum_name("weft__kind", _int(_field(op, "kind")), "WEFT__K_")) if op is not None else "io"
+        return "%s: fd %s %s" % (what, _q(_field(fiber, "io_fd")), _direction(_int(_field(fiber, "io_events"))))
+    if state == "wait_timer":
+        return "timer " + _due(_int(_field(fiber, "deadline")))
+    if state == "wait_children":
+        comb = _enum_name("weft__kind", _int(_field(fiber, "combinator")), "WEFT__K_")
+        kids = []
+        child = _field(fiber, "child")
+        for i in range(2):
+            c = _int(child[i]) if child is not None else None
+            if c:
+                kids.append("%#x" % c)
+        site = _site(_field(fiber, "combinator_site"))
+        return "weft_%s of fibers %s%s" % (comb, ", ".join(kids) if kids else "(none left)",
+                                          " at " + site if site else "")
+    if state == "running":
+        return "running now (the current fiber)"
+    if state == "ready":
+        return "ready to run" + (" (queued)" if _int(_field(fiber, "queued")) else "")
+    if state == "done":
+        return "finished, err %s" % _errno_name(_int(_field(fiber, "err"))) if _int(_field(fiber, "err")) else "finished"
+    # A wait state this script does not know yet (a promise, a channel...): show what it points at.
+    shown = []
+    for name in ("promise", "channel", "mvar", "stream", "wait_on", "waiting_on", "waits"):
+        v = _field(fiber, name)
+        if v is not None and _int(v, 0):
+            shown.append("%s %s" % (name, v))
+    return state + (": " + ", ".join(shown) if shown else "")
+
+
+def fiber_frames(fiber):
+    """The fiber's pending continuations, innermost (next to run) first."""
+    frames = _field(fiber, "frames")
+    depth = _int(_field(fiber, "depth"), 0)
+    out = []
+    for i in range(depth - 1, -1, -1):
+        try:
+            out.append(frames[i])
+        except (gdb.error, gdb.MemoryError, TypeError):
+            break
+    return out
+
+
+def fiber_summary(fiber, addr=None):
+    flags = []
+    if _int(_field(fiber, "root")):
+        flags.append("root")
+    if _int(_field(fiber, "cancelled")):
+        flags.append("cancelled")
+    if _int(_field(fiber, "parent"), 0):
+        flags.append("branch of %#x" % _int(_field(fiber, "parent")))
+    head = "fiber" + (" %#x" % addr if addr is not None else "")
+    return "%s %s%s: %s, %s pending continuation(s)" % (
+        head, fiber_state(fiber), " [" + ", ".join(flags) + "]" if flags else "", fiber_wait(fiber),
+        _q(_field(fiber, "depth")))
+
+
+# ---- pretty printers --------------------------------------------------------------------------
+
+
+class AsyncPrinter:
+    """async(T): the action behind the single-pointer union."""
+
+    def __init__(self, val, name):
+        self.val, self.name = val, name
+
+    def to_string(self):
+        return "async(%s) %s" % (self.name, node_summary(_field(self.val, "node_")))
+
+
+class NodePrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return node_summary(self.val.address) if self.val.address is not None else "weft action"
+
+    # Which member of the node's union each kind uses.
+    MEMBER = {"bind": "seq", "then": "seq", "map": "seq", "catch": "seq", "finally": "seq",
+              "join": "pair", "pick": "pair", "read": "read", "accept": "read", "close": "read",
+              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err"}
+
+    def children(self):
+        kind = _enum_name("weft__kind", _int(_field(self.val, "kind")), "WEFT__K_")
+        yield "kind", kind
+        site = _site(_field(self.val, "site"))
+        yield "site", site if site else "none"
+        owned = _field(self.val, "owned")
+        if owned is not None:
+            yield "owned", owned
+        member = self.MEMBER.get(kind)
+        u = _field(self.val, "u")
+        value = _field(u, member) if u is not None and member else None
+        if value is not None:
+            yield "u." + member, value
+
+
+class NodePtrPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return "(struct weft__node *) %#x %s" % (_int(self.val, 0), node_summary(self.val))
+
+
+class FramePrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return frame_summary(self.val)
+
+
+class FiberPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return fiber_summary(self.val, _int(self.val.address))
+
+    def children(self):
+        yield "state", fiber_state(self.val)
+        yield "wait", fiber_wait(self.val)
+        for name in ("op", "cur"):
+            v = _field(self.val, name)
+            yield name, node_summary(v) if v is not None else "?"
+        for i, fr in enumerate(fiber_frames(self.val)[:16]):
+            yield "pending[%d]" % i, frame_summary(fr)
+
+
+class FiberPtrPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        fiber = _deref(self.val)
+        if fiber is None:
+            return "(struct weft__fiber *) %#x" % _int(self.val, 0)
+        return "(struct weft__fiber *) " + fiber_summary(fiber, _int(self.val))
+
+
+class LoopPrinter:
+    """struct weft__loop: a one-line summary, then its fields as they are."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        fibers = sum(1 for _ in _walk(_field(self.val, "all"), "next_all"))
+        ready = sum(1 for _ in _walk(_field(self.val, "ready_head"), "next_ready"))
+        return "weft loop (%s, %s): %d fiber(s), %d ready, %s timer(s), backend fd %s" % (
+            "open" if _int(_field(self.val, "open")) else "closed",
+            "running" if _int(_field(self.val, "running")) else "not running",
+            fibers, ready, _q(_field(self.val, "heap_len")), _q(_field(self.val, "backend_fd")))
+
+    def children(self):
+        for f in self.val.type.strip_typedefs().fields():
+            if f.name:
+                v = _field(self.val, f.name)
+                if v is not None:
+                    yield f.name, v
+
+
+class WeftPrinters(gdb.printing.PrettyPrinter):
+    """weft's printers, by type: `info pretty-printer` lists them as "weft", and
+    `disable pretty-printer global weft` turns them off."""
+
+    def __init__(self):
+        super().__init__("weft", [])
+
+    def __call__(self, val):
+        return _lookup_printer(val) if self.enabled else None
+
+
+def _lookup_printer(val):
+    t = val.type.strip_typedefs()
+    if t.code == gdb.TYPE_CODE_PTR:
+        target = t.target().strip_typedefs()
+        if target.code == gdb.TYPE_CODE_STRUCT and target.tag == "weft__node":
+            return NodePtrPrinter(val)
+        if target.code == gdb.TYPE_CODE_STRUCT and target.tag == "weft__fiber":
+            return FiberPtrPrinter(val)
+        return None
+    tag = t.tag or ""
+    if t.code == gdb.TYPE_CODE_UNION and tag.startswith("weft_async_"):
+        return AsyncPrinter(val, tag[len("weft_async_"):])
+    if t.code == gdb.TYPE_CODE_STRUCT:
+        if tag == "weft__node":
+            return NodePrinter(val)
+        if tag == "weft__frame":
+            return FramePrinter(val)
+        if tag == "weft__fiber":
+            return FiberPrinter(val)
+        if tag == "weft__loop":
+            return LoopPrinter(val)
+    return None
+
+
+# ---- the loop ---------------------------------------------------------------------------------
+
+
+def _loop():
+    """The calling thread's weft__loop (a thread-local: GDB finds it through libthread_db)."""
+    try:
+        return gdb.parse_and_eval("weft__loop")
+    except gdb.error as e:
+        raise gdb.GdbError("weft: cannot read the thread-local weft__loop (%s); "
+                           "is this a weft program with debug info, and is a thread selected?" % e)
+
+
+def _walk(head, next_name, limit=1 << 20):
+    seen = 0
+    p = head
+    while p is not None and _int(p, 0) and seen < limit:
+        obj = _deref(p)
+        if obj is None:
+            break
+        yield _int(p), obj
+        p = _field(obj, next_name)
+        seen += 1
+
+
+class WeftPrefix(gdb.Command):
+    """Commands for weft programs: weft fibers, weft loop, weft detect-recursion."""
+
+    def __init__(self):
+        super().__init__("weft", gdb.COMMAND_DATA, gdb.COMPLETE_COMMAND, True)
+
+
+class WeftFibers(gdb.Command):
+    """List every fiber of this thread's loop with its state, what it waits on, and its async
+    backtrace: the chain of pending continuations, by function name and call site.
+Usage: weft fibers [--frames N]   (N: how many continuations to show per fiber, default 20)"""
+
+    def __init__(self):
+        super().__init__("weft fibers", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        limit = 20
+        if argv[:1] == ["--frames"] and len(argv) == 2 and argv[1].isdigit():
+            limit = int(argv[1])
+        elif argv:
+            raise gdb.GdbError("usage: weft fibers [--frames N]")
+        L = _loop()
+        current = _int(_field(L, "current"), 0)
+        fibers = list(_walk(_field(L, "all"), "next_all"))
+        gdb.write("%d fiber(s)%s\n" % (len(fibers), "" if _int(_field(L, "running")) else " (no loop running)"))
+        for n, (addr, f) in enumerate(fibers):
+            mark = "*" if addr == current else " "
+            gdb.write("%s[%d] %s\n" % (mark, n, fiber_summary(f, addr)))
+            op = _field(f, "op")
+            if op is not None and _int(op, 0):
+                gdb.write("      running  %s\n" % node_summary(op))
+            cur = _field(f, "cur")
+            if cur is not None and _int(cur, 0):
+                gdb.write("      next     %s\n" % node_summary(cur))
+            frames = fiber_frames(f)
+            for i, fr in enumerate(frames[:limit]):
+                gdb.write("      #%-3d %s\n" % (i, frame_summary(fr)))
+            if len(frames) > limit:
+                gdb.write("      ... %d more (weft fibers --frames N)\n" % (len(frames) - limit))
+
+
+class WeftLoop(gdb.Command):
+    """Show this thread's loop: registered fds with their interest, the timer heap in deadline
+    order, and the ready queue.
+Usage: weft loop"""
+
+    def __init__(self):
+        super().__init__("weft loop", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            raise gdb.GdbError("usage: weft loop")
+        L = _loop()
+        gdb.write("loop: open=%s running=%s backend fd %s, %s fiber(s) waiting on IO\n" % (
+            _q(_field(L, "open")), _q(_field(L, "running")), _q(_field(L, "backend_fd")),
+            _q(_field(L, "waiting_io"))))
+        self._fds(L)
+        self._timers(L)
+        ready = list(_walk(_field(L, "ready_head"), "next_ready"))
+        gdb.write("ready queue: %d fiber(s)%s\n" % (
+            len(ready), (": " + " ".join("%#x" % a for a, _ in ready)) if ready else ""))
+
+    @staticmethod
+    def _fds(L):
+        fds, nfds = _field(L, "fds"), _int(_field(L, "nfds"), 0)
+        rows = []
+        if fds is not None and _int(fds, 0):
+            for i in range(nfds):
+                try:
+                    w = fds[i]
+                    w.fetch_lazy()
+                except (gdb.error, gdb.MemoryError):
+                    rows.append("  fd %d: ?" % i)
+                    break
+                interest = None
+                for name in ("registered", "interest", "events"):  # whichever this runtime has
+                    interest = _int(_field(w, name))
+                    if interest is not None:
+                        break
+                waiters = []
+                for name in ("reader", "writer"):
+                    v = _field(w, name)
+                    if v is not None and _int(v, 0):
+                        waiters.append("%s %#x" % (name, _int(v)))
+                if interest or waiters:
+                    rows.append("  fd %d: interest %s%s" % (
+                        i, _direction(interest), ("; " + ", ".join(waiters)) if waiters else ""))
+        gdb.write("registered fds: %d\n" % len(rows))
+        for r in rows:
+            gdb.write(r + "\n")
+
+    @staticmethod
+    def _timers(L):
+        heap, n = _field(L, "heap"), _int(_field(L, "heap_len"), 0)
+        timers = []
+        for i in range(n if heap is not None and _int(heap, 0) else 0):
+            f = _deref(heap[i])
+            if f is None:
+                continue
+            timers.append((_int(_field(f, "deadline"), 0), _int(_field(f, "timer_seq"), 0), _int(heap[i]), f))
+        timers.sort(key=lambda t: (t[0], t[1]))
+        gdb.write("timers: %d\n" % len(timers))
+        for deadline, _, addr, f in timers:
+            op = _field(f, "op")
+            gdb.write("  fiber %#x %s (%s)\n" % (addr, _due(deadline), node_summary(op) if op is not None else "?"))
+
+
+# ---- detect-recursion -------------------------------------------------------------------------
+
+
+class _Text:
+    """The program's code: address ranges of the executable sections of every loaded object,
+    from `info files` (which works for live processes, core files and programs without debug
+    info alike).  PLT stubs are code too, but a call into one says nothing of its callee."""
+
+    SECTIONS = {".text", ".plt", ".plt.got", ".plt.sec", ".init", ".fini"}
+
+    def __init__(self):
+        self.ranges, self.plt = [], []
+        text = gdb.execute("info files", to_string=True)
+        for m in re.finditer(r"(0x[0-9a-f]+) - (0x[0-9a-f]+) is (\S+)", text):
+            if m.group(3) in self.SECTIONS:
+                span = (int(m.group(1), 16), int(m.group(2), 16))
+                self.ranges.append(span)
+                if m.group(3).startswith(".plt"):
+                    self.plt.append(span)
+
+    def __contains__(self, addr):
+        return any(lo <= addr < hi for lo, hi in self.ranges)
+
+    def in_plt(self, addr):
+        return any(lo <= addr < hi for lo, hi in self.plt)
+
+
+_UNKNOWN = -1  # a call whose target the instruction does not say (indirect, or through the PLT)
+
+
+def _call_before(inferior, addr, text, mask):
+    """If the instruction before addr is an x86-64 call, its target (or _UNKNOWN); else None.
+    Calls are E8 rel32, or FF /2 with any ModRM/SIB/displacement (2 to 7 bytes)."""
+    try:
+        before = bytes(inferior.read_memory(addr - 7, 7))
+    except (gdb.error, gdb.MemoryError):
+        return None
+    if before[2] == 0xE8:
+        target = (addr + int.from_bytes(before[3:7], "little", signed=True)) & mask
+        return _UNKNOWN if text.in_plt(target) or target not in text else target
+    for length in range(2, 8):
+        i = 7 - length
+        if before[i] == 0xFF and (before[i + 1] >> 3) & 7 == 2:
+            return _UNKNOWN
+    return None
+
+
+def _chain(hits):
+    """The hits that form a chain of calls: each return address's call instruction calls the
+    function of the next return address inward (when the call says its target).  A stale
+    return address left in a frame's locals by an earlier call fails this, and a copy of a
+    real one stored as data duplicates its neighbour and is kept instead of it."""
+    out = []
+    for h in hits:
+        _, _, start, target = h
+        if out and target not in (_UNKNOWN, None) and target != out[-1][2]:
+            continue
+        out.append(h)
+    return out
+
+
+def _tile(names, pattern, gap):
+    """Greedy occurrences of pattern in names, allowing up to gap noise entries between two of
+    its elements; returns [(first index, last index)] of each occurrence."""
+    out = []
+    i, n, p = 0, len(names), len(pattern)
+    while i < n:
+        if names[i] != pattern[0]:
+            i += 1
+            continue
+        j, k = i + 1, 1
+        while k < p and j < n and j - i <= p + gap * (p - 1):
+            if names[j] == pattern[k]:
+                k += 1
+            j += 1
+        if k == p:
+            out.append((i, j - 1))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def find_cycle(names, max_period=32, gap=2):
+    """The shortest repeating pattern in a sequence of function names, as (pattern, occurrences);
+    None when nothing repeats three times or more.  Candidates of each length are the most frequent runs of that
+    length; a candidate is scored by how many entries its occurrences cover, which a partial
+    first period or a few noise entries barely change.  The shortest candidate that covers at
+    least 90% of what the best one covers wins (a pattern repeated twice covers the same)."""
+    best = []
+    for p in range(1, min(max_period, len(names) // 2) + 1):
+        grams = Counter(tuple(names[i:i + p]) for i in range(len(names) - p + 1))
+        gram, count = grams.most_common(1)[0]
+        if count < 3:
+            continue
+        occ = _tile(names, gram, gap)
+        if len(occ) >= 3:  # twice is what any two calls of the same helper look like
+            best.append((len(occ) * p, p, gram, occ))
+    if not best:
+        return None
+    top = max(b[0] for b in best)
+    cover, p, gram, occ = min((b for b in best if b[0] >= 0.9 * top), key=lambda b: b[1])
+    return gram, occ
+
+
+class WeftDetectRecursion(gdb.Command):
+    """Find a recurring call pattern in raw stack memory, for when `bt` cannot walk the stack
+(a stack overflow in a core file, say).  Reads N words upward from ADDRESS (default $sp), keeps
+those that are return addresses into known code (just after a call instruction), and prints the
+shortest repeating pattern of functions, in call order, with the number of repetitions and the
+stack depth it covers.  Works on any program, weft or not.
+Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
+
+    def __init__(self):
+        super().__init__("weft detect-recursion", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        argv = gdb.string_to_argv(arg)
+        words, max_period, where = 1 << 16, 32, None
+        i = 0
+        while i < len(argv):
+            if argv[i] in ("--words", "--max-period") and i + 1 < len(argv) and argv[i + 1].isdigit():
+                if argv[i] == "--words":
+                    words = int(argv[i + 1])
+                else:
+                    max_period = int(argv[i + 1])
+                i += 2
+            elif where is None and not argv[i].startswith("--"):
+                where = argv[i]
+                i += 1
+            else:
+                raise gdb.GdbError("usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]")
+        if words <= 0 or max_period <= 0:
+            raise gdb.GdbError("weft detect-recursion: --words and --max-period must be positive")
+        try:
+            start = int(gdb.parse_and_eval(where or "$sp")) & ~0x7
+        except gdb.error as e:
+            raise gdb.GdbError("weft detect-recursion: no address to start from (%s); is the program "
+                               "running, or a core file loaded?" % e)
+        inferior = gdb.selected_inferior()
+        size = gdb.lookup_type("void").pointer().sizeof
+        little = "little" in gdb.execute("show endian", to_string=True)
+        fmt = ("<" if little else ">") + ("Q" if size == 8 else "I")
+        x86 = "x86-64" in gdb.selected_inferior().architecture().name() if hasattr(
+            inferior, "architecture") else size == 8
+
+        data = bytearray()
+        chunk = 4096
+        # A stack overflow leaves $sp just below the stack's last page: begin at the first
+        # readable page above it.
+        skipped = 0
+        while skipped < 256:
+            try:
+                inferior.read_memory(start, size)
+                break
+            except (gdb.error, gdb.MemoryError):
+                start = (start // chunk + 1) * chunk
+                skipped += 1
+        if skipped:
+            gdb.write("%d unreadable page(s) above the start skipped (a stack overflow's $sp)\n" % skipped)
+        addr = start
+        while len(data) < words * size:
+            want = min(chunk - (addr % chunk), words * size - len(data))
+            try:
+                data += bytes(inferior.read_memory(addr, want))
+            except (gdb.error, gdb.MemoryError):
+                break
+            addr += want
+        n = len(data) // size
+        if n == 0:
+            raise gdb.GdbError("weft detect-recursion: cannot read memory at %#x" % start)
+
+        text = _Text()
+        mask = (1 << (8 * size)) - 1
+        cache = {}
+        hits = []  # (stack address, function name, function start, call target)
+        for k in range(n):
+            w = struct.unpack_from(fmt, data, k * size)[0]
+            found = cache.get(w, False)
+            if found is False:
+                found = None
+                if w in text:
+                    target = _call_before(inferior, w, text, mask) if x86 else _UNKNOWN
+                    func = _function_at(w - 1) if target is not None else None
+                    if func is not None:
+                        found = (func[0], func[1], target)
+                cache[w] = found
+            if found:
+                hits.append((start + k * size,) + found)
+
+        gdb.write("scanned %d words (%d bytes) upward from %#x: %d return addresses into %d functions\n" % (
+            n, n * size, start, len(hits), len({h[1] for h in hits})))
+        # Prefer the frames that chain by their call instructions; fall back to every return
+        # address when the chain breaks too often (tail calls make a caller skip a frame).
+        chained = _chain(hits)
+        found = find_cycle([h[1] for h in chained], max_period)
+        if found is not None and len(found[1]) * len(found[0]) >= len(hits) // 2:
+            hits = chained
+        else:
+            found = find_cycle([h[1] for h in hits], max_period)
+        names = [h[1] for h in hits]
+        if found is None:
+            gdb.write("no recurring call pattern found\n")
+            return
+        pattern, occ = found
+        lo, hi = hits[occ[0][0]][0], hits[occ[-1][1]][0] + size
+        # Upward on the stack means outward in the calls: print the pattern in call order,
+        # starting from the outermost frame the scan saw.
+        calls = list(reversed(pattern))
+        gdb.write("recurring call pattern of %d function(s), repeated %d times, covering %d bytes of stack "
+                  "(%#x-%#x, about %d bytes per repetition):\n" % (
+                      len(pattern), len(occ), hi - lo, lo, hi, (hi - lo) // max(len(occ), 1)))
+        for j, name in enumerate(calls):
+            gdb.write("  %s%s\n" % ("   " if j == 0 else "-> ", name))
+        gdb.write("  -> %s ...\n" % calls[0])
+        inner = names[:occ[0][0]]
+        if inner:
+            gdb.write("innermost frames before the pattern (nearest the stack pointer first): %s\n" % ", ".join(inner[:8]))
+        if hi - start >= n * size - 64 * size:
+            gdb.write("the pattern reaches the end of the scan: raise --words to measure its full depth\n")
+
+
+def register(objfile=None):
+    if not getattr(gdb, "_weft_registered", False):
+        WeftPrefix()
+        WeftFibers()
+        WeftLoop()
+        WeftDetectRecursion()
+        gdb.printing.register_pretty_printer(None, WeftPrinters())
+        # Enum names are read from the program's debug info: another program, another cache.
+        gdb.events.new_objfile.connect(lambda event: _enum_cache.clear())
+        gdb._weft_registered = True
+
+
+register()
