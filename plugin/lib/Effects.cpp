@@ -492,8 +492,14 @@ private:
         if (Async && !Argument)
           N.AsyncLocals.push_back(VD);
         if (Argument) {
+          // The carrier names the weft.h local, so that a function given to
+          // the combinator is known as handed to the loop (isWeftTemporary).
+          Carrier C;
+          C.Decl = VD;
+          C.Type = VD->getType();
+          C.Known = true;
           if (const Expr *Init = VD->getInit())
-            Kids.push_back(Item{Init, true, Carrier()});
+            Kids.push_back(Item{Init, true, C, Hand::None, StringRef()});
         } else if (const Expr *Init = VD->getInit()) {
           Carrier C;
           C.Decl = VD;

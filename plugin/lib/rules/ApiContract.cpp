@@ -40,7 +40,7 @@ public:
   ApiContractCheck() : Check(CheckId::ApiContract) {}
 
   void onWeftCall(const CallExpr *Call, StringRef Internal, CheckContext &C) override {
-    if (Internal != "weft__fail" || Call->getNumArgs() != 1)
+    if (Internal != "weft__fail" || Call->getNumArgs() < 1)
       return;
     const Expr *Err = Call->getArg(0);
     SourceLocation Loc = userLoc(Err->IgnoreParenImpCasts()->getExprLoc(), C);
