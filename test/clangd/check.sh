@@ -41,8 +41,11 @@ sed -i 's/-fplugin-arg-weft-werror/-fplugin-arg-weft-disable=async-drop/' "$work
 out=$("$tool" --check "$work/faulty.c" 2>"$work/log")
 if printf '%s\n' "$out" | grep -q "async-drop"; then echo "check.sh: FAIL: disabled rule reported"; exit 1; fi
 
-# No compilation database: clangd's fallback command, for both.
-rm "$work/compile_commands.json"
-out=$("$tool" --check "$work/faulty.c" 2>"$work/log")
+# No compilation database: clangd's fallback command, for both (outside the
+# build tree, whose own compile_commands.json would be found).
+alone=$(mktemp -d)
+cp "$work/faulty.c" "$alone/faulty.c"
+out=$("$tool" --check "$alone/faulty.c" 2>"$work/log")
+rm -rf "$alone"
 expect "'weft.h' file not found"
 echo "check.sh: PASS"
