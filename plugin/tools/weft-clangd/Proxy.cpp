@@ -15,6 +15,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -544,14 +545,19 @@ void gate(const std::string &Dir, const std::string &Uri, int64_t Version) {
 
 void Proxy::analyzeOne(const std::string &Uri, Document Snapshot, Encoding E) {
   Clock::time_point Start = Clock::now();
+  timespec CpuStart{}, CpuEnd{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &CpuStart);
   clang::tooling::CompileCommand Cmd = Commands.commandFor(Snapshot.Path);
   CheckOutcome Out = runChecker(Cmd, Snapshot.Path, Snapshot.Text, Cfg.Werror);
   WeftResult Result = convert(Uri, Snapshot, Out, E);
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &CpuEnd);
   if (Cfg.Verbose)
     llvm::errs() << "weft-clangd: checked " << Snapshot.Path << " version " << Snapshot.Version << " ("
                  << Cmd.Heuristic << (Cmd.Heuristic.empty() ? "compile_commands.json" : "") << "): "
                  << Result.Diagnostics.size() << " finding(s) in "
-                 << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - Start).count() << " ms\n";
+                 << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - Start).count() << " ms ("
+                 << (CpuEnd.tv_sec - CpuStart.tv_sec) * 1000 + (CpuEnd.tv_nsec - CpuStart.tv_nsec) / 1000000
+                 << " ms of CPU)\n";
   if (!Cfg.TestGate.empty())
     gate(Cfg.TestGate, Uri, Snapshot.Version);
   std::lock_guard<std::mutex> L(M);
