@@ -10,6 +10,7 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -178,7 +179,15 @@ CheckOutcome runChecker(const tooling::CompileCommand &Cmd, const std::string &P
   Opts.Observer = &Collector;
   tooling::ToolInvocation Invocation(Args, std::make_unique<Action>(Opts), Files.get());
   Invocation.setDiagnosticConsumer(&Collector);
-  Out.Ran = Invocation.run() || Collector.getNumErrors() > 0;
+  // A crash in Clang or in the checker on a half-typed buffer costs that
+  // one result, not the editor's session.
+  llvm::CrashRecoveryContext CRC;
+  bool Ok = false;
+  if (!CRC.RunSafely([&] { Ok = Invocation.run(); })) {
+    llvm::errs() << "weft-clangd: the checker crashed on " << Path << "; no weft diagnostics for this version\n";
+    return Out;
+  }
+  Out.Ran = Ok || Collector.getNumErrors() > 0;
   Out.Findings = Collector.take();
   return Out;
 }

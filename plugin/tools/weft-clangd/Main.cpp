@@ -7,9 +7,11 @@
 #include "Proxy.h"
 #include "Transport.h"
 
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <csignal>
@@ -219,7 +221,7 @@ int main(int argc, char **argv) {
   Config Cfg;
   Cfg.ClangdPath = WEFT_CLANGD_PATH;
   std::string CheckFile, Docs;
-  bool DocsGiven = false;
+  bool DocsGiven = false, ShowVersion = false;
   for (int I = 1; I < argc; ++I) {
     llvm::StringRef A = argv[I];
     auto value = [&](llvm::StringRef Name, std::string &Out) {
@@ -239,9 +241,8 @@ int main(int argc, char **argv) {
       return 0;
     }
     if (A == "--version") {
-      llvm::outs() << "weft-clangd " WEFT_VERSION " (Clang " << WEFT_CLANG_MAJOR << ", clangd " << Cfg.ClangdPath
-                   << ")\n";
-      return 0;
+      ShowVersion = true;
+      continue;
     }
     if (value("--clangd", Cfg.ClangdPath) || value("--check", CheckFile))
       continue;
@@ -284,8 +285,17 @@ int main(int argc, char **argv) {
       Cfg.CompileCommandsDir = Dir.str().str();
     }
   }
+  if (ShowVersion) {
+    // Then clangd's own line: editor extensions read clangd's version there.
+    llvm::outs() << "weft-clangd " WEFT_VERSION " (Clang " << WEFT_CLANG_MAJOR << "), running " << Cfg.ClangdPath
+                 << "\n";
+    llvm::outs().flush();
+    llvm::StringRef Args[] = {Cfg.ClangdPath, "--version"};
+    return llvm::sys::ExecuteAndWait(Cfg.ClangdPath, Args) == 0 ? 0 : 1;
+  }
   Cfg.DocsBase = DocsGiven ? docsBase(Docs) : defaultDocs(argv[0]);
 
+  llvm::CrashRecoveryContext::Enable();
   signal(SIGPIPE, SIG_IGN);
   signal(SIGTERM, onSignal);
   signal(SIGINT, onSignal);

@@ -11,10 +11,10 @@ namespace weft {
 namespace lsp {
 
 bool FrameReader::fill() {
-  if (Pos > 0 && Pos == Buf.size()) {
-    Buf.clear();
-    Pos = 0;
-  }
+  // Drop what was consumed, so that the buffer holds at most one message
+  // and the next chunk.
+  Buf.erase(0, Pos);
+  Pos = 0;
   char Chunk[65536];
   for (;;) {
     ssize_t N = ::read(Fd, Chunk, sizeof Chunk);
