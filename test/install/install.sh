@@ -21,3 +21,19 @@ libdir=$(ls -d "$work/prefix"/lib*/pkgconfig | head -n 1)
   $(PKG_CONFIG_PATH="$libdir" pkg-config --cflags --libs --static weft)
 LD_LIBRARY_PATH="$(dirname "$libdir")" "$work/consumer_pc"
 echo "install: find_package and pkg-config both work"
+
+# weft-clangd, where the checker is built: the installed program runs and
+# links the diagnostics to the installed rule pages.
+if [ -x "$work/prefix/bin/weft-clangd" ]; then
+  mkdir -p "$work/editor"
+  cat >"$work/editor/editor.c" <<'EOF_C'
+#include <weft.h>
+static async(void) job(void *env) { (void)env; return weft_return(void); }
+void start(void) { weft_spawn(job(0)); }
+EOF_C
+  echo "-I$work/prefix/include" >"$work/editor/compile_flags.txt"
+  "$work/prefix/bin/weft-clangd" --check "$work/editor/editor.c" >"$work/editor/out.txt" 2>"$work/editor/log.txt"
+  grep -q "docs: file://$work/prefix/share/doc/weft/diagnostics/mayyield.md" "$work/editor/out.txt" ||
+    { echo "install: weft-clangd --check did not link the installed docs:"; cat "$work/editor/out.txt" "$work/editor/log.txt"; exit 1; }
+  echo "install: weft-clangd runs from the prefix and links the installed docs"
+fi

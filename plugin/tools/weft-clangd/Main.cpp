@@ -14,6 +14,7 @@
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <mutex>
@@ -301,8 +302,14 @@ int main(int argc, char **argv) {
   signal(SIGINT, onSignal);
   signal(SIGHUP, onSignal);
 
-  if (!CheckFile.empty())
+  if (!CheckFile.empty()) {
+    // The diagnostics are the output; clangd's log only when asked for.
+    bool LogGiven = std::any_of(Cfg.ClangdArgs.begin(), Cfg.ClangdArgs.end(),
+                                [](const std::string &A) { return weft::startsWith(A, "--log"); });
+    if (!LogGiven && !Cfg.Verbose)
+      Cfg.ClangdArgs.push_back("--log=error");
     return check(std::move(Cfg), CheckFile);
+  }
 
   StdoutSide Side;
   int Code;
