@@ -3,7 +3,7 @@
 protocol level, one real clangd each: a malformed message, clangd killed
 mid-session (restarted, documents replayed), a result for an older version
 never published, 50 open files and a large message, incremental edits in
-UTF-16, shutdown/exit and the end of input (no process left behind)."""
+UTF-16, a clangd that keeps dying, shutdown/exit and the end of input (no process left behind)."""
 import json
 import os
 import shutil
@@ -216,6 +216,31 @@ def test_utf16_incremental():
         c.kill()
 
 
+def test_clangd_keeps_dying():
+    """A clangd that exits at once: restarted three times, then given up on,
+    with requests answered and weft's own diagnostics still published."""
+    d = workspace("dying", {"a.c": FAULTY})
+    c = Client([WEFT_CLANGD, "--clangd=/bin/false"], d, os.path.join(d, "stderr.log"))
+    try:
+        rid = c.request("initialize", {"processId": os.getpid(), "rootUri": path_uri(d), "capabilities": {}})
+        assert "error" in c.response(rid)
+        c.notify("initialized", {})
+        gone = c.wait_for(lambda m: m.get("method") == "window/showMessage" and m["params"]["type"] == 1,
+                          what="the message that clangd is given up on")
+        assert "does not restart it again" in gone["params"]["message"], gone
+        restarts = [m for _, m in c.messages if m.get("method") == "window/showMessage" and m["params"]["type"] == 2]
+        assert len(restarts) == 3, restarts
+        uri = path_uri(os.path.join(d, "a.c"))
+        c.open(uri, FAULTY)
+        c.diagnostics(uri, lambda ds: has(ds, "weft", "async-conversion"))
+        rid = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}})
+        assert c.response(rid)["error"]["code"] == -32603
+        r, code = c.shutdown()
+        assert r.get("result", "missing") is None and code == 0, (r, code)
+    finally:
+        c.kill()
+
+
 def test_end_of_input():
     """The editor dies: weft-clangd and clangd are gone, no orphan."""
     d = workspace("eof", {"a.c": CLEAN})
@@ -254,7 +279,7 @@ def test_killed():
 
 def main():
     tests = [test_malformed, test_restart, test_stale, test_many_files_and_large_message,
-             test_utf16_incremental, test_end_of_input, test_killed]
+             test_utf16_incremental, test_clangd_keeps_dying, test_end_of_input, test_killed]
     only = os.environ.get("WEFT_PROTOCOL_TEST")
     failed = 0
     for t in tests:
