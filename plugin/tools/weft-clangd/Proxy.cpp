@@ -583,8 +583,10 @@ Proxy::WeftResult Proxy::convert(const std::string &Uri, const Document &Doc, co
     if (FR.InMainFile)
       return {Uri, &Doc.Text};
     llvm::SmallString<256> Abs(FR.File);
-    if (!llvm::sys::path::is_absolute(Abs))
-      llvm::sys::fs::make_absolute(Out.Directory, Abs);
+    if (!llvm::sys::path::is_absolute(Abs)) {
+      Abs = Out.Directory;
+      llvm::sys::path::append(Abs, FR.File);
+    }
     llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
     std::string Path = Abs.str().str();
     auto It = Texts.find(Path);
