@@ -35,6 +35,9 @@ std::atomic<pid_t> RunningClangd{-1};
 // editor sends.
 const char ReplayIdPrefix[] = "weft-clangd/replay/";
 
+// How long clangd's diagnostics for a C file may wait for the checker's.
+constexpr int HoldMs = 300;
+
 std::string serialize(const json::Value &V) {
   std::string S;
   llvm::raw_string_ostream OS(S);
@@ -314,6 +317,19 @@ void Proxy::fromClangd(const std::string &Body) {
       if (auto V = Params->getInteger("version"))
         C.Version = *V;
       C.Seen = true;
+      // While the checker's result for this version is on its way, hold
+      // clangd's list rather than publish it without weft's (which would
+      // blink off and on); at most HoldMs, so that a slow check never
+      // delays clangd's diagnostics for long.
+      auto W = Weft.find(Uri);
+      bool WeftCurrent = W != Weft.end() && W->second.Version == D->second.Version;
+      if (!WeftCurrent && !C.HeldUntil) {
+        C.HeldUntil = Clock::now() + std::chrono::milliseconds(HoldMs);
+        Changed.notify_all();
+        return;
+      }
+      if (!WeftCurrent)
+        return; // already held; the newer list goes out when the hold ends
       publish(Uri);
       return;
     }
@@ -362,6 +378,7 @@ void Proxy::publish(const std::string &Uri) {
   json::Object Params{{"uri", Uri}};
   auto C = Clangd.find(Uri);
   if (C != Clangd.end()) {
+    C->second.HeldUntil.reset();
     All = C->second.Diagnostics;
     if (C->second.Version)
       Params["version"] = *C->second.Version;
@@ -499,14 +516,26 @@ void Proxy::work() {
   for (;;) {
     if (Stopping)
       return;
-    if (Jobs.empty()) {
-      Changed.wait(L);
-      continue;
+    // clangd's lists held for longer than HoldMs go out alone.
+    Clock::time_point Now = Clock::now();
+    std::optional<Clock::time_point> Wake;
+    for (auto &C : Clangd) {
+      if (!C.second.HeldUntil)
+        continue;
+      if (*C.second.HeldUntil <= Now)
+        publish(C.first);
+      else if (!Wake || *C.second.HeldUntil < *Wake)
+        Wake = *C.second.HeldUntil;
     }
     auto Next = std::min_element(Jobs.begin(), Jobs.end(),
                                  [](const auto &A, const auto &B) { return A.second < B.second; });
-    if (Next->second > Clock::now()) {
-      Changed.wait_until(L, Next->second);
+    if (Next == Jobs.end() || Next->second > Now) {
+      if (Next != Jobs.end() && (!Wake || Next->second < *Wake))
+        Wake = Next->second;
+      if (Wake)
+        Changed.wait_until(L, *Wake);
+      else
+        Changed.wait(L);
       continue;
     }
     std::string Uri = Next->first;

@@ -98,6 +98,9 @@ private:
     llvm::json::Array Diagnostics;
     std::optional<int64_t> Version;
     bool Seen = false;
+    // Not yet passed on: the checker's result for the current version is
+    // coming, and the two go out together (see fromClangd).
+    std::optional<std::chrono::steady_clock::time_point> HeldUntil;
   };
   struct Pending {
     std::string Method;
