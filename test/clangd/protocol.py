@@ -3,7 +3,7 @@
 protocol level, one real clangd each: a malformed message, clangd killed
 mid-session (restarted, documents replayed), a result for an older version
 never published, 50 open files and a large message, incremental edits in
-UTF-16, a clangd that keeps dying, shutdown/exit and the end of input (no process left behind)."""
+UTF-16, every kind of quick fix, a clangd that keeps dying, shutdown/exit and the end of input (no process left behind)."""
 import json
 import os
 import shutil
@@ -241,6 +241,71 @@ def test_clangd_keeps_dying():
         c.kill()
 
 
+FIXABLE = """#include <weft.h>
+static async(void) k_long(void *env, long v) { (void)env; (void)v; return weft_return(void); }
+static async(void) k_unit(void *env) { (void)env; return weft_return(void); }
+async(void) wrong_value_type(void) {
+  return weft_bind(weft_sleep(1), k_long, NULL);
+}
+async(void) void_action(void) {
+  return weft_bind(weft_write(1, "x", 1), k_unit, NULL);
+}
+async(int) narrowed(long n) {
+  return weft_return(int, n);
+}
+"""
+
+
+def apply_edits(text, edits):
+    """Applies LSP TextEdits (ASCII text: characters are bytes)."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(p):
+        return starts[p["line"]] + p["character"]
+    for e in sorted(edits, key=lambda e: offset(e["range"]["start"]), reverse=True):
+        text = text[:offset(e["range"]["start"])] + e["newText"] + text[offset(e["range"]["end"]):]
+    return text
+
+
+def test_quick_fixes():
+    """Every kind of fix-it the checker makes (on the diagnostic itself, on
+    one of its notes, a replacement, an insertion) comes back from
+    textDocument/codeAction as a quick fix whose edit removes the finding."""
+    d = workspace("fixes", {"a.c": FIXABLE})
+    c = start(d)
+    try:
+        uri = path_uri(os.path.join(d, "a.c"))
+        c.open(uri, FIXABLE)
+        want = {"bind-continuation": 2, "return-value": 1}
+        pub = c.diagnostics(uri, lambda ds: all(sum(1 for x in ds if x.get("code") == k) == n
+                                                 for k, n in want.items()))
+        text, version = FIXABLE, 1
+        titles = []
+        for diag in [x for x in pub["params"]["diagnostics"] if x.get("source") == "weft"]:
+            rid = c.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diag["range"],
+                                                          "context": {"diagnostics": [diag]}})
+            actions = [a for a in c.response(rid)["result"] if a.get("title", "").startswith("weft:")]
+            assert len(actions) == 1, (diag, actions)
+            a = actions[0]
+            assert a["kind"] == "quickfix" and a["diagnostics"][0]["code"] == diag["code"], a
+            titles.append(a["title"])
+            text = apply_edits(text, a["edit"]["changes"][uri])
+        assert sorted(titles) == ["weft: insert '(int)'", "weft: replace with 'int'",
+                                  "weft: replace with 'weft_then'"], titles
+        assert "long v" not in text and "weft_then(weft_write" in text and "(int)n" in text.replace(" ", ""), text
+        # Each was fixed at the version the diagnostics were for; the new
+        # text has no finding and no error left.
+        m = c.mark()
+        c.change(uri, version + 1, [{"text": text}])
+        c.diagnostics(uri, lambda ds: not has(ds, "weft") and not any(x.get("severity") == 1 for x in ds), since=m)
+        c.shutdown()
+    finally:
+        c.kill()
+
+
 def test_end_of_input():
     """The editor dies: weft-clangd and clangd are gone, no orphan."""
     d = workspace("eof", {"a.c": CLEAN})
@@ -279,7 +344,7 @@ def test_killed():
 
 def main():
     tests = [test_malformed, test_restart, test_stale, test_many_files_and_large_message,
-             test_utf16_incremental, test_clangd_keeps_dying, test_end_of_input, test_killed]
+             test_utf16_incremental, test_quick_fixes, test_clangd_keeps_dying, test_end_of_input, test_killed]
     only = os.environ.get("WEFT_PROTOCOL_TEST")
     failed = 0
     for t in tests:
