@@ -21,6 +21,9 @@ expect "faulty.c:15:6: error: function 'start_job' may yield but is not declared
 expect "faulty.c:16:3: note: 'start_job' calls 'weft_spawn' here"
 expect "faulty.c:20:[0-9]*: warning: .*assignment.* \[clang"
 expect "^4 diagnostic(s)"
+# The rule pages can live anywhere.
+out=$("$tool" --weft-docs=https://example.org/weft/docs/diagnostics --check "$work/faulty.c" 2>"$work/log")
+expect "docs: https://example.org/weft/docs/diagnostics/mayyield.md"
 
 # A warning of weft's becomes an error with --weft-werror, and with the
 # plugin's own argument in the compile command.
