@@ -326,20 +326,21 @@ def test_end_of_input():
 
 
 def test_killed():
-    """weft-clangd itself killed outright: clangd does not stay behind."""
-    d = workspace("killed", {"a.c": CLEAN})
-    c = start(d)
-    try:
-        clangd = clangd_of(c)
-        c.proc.kill()
-        c.proc.wait(60)
-        for _ in range(200):
-            if not alive(clangd):
-                break
-            time.sleep(0.05)
-        assert not alive(clangd), "clangd outlived weft-clangd"
-    finally:
-        c.kill()
+    """weft-clangd itself terminated or killed outright: clangd does not stay behind."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        d = workspace("killed-%d" % sig, {"a.c": CLEAN})
+        c = start(d)
+        try:
+            clangd = clangd_of(c)
+            c.proc.send_signal(sig)
+            c.proc.wait(60)
+            for _ in range(200):
+                if not alive(clangd):
+                    break
+                time.sleep(0.05)
+            assert not alive(clangd), "clangd outlived weft-clangd (signal %d)" % sig
+        finally:
+            c.kill()
 
 
 def main():
