@@ -7,6 +7,7 @@ PACKAGES="
   make cmake pkg-config gcc g++ python3 procps
   clang-14 libclang-14-dev llvm-14-dev llvm-14-tools libclang-rt-14-dev
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
+  clangd-14 clangd-19 neovim
   valgrind wrk gdb
 "
 

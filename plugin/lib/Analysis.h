@@ -15,6 +15,16 @@ class DiagnosticsEngine;
 
 namespace weft {
 
+enum class CheckId;
+
+// Told the rule of each diagnostic the Reporter is about to emit, for front
+// ends that collect findings instead of printing them (Findings.h).
+class ReportObserver {
+public:
+  virtual ~ReportObserver();
+  virtual void willReport(CheckId Rule) = 0;
+};
+
 // The rules, one enumerator per line of Checks.def.
 enum class CheckId {
 #define WEFT_CHECK(Id, Name, Summary) Id,
@@ -34,6 +44,7 @@ bool lookupCheck(llvm::StringRef Name, CheckId &Out);
 struct Options {
   bool Werror = false;               // report the checker's warnings as errors
   bool Disabled[NumChecks] = {};     // rules switched off, indexed by CheckId
+  ReportObserver *Observer = nullptr; // not owned; told the rule of each report
 
   bool enabled(CheckId Id) const { return !Disabled[static_cast<unsigned>(Id)]; }
   void disable(CheckId Id) { Disabled[static_cast<unsigned>(Id)] = true; }

@@ -45,3 +45,19 @@ if command -v gdb >/dev/null 2>&1; then
     echo "install: gdb could not run the consumer (ptrace not permitted?): auto-load not checked"
   fi
 fi
+
+# weft-clangd, where the checker is built: the installed program runs and
+# links the diagnostics to the installed rule pages.
+if [ -x "$work/prefix/bin/weft-clangd" ]; then
+  mkdir -p "$work/editor"
+  cat >"$work/editor/editor.c" <<'EOF_C'
+#include <weft.h>
+static async(void) job(void *env) { (void)env; return weft_return(void); }
+void start(void) { weft_spawn(job(0)); }
+EOF_C
+  echo "-I$work/prefix/include" >"$work/editor/compile_flags.txt"
+  "$work/prefix/bin/weft-clangd" --check "$work/editor/editor.c" >"$work/editor/out.txt" 2>"$work/editor/log.txt"
+  grep -q "docs: file://$work/prefix/share/doc/weft/diagnostics/mayyield.md" "$work/editor/out.txt" ||
+    { echo "install: weft-clangd --check did not link the installed docs:"; cat "$work/editor/out.txt" "$work/editor/log.txt"; exit 1; }
+  echo "install: weft-clangd runs from the prefix and links the installed docs"
+fi
