@@ -100,7 +100,7 @@ struct Carrier {
 };
 
 // What becomes of a function named in an argument of a known call.
-enum class Hand { None, Loop, Thread, Callback };
+enum class Hand { None, Loop, Thread, Callback, Signal };
 
 struct Item {
   const Stmt *S;
@@ -113,7 +113,8 @@ struct Item {
 
 // What a library function does with a function given to it as an argument:
 // the ones that call it before they return (so that the call is a call of
-// the function), and the ones that run it on a thread of its own.
+// the function), the ones that run it on a thread of its own, and the ones
+// that install it as a signal handler.
 Hand handOf(StringRef Library) {
   static const char *const Synchronous[] = {
       "qsort",  "qsort_r", "bsearch",   "lfind", "lsearch",      "tsearch",  "tfind",           "tdelete",
@@ -122,6 +123,8 @@ Hand handOf(StringRef Library) {
   static const char *const Threads[] = {"pthread_create", "thrd_create"};
   if (Library.empty())
     return Hand::None;
+  if (Library == "signal" || Library == "sigset" || Library == "bsd_signal")
+    return Hand::Signal;
   for (const char *N : Synchronous)
     if (Library == N)
       return Hand::Callback;
@@ -203,6 +206,13 @@ const FunctionDecl *givenFunction(const Expr *E) {
 }
 
 namespace {
+
+// The handler fields of the C library's struct sigaction.
+bool isSignalHandlerField(const ValueDecl *D, const SourceManager &SM) {
+  const auto *F = dyn_cast_or_null<FieldDecl>(D);
+  return F && F->getIdentifier() && (F->getName() == "sa_handler" || F->getName() == "sa_sigaction") &&
+         SM.isInSystemHeader(SM.getExpansionLoc(F->getLocation()));
+}
 
 class BodyScanner {
 public:
@@ -580,6 +590,7 @@ private:
         bool Temporary = isWeftTemporary(dyn_cast_or_null<VarDecl>(I.C.Decl), SM);
         Site.Handed = I.H == Hand::Loop || Temporary ? EffectSite::ToLoop
                       : I.H == Hand::Thread          ? EffectSite::ToThread
+                      : I.H == Hand::Signal || isSignalHandlerField(I.C.Decl, SM) ? EffectSite::ToSignal
                                                      : EffectSite::None;
         Site.E = DRE;
         Site.Loc = DRE->getLocation();

@@ -72,8 +72,10 @@ struct EffectSite {
   // Where an Address site's function goes when it is an argument of a call
   // that the checker knows: the event loop calls it (a weft combinator), or a
   // new thread runs it (pthread_create), so no pointer of the program's
-  // carries it and fnptr-effect has nothing to say.
-  enum Handover { None, ToLoop, ToThread };
+  // carries it and fnptr-effect has nothing to say; or it becomes a signal
+  // handler (signal, struct sigaction), which runs at any point, inside the
+  // loop too, and which no annotation can make safe.
+  enum Handover { None, ToLoop, ToThread, ToSignal };
   Kind What;
   clang::SourceLocation Loc; // where a diagnostic about it goes
   const clang::Expr *E = nullptr;

@@ -65,3 +65,20 @@ int main(void) {
   pthread_create(&t, NULL, worker, NULL);
   return n + weft_run(spawning(&n), NULL);
 }
+
+// A field of a struct that is not constant may hold the function in one
+// struct (used from main) and not in the one async context calls through.
+struct hooks {
+  mayyield void (*run)(void);
+};
+mayyield void drain(void) { run_job(); }
+static void nothing(void) {}
+async(int) with_hooks(struct hooks *h) {
+  h->run();
+  return weft_return(int, 0);
+}
+mayyield int setup_hooks(void) {
+  struct hooks at_exit = {drain}, in_loop = {nothing};
+  at_exit.run();
+  return weft_run(with_hooks(&in_loop), NULL);
+}

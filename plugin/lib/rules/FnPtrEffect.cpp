@@ -37,10 +37,17 @@ private:
       // A function handed to a weft combinator runs in the loop (the
       // effect rules treat it as async context), one handed to
       // pthread_create on a thread of its own: no pointer of the program's
-      // carries it into a running loop.
-      if (S.What != EffectSite::Address || S.Handed != EffectSite::None)
+      // carries it into a running loop.  A signal handler may run anywhere.
+      if (S.What != EffectSite::Address || S.Handed == EffectSite::ToLoop || S.Handed == EffectSite::ToThread)
         continue;
       const FunctionDecl *F = S.Callee;
+      if (S.Handed == EffectSite::ToSignal) {
+        if (G.mayYield(F)) {
+          C.report(id(), DiagId::err_fnptr_signal_handler, S.Loc) << F;
+          noteWhyYields(C, G, F, /*May=*/true);
+        }
+        continue;
+      }
       bool IntoQuiet = pointerCarries(S.Dest, "noyield") || typeCarries(S.DestType, "noyield", Ctx);
       if (IntoQuiet) {
         if (!G.mayYield(F))

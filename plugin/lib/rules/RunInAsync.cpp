@@ -7,6 +7,7 @@
 #include "Effects.h"
 #include "Macros.h"
 
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
@@ -40,9 +41,16 @@ public:
         continue;
       bool Async = isAsyncContext(N.Def);
       if (!Async && N.ReachedFrom) {
-        EffectSite::Kind How = N.ReachedFrom->Sites[N.ReachedBy].What;
-        if (How == EffectSite::Call || How == EffectSite::Callback)
+        const EffectSite &How = N.ReachedFrom->Sites[N.ReachedBy];
+        if (How.What == EffectSite::Call || How.What == EffectSite::Callback)
           continue; // its caller is in async context and reports the call
+        // Through a field of a struct that is not a constant: any struct of
+        // the type may have held the function, maybe one only main uses.
+        // An error needs the exact pointer: a variable, an array, or a
+        // field of a constant.
+        if (How.What == EffectSite::Indirect && isa<FieldDecl>(How.Pointer) &&
+            !(How.PointerOwner && G.ast().getBaseElementType(How.PointerOwner->getType()).isConstQualified()))
+          continue;
       }
       for (const EffectSite &S : N.Sites) {
         if (S.What == EffectSite::Sink && S.Name == "weft_run" && !Async) {
