@@ -26,7 +26,8 @@ static async(void) connection_failed(struct tcp_conn *c, int err)
 static async(void) connection_done(struct tcp_conn *c)
 {
   int fd = c->fd;
-  c->server->active--;
+  if (--c->server->active == 0)
+    weft_cond_broadcast(c->server->idle); /* a draining server may finish */
   free(c);
   return weft_close(fd);
 }
@@ -46,18 +47,12 @@ static async(void) accepted(struct tcp_server *s, int fd)
 }
 
 /* After the last accepted connection, the ones still open finish before the
- * server returns: the runtime has no condition variable, so poll every 10 ms. */
-static async(void) drain(struct tcp_server *s);
-static async(void) drain_tick(struct tcp_server *s, long ms)
-{
-  (void)ms;
-  return drain(s);
-}
+ * server returns: wait until the last one signals that none is left. */
 static async(void) drain(struct tcp_server *s)
 {
   if (s->active == 0)
     return weft_close(s->listen_fd);
-  return weft_bind(weft_sleep_ms(10), drain_tick, s);
+  return weft_then(weft_cond_wait(s->idle), drain, s);
 }
 
 /* let rec serve () = accept lfd >>= ... */
@@ -88,7 +83,13 @@ int tcp_server_main(struct tcp_server *s, int argc, char **argv)
   }
   printf("listening on 127.0.0.1:%d\n", weft_tcp_port(s->listen_fd));
   fflush(stdout);
+  s->idle = weft_cond_new();
+  if (!s->idle) {
+    fprintf(stderr, "%s: out of memory\n", s->name);
+    return 1;
+  }
   int rc = weft_run(serve(s), NULL);
+  weft_cond_free(s->idle);
   if (rc < 0) {
     fprintf(stderr, "%s: %s\n", s->name, strerror(-rc));
     return 1;

@@ -18,6 +18,7 @@ struct tcp_server {
   long exit_after;  /* stop accepting after this many connections; 0: never */
   long accepted;
   long active;      /* connections being served */
+  weft_cond_t *idle; /* broadcast when active drops to 0 */
 };
 
 /* Parses "[port] [--exit-after N]", listens on 127.0.0.1, prints
