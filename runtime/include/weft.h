@@ -359,6 +359,12 @@ async(void) weft_chan_send(weft_chan_t *ch, uintptr_t value);
 int weft_chan_try_send(weft_chan_t *ch, uintptr_t value) WEFT_NOYIELD;
 #define weft_chan_try_send(ch, v) weft_chan_try_send((ch), (uintptr_t)(v))
 
+/* weft_chan_try_recv(ch, &v): takes the oldest value out at once if there
+ * is one (from a waiting sender when capacity is 0): 0, else -EAGAIN, or
+ * -EPIPE if ch is closed and empty.  Never yields: for draining what is
+ * left in a channel before freeing it. */
+int weft_chan_try_recv(weft_chan_t *ch, uintptr_t *out) WEFT_NOYIELD;
+
 /* weft_chan_close(ch): no more values go in.  Waiting receivers fail with
  * -EPIPE, waiting senders too (their values are not in ch); the values
  * already in ch are still received, then receives fail with -EPIPE.

@@ -295,7 +295,7 @@ static void send_cancel(struct weft__fiber *f, struct weft__node *op) {
 }
 
 /* Room was made: waiting senders move their values in, oldest first. */
-static void admit_senders(struct weft_chan *ch) {
+static WEFT_BOUNDARY void admit_senders(struct weft_chan *ch) {
   while (ch->len < ch->capacity && ch->senders.head != NULL) {
     struct weft__fiber *s = waitq_pop(&ch->senders);
     ring_push_back(ch, s->op->u.ev.value);
@@ -356,6 +356,21 @@ struct weft__node *weft__chan_recv(weft_chan_t *ch) {
 int(weft_chan_try_send)(weft_chan_t *ch, uintptr_t value) {
   if (ch->closed) return -EPIPE;
   return chan_offer(ch, value) ? 0 : -EAGAIN;
+}
+
+WEFT_BOUNDARY int weft_chan_try_recv(weft_chan_t *ch, uintptr_t *out) {
+  if (ch->len > 0) {
+    *out = ring_pop_front(ch);
+    admit_senders(ch);
+    return 0;
+  }
+  struct weft__fiber *s = waitq_pop(&ch->senders);
+  if (s != NULL) {
+    *out = s->op->u.ev.value;
+    give(s, 0);
+    return 0;
+  }
+  return ch->closed ? -EPIPE : -EAGAIN;
 }
 
 void weft_chan_close(weft_chan_t *ch) {

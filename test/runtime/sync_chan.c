@@ -262,6 +262,20 @@ static void waiter_at_loop_close(void) {
   CHECK_INT_EQ(weft_run(leave_waiting(&r), NULL), 0);
   CHECK_INT_EQ(weft_chan_try_send(r.ch, 5), -EAGAIN); /* no receiver any more */
   weft_chan_free(r.ch);
+
+  /* try_recv outside any loop: values in order, then -EAGAIN, -EPIPE once closed. */
+  weft_chan_t *ch = weft_chan_new(3);
+  uintptr_t v = 0;
+  CHECK_INT_EQ(weft_chan_try_recv(ch, &v), -EAGAIN);
+  CHECK_INT_EQ(weft_chan_try_send(ch, 1), 0);
+  CHECK_INT_EQ(weft_chan_try_send(ch, 2), 0);
+  weft_chan_close(ch);
+  CHECK_INT_EQ(weft_chan_try_recv(ch, &v), 0);
+  CHECK_UINT_EQ(v, 1);
+  CHECK_INT_EQ(weft_chan_try_recv(ch, &v), 0);
+  CHECK_UINT_EQ(v, 2);
+  CHECK_INT_EQ(weft_chan_try_recv(ch, &v), -EPIPE);
+  weft_chan_free(ch);
 }
 
 int main(void) {
