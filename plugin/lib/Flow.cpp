@@ -98,6 +98,11 @@ StringRef weftInternalName(const CallExpr *CE) {
   return startsWith(Name, "weft__") ? Name : StringRef();
 }
 
+bool isWeftSink(StringRef Internal) {
+  return Internal == "weft__run" || Internal == "weft__spawn" || Internal == "weft__spawn_task" ||
+         Internal == "weft__switch_spawn";
+}
+
 bool isAsyncContext(const FunctionDecl *F) { return F && isAsyncType(F->getReturnType()); }
 
 bool buildsAction(const Expr *E) {
@@ -262,7 +267,7 @@ AsyncUse classifyUse(ASTContext &Ctx, const Expr *Source, const FunctionDecl *F)
         if (!U.WeftCall)
           return Done(UseKind::Unknown);
         StringRef Name = weftInternalName(U.WeftCall);
-        return Done(Name == "weft__run" || Name == "weft__spawn" ? UseKind::Sink : UseKind::Combinator);
+        return Done(isWeftSink(Name) ? UseKind::Sink : UseKind::Combinator);
       }
       return Done(UseKind::Member);
     }
