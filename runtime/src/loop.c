@@ -138,7 +138,9 @@ int weft__run(struct weft__node *m, void *out, size_t out_size) {
       root->err = -EDEADLK; /* nothing left that could ever wake it */
       break;
     }
-    rc = weft__backend_poll(timeout);
+    /* With fibers ready and no fiber waiting on an fd, epoll has nothing
+     * to say: fibers handing values to each other skip the system call. */
+    rc = timeout == 0 && L->waiting_io == 0 ? 0 : weft__backend_poll(timeout);
     if (rc < 0) {
       root->err = rc;
       break;
