@@ -73,17 +73,17 @@ static async(void) both_signalled(struct race *r) {
   weft_cond_signal(r->w->c); /* handed to the racing waiter, which then loses */
   return yield2(r);
 }
-static async(void) pass_on(struct race *r, struct waiter *b) {
-  (void)b;
+/* b begins to wait after the racing waiter's branch, so that the signal
+ * goes to the racing waiter first. */
+static struct waiter b_waiter;
+static async(void) spawn_b(struct race *r) {
+  b_waiter = (struct waiter){r->w, 'b'};
+  weft_spawn(wait_one(&b_waiter));
   return weft_then(weft_yield(), both_signalled, r);
 }
-
 static async(void) passed(struct race *r) {
-  static struct waiter b;
-  b = (struct waiter){r->w, 'b'};
   weft_spawn(racing(r));
-  weft_spawn(wait_one(&b));
-  return pass_on(r, &b);
+  return weft_then(weft_yield(), spawn_b, r);
 }
 
 static void signal_passed_on(void) {
