@@ -434,7 +434,8 @@ void weft_task_cancel(weft_task_t *t) WEFT_NOYIELD;
 #define weft_task_join(name, t) ((async(name)){.node_ = weft__task_join(t)})
 
 /* weft_task_detach(t): gives the handle up; the task runs on as a
- * weft_spawn fiber (a failure is printed on stderr). */
+ * weft_spawn fiber: a failure is printed on stderr (at once if the task
+ * has failed already). */
 void weft_task_detach(weft_task_t *t) WEFT_NOYIELD;
 
 /* A switch (Lwt_switch; a scope of structured concurrency): fibers spawned

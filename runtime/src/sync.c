@@ -672,6 +672,10 @@ struct weft__node *weft__task_join(weft_task_t *t) {
 
 void weft_task_detach(weft_task_t *t) {
   consume_handle(t, "weft_task_detach");
+  /* A task that failed before its handle was given up is reported now, as
+   * weft_spawn would have reported it when it ended. */
+  if (t->done && t->err != 0 && t->err != -ECANCELED)
+    fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-t->err));
   task_unref(t);
 }
 
