@@ -303,7 +303,7 @@ weft_promise_t *weft_promise_new(void) WEFT_NOYIELD;
  * misuse.  weft_promise_reject(p, err): resolves p with the failure err (a
  * negative errno-style code). */
 void weft_promise_resolve(weft_promise_t *p, uintptr_t value) WEFT_NOYIELD;
-#define weft_promise_resolve(p, v) weft_promise_resolve((p), (uintptr_t)(v))
+#define weft_promise_resolve(p, v) weft_promise_resolve((p), WEFT__WORD(v, "weft_promise_resolve"))
 void weft_promise_reject(weft_promise_t *p, int err) WEFT_NOYIELD;
 
 /* weft_promise_is_resolved(p): whether p has been resolved or rejected. */
@@ -344,7 +344,7 @@ weft_chan_t *weft_chan_new(size_t capacity) WEFT_NOYIELD;
  * while it waits puts nothing in; one cancelled after its value went in
  * (it was woken but had not run yet) leaves the value in. */
 async(void) weft_chan_send(weft_chan_t *ch, uintptr_t value);
-#define weft_chan_send(ch, v) weft_chan_send((ch), (uintptr_t)(v))
+#define weft_chan_send(ch, v) weft_chan_send((ch), WEFT__WORD(v, "weft_chan_send"))
 
 /* weft_chan_recv(name, ch): async(name) with the oldest value in ch,
  * waiting while ch is empty.  Once ch is closed and empty it fails with
@@ -357,7 +357,7 @@ async(void) weft_chan_send(weft_chan_t *ch, uintptr_t value);
  * receiver waits): 0, else -EAGAIN, or -EPIPE if ch is closed.  Never
  * yields: a noyield function can feed a channel. */
 int weft_chan_try_send(weft_chan_t *ch, uintptr_t value) WEFT_NOYIELD;
-#define weft_chan_try_send(ch, v) weft_chan_try_send((ch), (uintptr_t)(v))
+#define weft_chan_try_send(ch, v) weft_chan_try_send((ch), WEFT__WORD(v, "weft_chan_try_send"))
 
 /* weft_chan_try_recv(ch, &v): takes the oldest value out at once if there
  * is one (from a waiting sender when capacity is 0): 0, else -EAGAIN, or
@@ -384,7 +384,7 @@ void weft_chan_free(weft_chan_t *ch) WEFT_NOYIELD;
 typedef struct weft_mvar weft_mvar_t;
 weft_mvar_t *weft_mvar_new(void) WEFT_NOYIELD;
 async(void) weft_mvar_put(weft_mvar_t *mv, uintptr_t value);
-#define weft_mvar_put(mv, v) weft_mvar_put((mv), (uintptr_t)(v))
+#define weft_mvar_put(mv, v) weft_mvar_put((mv), WEFT__WORD(v, "weft_mvar_put"))
 #define weft_mvar_take(name, mv) ((async(name)){.node_ = weft__mvar_take(mv)})
 bool weft_mvar_is_empty(const weft_mvar_t *mv) WEFT_NOYIELD;
 void weft_mvar_free(weft_mvar_t *mv) WEFT_NOYIELD;
@@ -572,6 +572,12 @@ struct weft__node *weft__both(struct weft__node *a, struct weft__node *b, void *
 
 /* expr, once the compiler has checked cond; the message names the misuse. */
 #define WEFT__CHECKED(cond, msg, expr) (__extension__({ _Static_assert(cond, msg); expr; }))
+/* v as a word, for the functions that put a value in a promise, channel or
+ * mvar; floating and other non-word values are refused (class 1 to 5:
+ * integer, char, enum, bool, pointer). */
+#define WEFT__WORD(v, by)                                                         \
+  WEFT__CHECKED(__builtin_classify_type(v) >= 1 && __builtin_classify_type(v) <= 5, \
+                by ": the value must be an integer, enum, bool or pointer (one word)", (uintptr_t)(v))
 #define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define WEFT__IS_VOID(m) __builtin_types_compatible_p(__typeof__(m), async(void))
 
