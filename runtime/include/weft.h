@@ -573,10 +573,11 @@ struct weft__node *weft__both(struct weft__node *a, struct weft__node *b, void *
 /* expr, once the compiler has checked cond; the message names the misuse. */
 #define WEFT__CHECKED(cond, msg, expr) (__extension__({ _Static_assert(cond, msg); expr; }))
 /* v as a word, for the functions that put a value in a promise, channel or
- * mvar; floating and other non-word values are refused (class 1 to 5:
+ * mvar; floating and other non-word values are refused (type classes 1 to 5,
+ * the bits of 0x3e, written so that no compiler adds a note of its own:
  * integer, char, enum, bool, pointer). */
 #define WEFT__WORD(v, by)                                                         \
-  WEFT__CHECKED(__builtin_classify_type(v) >= 1 && __builtin_classify_type(v) <= 5, \
+  WEFT__CHECKED(!!((0x3e >> __builtin_classify_type(v)) & 1),                   \
                 by ": the value must be an integer, enum, bool or pointer (one word)", (uintptr_t)(v))
 #define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define WEFT__IS_VOID(m) __builtin_types_compatible_p(__typeof__(m), async(void))
