@@ -279,10 +279,14 @@ int weft_tcp_port(int fd) WEFT_NOYIELD;
  *
  *    Values travel as one word (uintptr_t), as every async value does: the
  *    functions that put a value in take any integer or pointer (converted
- *    to uintptr_t), and the actions that take one out are typed by name,
- *    like weft_return(name, v).  A pointer's target is the caller's to own.
+ *    to uintptr_t; a floating value is refused at compile time), and the
+ *    actions that take one out are typed by name, like weft_return(name,
+ *    v).  A pointer's target is the caller's to own.
  *
- *    Waiters are woken in the order they began to wait (FIFO).  Waiting is
+ *    Waiters are woken in the order they began to wait (FIFO).  A waiter
+ *    cancelled (weft_pick, weft_timeout, weft_task_cancel, a switch) leaves
+ *    the queue, and one cancelled after it was handed a value, a signal or
+ *    the mutex, but before it ran, hands it on: nothing is lost.  Waiting is
  *    an action, so it yields; putting a value in without waiting,
  *    resolving, signalling, closing and cancelling are synchronous and
  *    never yield (they are noyield: they only make waiters ready).
