@@ -33,7 +33,8 @@ static async(void) connection_done(struct tcp_conn *c)
 {
   int fd = c->fd;
   struct tcp_server *s = c->server;
-  s->active--;
+  if (--s->active == 0)
+    weft_cond_broadcast(s->idle); /* a draining server may finish */
   if (c->prev)
     c->prev->next = c->next;
   else
@@ -72,19 +73,13 @@ static async(int) serve(struct tcp_server *s)
   return weft_bind(weft_accept(s->listen_fd), accepted, s);
 }
 
-/* The connections still open finish before the server returns: the runtime
- * has no condition variable, so poll every 10 ms. */
-static async(void) drain(struct tcp_server *s);
-static async(void) drain_tick(struct tcp_server *s, long ms)
-{
-  (void)ms;
-  return drain(s);
-}
+/* The connections still open finish before the server returns: wait until
+ * the last one signals that none is left. */
 static async(void) drain(struct tcp_server *s)
 {
   if (s->active == 0)
     return weft_return(void);
-  return weft_bind(weft_sleep_ms(10), drain_tick, s);
+  return weft_then(weft_cond_wait(s->idle), drain, s);
 }
 
 static char report[160];
@@ -196,7 +191,13 @@ int tcp_server_main(struct tcp_server *s, int argc, char **argv)
   }
   printf("listening on 127.0.0.1:%d\n", weft_tcp_port(s->listen_fd));
   fflush(stdout);
+  s->idle = weft_cond_new();
+  if (!s->idle) {
+    fprintf(stderr, "%s: out of memory\n", s->name);
+    return 1;
+  }
   int rc = weft_run(run_server(s), NULL);
+  weft_cond_free(s->idle);
   if (rc < 0) {
     fprintf(stderr, "%s: %s\n", s->name, strerror(-rc));
     return 1;

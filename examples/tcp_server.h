@@ -38,6 +38,7 @@ struct tcp_server {
   long active;      /* connections being served */
   bool stopping;    /* a shutdown has begun */
   struct tcp_conn *conns; /* the connections being served */
+  weft_cond_t *idle; /* broadcast when active drops to 0 */
 };
 
 /* Parses "[port] [--exit-after N] [--drain-timeout MS]" and the program's own

@@ -9,12 +9,14 @@ PACKAGES="
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   clangd-14 clangd-19 neovim
   valgrind wrk gdb
+  ocaml-nox ocaml-findlib liblwt-ocaml-dev
 "
 
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# OCaml and Lwt build the Lwt side of scripts/bench.sh (make bench).
 # npm fetches the large C corpus of the checker's robustness test.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 

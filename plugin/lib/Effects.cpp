@@ -354,7 +354,7 @@ private:
     }
 
     StringRef Internal = weftInternalName(CE);
-    if (Internal == "weft__spawn" || Internal == "weft__run") {
+    if (isWeftSink(Internal)) {
       EffectSite S;
       S.What = EffectSite::Sink;
       S.E = CE;

@@ -62,7 +62,7 @@ const clang::FunctionDecl *givenFunction(const clang::Expr *E);
 struct EffectSite {
   enum Kind {
     Call,     // a direct call of Callee (a synchronous function)
-    Sink,     // weft_run or weft_spawn; Name is the macro
+    Sink,     // a sink (isWeftSink): weft_run, weft_spawn...; Name is the macro
     Builds,   // builds an action; Name is the macro or the function
     Indirect, // a call through a function pointer; Pointer is its declaration, if any
     Address,  // the address of Callee is taken; see Dest*

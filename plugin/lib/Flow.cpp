@@ -198,7 +198,7 @@ bool insideSinkArgument(ASTContext &Ctx, const Expr *E) {
       if (Body && !Body->body_empty())
         if (const auto *Last = dyn_cast<Expr>(Body->body_back())) {
           StringRef Name = weftInternalName(dyn_cast<CallExpr>(Last->IgnoreParenImpCasts()));
-          if (Name == "weft__run" || Name == "weft__spawn")
+          if (isWeftSink(Name))
             return true;
         }
       continue;
@@ -213,6 +213,11 @@ bool insideSinkArgument(ASTContext &Ctx, const Expr *E) {
     return false;
   }
   return false;
+}
+
+bool isWeftSink(StringRef Internal) {
+  return Internal == "weft__run" || Internal == "weft__spawn" || Internal == "weft__spawn_task" ||
+         Internal == "weft__switch_spawn";
 }
 
 bool isAsyncContext(const FunctionDecl *F) { return F && isAsyncType(F->getReturnType()); }
@@ -397,7 +402,7 @@ AsyncUse classifyUse(ASTContext &Ctx, const Expr *Source, const FunctionDecl *F)
         if (!U.WeftCall)
           return Done(UseKind::Unknown);
         StringRef Name = weftInternalName(U.WeftCall);
-        return Done(Name == "weft__run" || Name == "weft__spawn" ? UseKind::Sink : UseKind::Combinator);
+        return Done(isWeftSink(Name) ? UseKind::Sink : UseKind::Combinator);
       }
       return Done(UseKind::Member);
     }

@@ -23,7 +23,7 @@ namespace weft {
 enum class UseKind {
   Unevaluated, // sizeof, typeof, an unselected _Generic branch, weft.h's type probes
   Combinator,  // an argument of a combinator macro (weft.h reads its node_)
-  Sink,        // the argument of weft_run or weft_spawn
+  Sink,        // the argument of a sink (isWeftSink): weft_run, weft_spawn...
   Return,      // returned; Dest is the function's result type
   Init,        // initialises a variable; Dest is its type
   Assign,      // assigned; Dest is the left-hand side's type
@@ -68,6 +68,9 @@ const clang::Expr *combinatorResult(clang::ASTContext &Ctx, const clang::CallExp
 
 // The weft__ internal a call goes to ("weft__bind"), or "".
 llvm::StringRef weftInternalName(const clang::CallExpr *CE);
+// Whether the weft__ internal Internal is a sink: it takes an action and
+// starts it (weft_run, weft_spawn, weft_spawn_task, weft_switch_spawn).
+bool isWeftSink(llvm::StringRef Internal);
 
 // Whether E, an expression of async type, names a slot: a field, an array
 // element, the object a pointer points to, or a variable in static storage

@@ -353,7 +353,268 @@ int weft_tcp_port(int fd) WEFT_NOYIELD;
              weft__run(weft__a.node_, weft__b, sizeof *weft__a.size_))
 
 /* ------------------------------------------------------------------------
- * 8. Debugging: async backtraces
+ * 8. Fibers that wait for each other: promises and conditions
+ *
+ *    The objects of sections 8 to 11 are plain heap objects, made and freed
+ *    by synchronous calls, used by the actions built from them.  They belong
+ *    to one thread.  Free one only once no fiber waits on it: freeing one
+ *    with waiters is a misuse (reported, then abort).  An object a fiber may
+ *    still wait on when weft_run returns must outlive that weft_run: closing
+ *    the loop cancels the waiter, which leaves the object's queue.
+ *
+ *    Values travel as one word (uintptr_t), as every async value does: the
+ *    functions that put a value in take any integer or pointer (converted
+ *    to uintptr_t; a floating value is refused at compile time), and the
+ *    actions that take one out are typed by name, like weft_return(name,
+ *    v).  A pointer's target is the caller's to own.
+ *
+ *    Waiters are woken in the order they began to wait (FIFO).  A waiter
+ *    cancelled (weft_pick, weft_timeout, weft_task_cancel, a switch) leaves
+ *    the queue, and one cancelled after it was handed a value, a signal or
+ *    the mutex, but before it ran, hands it on: nothing is lost.  Waiting is
+ *    an action, so it yields; putting a value in without waiting,
+ *    resolving, signalling, closing and cancelling are synchronous and
+ *    never yield (they are noyield: they only make waiters ready).
+ * ---------------------------------------------------------------------- */
+
+/* A promise: a value (or failure) that one fiber supplies and any number
+ * of fibers wait for; Lwt's Lwt.wait / Lwt.wakeup pair.  NULL on no memory. */
+typedef struct weft_promise weft_promise_t;
+weft_promise_t *weft_promise_new(void) WEFT_NOYIELD;
+
+/* weft_promise_wait(name, p): async(name) that completes with p's value
+ * once p is resolved (at once if it is), or fails with p's failure.  A
+ * cancelled wait leaves p's queue; p is not affected. */
+#define weft_promise_wait(name, p) ((async(name)){.node_ = weft__promise_wait(p)})
+
+/* weft_promise_resolve(p, v): resolves p with the word v, waking every
+ * waiter in FIFO order.  Resolving a promise twice (either way) is a
+ * misuse.  weft_promise_reject(p, err): resolves p with the failure err (a
+ * negative errno-style code). */
+void weft_promise_resolve(weft_promise_t *p, uintptr_t value) WEFT_NOYIELD;
+#define weft_promise_resolve(p, v) weft_promise_resolve((p), WEFT__WORD(v, "weft_promise_resolve"))
+void weft_promise_reject(weft_promise_t *p, int err) WEFT_NOYIELD;
+
+/* weft_promise_is_resolved(p): whether p has been resolved or rejected. */
+bool weft_promise_is_resolved(const weft_promise_t *p) WEFT_NOYIELD;
+void weft_promise_free(weft_promise_t *p) WEFT_NOYIELD;
+
+/* A condition: fibers wait until another signals; Lwt_condition, libuv's
+ * uv_cond_t for fibers.  A condition has no memory: a signal with nobody
+ * waiting is lost, so wait in a loop that tests the state it guards. */
+typedef struct weft_cond weft_cond_t;
+weft_cond_t *weft_cond_new(void) WEFT_NOYIELD;
+
+/* weft_cond_wait(c): async(void) that completes at the next signal or
+ * broadcast of c.  A waiter woken by weft_cond_signal and cancelled before
+ * it ran passes the signal on to the next waiter. */
+async(void) weft_cond_wait(weft_cond_t *c);
+
+/* weft_cond_signal(c) wakes the first waiter; weft_cond_broadcast(c) wakes
+ * every fiber waiting now.  Neither yields. */
+void weft_cond_signal(weft_cond_t *c) WEFT_NOYIELD;
+void weft_cond_broadcast(weft_cond_t *c) WEFT_NOYIELD;
+void weft_cond_free(weft_cond_t *c) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 9. Mailboxes (mvar) and bounded channels (streams)
+ * ---------------------------------------------------------------------- */
+
+/* A channel: a bounded FIFO of words between fibers; Lwt_stream's
+ * create_bounded, Go's buffered channel.  capacity is how many values it
+ * holds without a receiver (0: every send waits for its receiver, a
+ * rendezvous).  NULL on no memory. */
+typedef struct weft_chan weft_chan_t;
+weft_chan_t *weft_chan_new(size_t capacity) WEFT_NOYIELD;
+
+/* weft_chan_send(ch, v): async(void) that puts the word v in ch, waiting
+ * while ch is full (backpressure).  Fails with -EPIPE if ch is closed, or
+ * is closed while the send waits (v is then not in ch).  A send cancelled
+ * while it waits puts nothing in; one cancelled after its value went in
+ * (it was woken but had not run yet) leaves the value in. */
+async(void) weft_chan_send(weft_chan_t *ch, uintptr_t value);
+#define weft_chan_send(ch, v) weft_chan_send((ch), WEFT__WORD(v, "weft_chan_send"))
+
+/* weft_chan_recv(name, ch): async(name) with the oldest value in ch,
+ * waiting while ch is empty.  Once ch is closed and empty it fails with
+ * -EPIPE: that is the end of the stream.  A receive cancelled after it was
+ * handed a value gives it back, at the front: cancellation (by weft_pick,
+ * weft_timeout, a task's cancel) never loses a value. */
+#define weft_chan_recv(name, ch) ((async(name)){.node_ = weft__chan_recv(ch)})
+
+/* weft_chan_try_send(ch, v): puts v in at once if ch has room (or a
+ * receiver waits): 0, else -EAGAIN, or -EPIPE if ch is closed.  Never
+ * yields: a noyield function can feed a channel. */
+int weft_chan_try_send(weft_chan_t *ch, uintptr_t value) WEFT_NOYIELD;
+#define weft_chan_try_send(ch, v) weft_chan_try_send((ch), WEFT__WORD(v, "weft_chan_try_send"))
+
+/* weft_chan_try_recv(ch, &v): takes the oldest value out at once if there
+ * is one (from a waiting sender when capacity is 0): 0, else -EAGAIN, or
+ * -EPIPE if ch is closed and empty.  Never yields: for draining what is
+ * left in a channel before freeing it. */
+int weft_chan_try_recv(weft_chan_t *ch, uintptr_t *out) WEFT_NOYIELD;
+
+/* weft_chan_close(ch): no more values go in.  Waiting receivers fail with
+ * -EPIPE, waiting senders too (their values are not in ch); the values
+ * already in ch are still received, then receives fail with -EPIPE.
+ * Closing twice is harmless. */
+void weft_chan_close(weft_chan_t *ch) WEFT_NOYIELD;
+
+/* weft_chan_length(ch): how many values ch holds now. */
+size_t weft_chan_length(const weft_chan_t *ch) WEFT_NOYIELD;
+
+/* weft_chan_free(ch): frees ch and the values still in it (words: what a
+ * pointer value points to is the caller's). */
+void weft_chan_free(weft_chan_t *ch) WEFT_NOYIELD;
+
+/* A mailbox holding at most one value; Lwt_mvar.  weft_mvar_new() is
+ * empty.  Put waits while it is full, take waits while it is empty; both
+ * are FIFO and lose nothing when cancelled, as for a channel. */
+typedef struct weft_mvar weft_mvar_t;
+weft_mvar_t *weft_mvar_new(void) WEFT_NOYIELD;
+async(void) weft_mvar_put(weft_mvar_t *mv, uintptr_t value);
+#define weft_mvar_put(mv, v) weft_mvar_put((mv), WEFT__WORD(v, "weft_mvar_put"))
+#define weft_mvar_take(name, mv) ((async(name)){.node_ = weft__mvar_take(mv)})
+bool weft_mvar_is_empty(const weft_mvar_t *mv) WEFT_NOYIELD;
+void weft_mvar_free(weft_mvar_t *mv) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 10. Mutex: critical sections that span yields
+ * ---------------------------------------------------------------------- */
+
+/* A mutex for fibers; Lwt_mutex.  There is no bare unlock: a critical
+ * section is an action run by weft_with_lock. */
+typedef struct weft_mutex weft_mutex_t;
+weft_mutex_t *weft_mutex_new(void) WEFT_NOYIELD;
+
+/* weft_with_lock(mx, m): waits for mx (FIFO), runs m holding it, and
+ * releases it when m ends, whether m succeeded, failed or was cancelled;
+ * then delivers m's outcome.  async(A) m -> async(A).  Locking mx again
+ * inside m waits forever (the loop then reports -EDEADLK). */
+#define weft_with_lock(mx, m) ((__typeof__(m)){.node_ = weft__with_lock((mx), (m).node_)})
+
+bool weft_mutex_is_locked(const weft_mutex_t *mx) WEFT_NOYIELD;
+void weft_mutex_free(weft_mutex_t *mx) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 11. Tasks and switches: fibers that can be cancelled and joined
+ * ---------------------------------------------------------------------- */
+
+/* A task is a spawned fiber with a handle; the handle is linear, like an
+ * action: weft_task_join or weft_task_detach consumes it, once. */
+typedef struct weft_task weft_task_t;
+
+/* weft_spawn_task(m): starts the async(T) action m in a new fiber, like
+ * weft_spawn (a sink), and returns its handle. */
+#define weft_spawn_task(m) weft__spawn_task((m).node_)
+
+/* weft_task_cancel(t): cancels the task's fiber as weft_pick cancels a
+ * loser: its pending read, write, timer, watch or wait is released and its
+ * weft_finally actions run; it then ends with -ECANCELED (or its
+ * finaliser's failure).  Nothing if it has ended.  A fiber cancelling the
+ * task it runs in is cancelled when it next yields.  Never yields. */
+void weft_task_cancel(weft_task_t *t) WEFT_NOYIELD;
+
+/* weft_task_join(name, t): async(name) that waits for the task to end and
+ * delivers its outcome: its value, its failure, or -ECANCELED.  Consumes
+ * t (when the join action is released, run or not).  A str value the task
+ * read is freed with its fiber: copy it in the task.  Unlike weft_spawn, a
+ * joined task's failure is not printed: the joiner gets it. */
+#define weft_task_join(name, t) ((async(name)){.node_ = weft__task_join(t)})
+
+/* weft_task_detach(t): gives the handle up; the task runs on as a
+ * weft_spawn fiber: a failure is printed on stderr (at once if the task
+ * has failed already). */
+void weft_task_detach(weft_task_t *t) WEFT_NOYIELD;
+
+/* A switch (Lwt_switch; a scope of structured concurrency): fibers spawned
+ * under it can all be cancelled at once, and waited for. */
+typedef struct weft_switch weft_switch_t;
+weft_switch_t *weft_switch_new(void) WEFT_NOYIELD;
+
+/* weft_switch_spawn(sw, m): weft_spawn(m) under sw (a sink).  Under a
+ * switch that is off, m starts cancelled: only its finalisers run. */
+#define weft_switch_spawn(sw, m)                                                  \
+  WEFT__CHECKED(WEFT__IS_VOID(m), "weft_switch_spawn: the action must be async(void)", \
+                weft__switch_spawn((sw), (m).node_))
+
+/* weft_switch_off(sw): cancels every fiber still running under sw, as
+ * weft_task_cancel does, and turns sw off.  Never yields. */
+void weft_switch_off(weft_switch_t *sw) WEFT_NOYIELD;
+
+/* weft_switch_join(sw): async(void) that completes when no fiber spawned
+ * under sw is running any more (at once if none is). */
+async(void) weft_switch_join(weft_switch_t *sw);
+
+/* weft_switch_scope(sw, m): runs m; when it ends, however it ends, turns
+ * sw off, waits for sw's fibers to finish their finalisers, then delivers
+ * m's outcome.  Fibers m spawns under sw do not outlive m.  async(A) m ->
+ * async(A). */
+#define weft_switch_scope(sw, m) weft_finally((m), weft__switch_end, (sw))
+
+/* weft_switch_count(sw): how many fibers under sw are running now. */
+size_t weft_switch_count(const weft_switch_t *sw) WEFT_NOYIELD;
+bool weft_switch_is_on(const weft_switch_t *sw) WEFT_NOYIELD;
+void weft_switch_free(weft_switch_t *sw) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 12. Yield
+ * ---------------------------------------------------------------------- */
+
+/* weft_yield(): async(void) that lets every other ready fiber run once
+ * before the caller goes on; round-robin fair (Lwt.pause, libuv's idle
+ * turn).  IO and timers are polled in between, as at every turn. */
+async(void) weft_yield(void);
+
+/* ------------------------------------------------------------------------
+ * 13. N-ary and value-carrying combinators
+ *
+ *    The n actions are built by a function, make(env, i) for i in [0, n),
+ *    when the combinator is built: no array of actions to keep linear by
+ *    hand.  Each action runs in a fiber of its own, as a join's branches.
+ *      async(T) make(E *env, size_t i)
+ * ---------------------------------------------------------------------- */
+
+/* weft_all(n, make, env, values): runs the n actions concurrently and
+ * stores the value of action i in values[i] (a T array of n, valid until
+ * the action ends); Lwt.all.  If one fails, the others are cancelled and
+ * weft_all fails with that failure.  -> async(void) */
+#define weft_all(n, make, env, values)                                            \
+  WEFT__CHECKED(__builtin_types_compatible_p(__typeof__(*(values)),               \
+                                             __typeof__((make)((env), 0).value_type_())), \
+                "weft_all: values must point to the actions' value type",        \
+                (async(void)){.node_ = weft__all((n), (weft__fn)(make), (env), (values), sizeof *(values))})
+
+/* weft_join_n(n, make, env): weft_all for async(void) actions. */
+#define weft_join_n(n, make, env)                                                 \
+  WEFT__CHECKED(WEFT__IS_VOID((make)((env), 0)), "weft_join_n: the actions must be async(void)", \
+                (async(void)){.node_ = weft__all((n), (weft__fn)(make), (env), NULL, 0)})
+
+/* weft_pick_n(n, make, env): the first of the n actions to end (success or
+ * failure) gives the result; the others are cancelled, as by weft_pick;
+ * Lwt.pick.  n == 0 fails with -EINVAL.  -> async(T) */
+#define weft_pick_n(n, make, env)                                                 \
+  ((__typeof__((make)((env), 0))){.node_ = weft__pick_n((n), (weft__fn)(make), (env), 0)})
+
+/* weft_first_success(n, make, env): the first of the n actions to
+ * succeed gives the result and the others are cancelled; failures are
+ * ignored until all n have failed, and then the last failure is the
+ * result.  n == 0 fails with -EINVAL.  -> async(T) */
+#define weft_first_success(n, make, env)                                          \
+  ((__typeof__((make)((env), 0))){.node_ = weft__pick_n((n), (weft__fn)(make), (env), 1)})
+
+/* weft_both(a, b, out_a, out_b): runs a and b concurrently, stores their
+ * values in *out_a and *out_b (valid until the action ends); Lwt.both.
+ * If one fails, the other is cancelled and weft_both fails.  -> async(void) */
+#define weft_both(a, b, out_a, out_b)                                             \
+  WEFT__CHECKED(__builtin_types_compatible_p(__typeof__((a).out_type_), __typeof__(out_a)) && \
+                    __builtin_types_compatible_p(__typeof__((b).out_type_), __typeof__(out_b)), \
+                "weft_both: each out must point to its action's value type",     \
+                (async(void)){.node_ = weft__both((a).node_, (b).node_, (out_a), sizeof *(out_a), \
+                                                  (out_b), sizeof *(out_b))})
+
+/* ------------------------------------------------------------------------
+ * 14. Debugging: async backtraces
  *
  * Each combinator macro above (weft_bind, weft_then, weft_map, weft_catch,
  * weft_finally, weft_join, weft_pick, weft_timeout, and weft_fail) records
@@ -430,6 +691,18 @@ struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct wef
 struct weft__node *weft__take(struct weft__node **slot);
 void weft__spawn(struct weft__node *m);
 int weft__run(struct weft__node *m, void *out, size_t out_size);
+struct weft__node *weft__promise_wait(weft_promise_t *p);
+struct weft__node *weft__chan_recv(weft_chan_t *ch);
+struct weft__node *weft__mvar_take(weft_mvar_t *mv);
+struct weft__node *weft__with_lock(weft_mutex_t *mx, struct weft__node *m);
+weft_task_t *weft__spawn_task(struct weft__node *m);
+struct weft__node *weft__task_join(weft_task_t *t);
+void weft__switch_spawn(weft_switch_t *sw, struct weft__node *m);
+async(void) weft__switch_end(weft_switch_t *sw);
+struct weft__node *weft__all(size_t n, weft__fn make, void *env, void *values, size_t size);
+struct weft__node *weft__pick_n(size_t n, weft__fn make, void *env, int first_success);
+struct weft__node *weft__both(struct weft__node *a, struct weft__node *b, void *out_a, size_t size_a,
+                              void *out_b, size_t size_b);
 
 #define WEFT__PICK3(a, b, macro, ...) macro
 #define WEFT__VALUE_TYPE(name) __typeof__(((async(name) *)0)->value_type_())
@@ -471,6 +744,15 @@ int weft__run(struct weft__node *m, void *out, size_t out_size);
     WEFT__NO_SHADOW_END                                                          \
     __VA_ARGS__;                                                                 \
   }))
+/* expr, once the compiler has checked cond; the message names the misuse. */
+#define WEFT__CHECKED(cond, msg, expr) (__extension__({ _Static_assert(cond, msg); expr; }))
+/* v as a word, for the functions that put a value in a promise, channel or
+ * mvar; floating and other non-word values are refused (type classes 1 to 5,
+ * the bits of 0x3e, written so that no compiler adds a note of its own:
+ * integer, char, enum, bool, pointer). */
+#define WEFT__WORD(v, by)                                                         \
+  WEFT__CHECKED(!!((0x3e >> __builtin_classify_type(v)) & 1),                   \
+                by ": the value must be an integer, enum, bool or pointer (one word)", (uintptr_t)(v))
 #define WEFT__SAME_TYPE(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
 #define WEFT__IS_VOID(m) __builtin_types_compatible_p(__typeof__(m), async(void))
 

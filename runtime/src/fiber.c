@@ -35,6 +35,8 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->prev_all) f->prev_all->next_all = f->next_all;
   else L->all = f->next_all;
   if (f->next_all) f->next_all->prev_all = f->prev_all;
+  if (f->op && f->op->kind == WEFT__K_EVENT) weft__event_cancel(f); /* leaves the object's queue */
+  if (f->task) weft__task_fiber_gone(f);
   if (f->op) {
     weft__io_abandon(f);
     weft__node_release(f->op);
@@ -245,7 +247,8 @@ void weft__fiber_run(struct weft__fiber *f) {
   L->current = f;
   for (;;) {
     if (f->op != NULL) {
-      if (weft__op_attempt(f) == WEFT__OP_WAIT) break;
+      int r = f->op->kind == WEFT__K_EVENT ? weft__event_attempt(f) : weft__op_attempt(f);
+      if (r == WEFT__OP_WAIT) break;
       weft__node_release(f->op);
       f->op = NULL;
       if (--budget == 0) {
@@ -259,6 +262,9 @@ void weft__fiber_run(struct weft__fiber *f) {
     }
   }
   L->current = NULL;
+  /* A fiber that cancelled a task it runs inside (its own, or one whose
+   * join or pick it is a branch of) had that cancellation put off until now. */
+  weft__task_flush_cancels();
 }
 
 static void detach(struct weft__fiber *p, int slot) {
@@ -317,6 +323,10 @@ static void finish(struct weft__fiber *f) {
   if (f->root) return; /* weft_run collects it */
   if (f->parent != NULL) {
     child_done(f->parent, f);
+    return;
+  }
+  if (f->task != NULL && weft__task_finish(f)) { /* its handle's joiner reports */
+    weft__fiber_free(f);
     return;
   }
   if (f->quiet) {
@@ -385,6 +395,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
       break;
     }
     if (g->state != WEFT__FS_DONE) {
+      if (g->op && g->op->kind == WEFT__K_EVENT) weft__event_cancel(g);
       if (g->op) {
         weft__io_abandon(g); /* its place in an fd's queue goes to the next in line */
         weft__node_release(g->op);

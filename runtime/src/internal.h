@@ -34,6 +34,7 @@ enum weft__kind {
   WEFT__K_CONNECT,
   WEFT__K_CLOSE,
   WEFT__K_SIGNAL, /* u.read.fd holds the signal number */
+  WEFT__K_EVENT, /* a wait on a synchronisation object (sync.c): ops say what */
   WEFT__K_DEAD, /* consumed; only ever seen in debug builds' quarantine */
 };
 
@@ -44,6 +45,7 @@ struct weft__node {
   unsigned char map_signed;
   unsigned char owns_buf;  /* WEFT__K_WRITE: buf is the runtime's copy, freed with the node */
   const struct weft_site *site; /* where the combinator was written; NULL for primitives */
+  unsigned char ev_phase;  /* WEFT__K_EVENT: how far the wait got (enum weft__ev_phase) */
   union {
     uintptr_t value; /* RETURN */
     int err;         /* FAIL */
@@ -74,7 +76,41 @@ struct weft__node {
       socklen_t len;
       struct sockaddr_storage *addr;
     } connect;
+    struct {
+      const struct weft__event_ops *ops;
+      void *obj;               /* the promise, channel, mutex... waited on */
+      uintptr_t value;         /* what is sent, or what the waker handed over */
+      struct weft__node *sub;  /* an action the wait runs once it is over, or NULL */
+    } ev;
   } u;
+};
+
+/* Waits on synchronisation objects (promise, channel, mutex, task...) are
+ * one kind of primitive whose behaviour the object supplies.  The fiber's
+ * own fields stay the runtime's: the object keeps waiting fibers in an
+ * intrusive FIFO (wait_prev/wait_next) and hands a waiter its outcome in
+ * its op node (ev_phase, u.ev.value), so that a waiter cancelled after it
+ * was handed something can give it back. */
+enum weft__ev_phase {
+  WEFT__EV_NEW,     /* not tried yet */
+  WEFT__EV_WAITING, /* queued on the object */
+  WEFT__EV_GIVEN,   /* woken with u.ev.value, not yet run */
+  WEFT__EV_FAILED,  /* woken with the failure (int)u.ev.value */
+  WEFT__EV_AGAIN,   /* re-queued on purpose (weft_yield): done when run */
+};
+
+struct weft__fiber;
+struct weft__event_ops {
+  const char *name; /* the public function that built the action */
+  /* Runs the op as weft__op_attempt does: WEFT__OP_DONE with f->value and
+   * f->err set (and possibly an action to run next in f->cur), or
+   * WEFT__OP_WAIT with f queued somewhere that will enqueue it again. */
+  int (*attempt)(struct weft__fiber *f, struct weft__node *op);
+  /* The fiber is cancelled or freed while op is its primitive: leave the
+   * object's queues and give back whatever was handed over. */
+  void (*cancel)(struct weft__fiber *f, struct weft__node *op);
+  /* op is released (run or not): drop what it holds.  May be NULL. */
+  void (*release)(struct weft__node *op);
 };
 
 struct weft__node *weft__node_new(enum weft__kind kind);
@@ -131,6 +167,7 @@ enum weft__fiber_state {
   WEFT__FS_WAIT_TIMER,
   WEFT__FS_WAIT_CHILDREN,
   WEFT__FS_WAIT_SIGNAL,
+  WEFT__FS_WAIT_EVENT, /* queued on a synchronisation object (sync.c) */
   WEFT__FS_DONE,
 };
 
@@ -174,6 +211,8 @@ struct weft__fiber {
 
   struct weft__fiber *next_ready;
   struct weft__fiber *prev_all, *next_all;
+  struct weft__fiber *wait_prev, *wait_next; /* WAIT_EVENT: the object's FIFO of waiters */
+  struct weft_task *task; /* spawned with a handle or under a switch (sync.c), else NULL */
 
   struct weft__rbuf *rbuf;    /* the bytes the latest weft_read delivered */
   struct weft__rbuf *rprev;   /* and the read before it */
@@ -288,6 +327,13 @@ void weft__signal_unwatch(struct weft__fiber *f);  /* a cancelled wait */
 bool weft__signal_ready(uint64_t data);             /* an event of the signalfd: its waiters are woken */
 void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
 void weft__signal_close(void);
+
+/* sync.c */
+int weft__event_attempt(struct weft__fiber *f);
+void weft__event_cancel(struct weft__fiber *f); /* f->op is a WEFT__K_EVENT */
+bool weft__task_finish(struct weft__fiber *f);  /* true: a handle takes the outcome */
+void weft__task_fiber_gone(struct weft__fiber *f);
+void weft__task_flush_cancels(void);
 
 /* timer.c */
 int64_t weft__clock_now(void);

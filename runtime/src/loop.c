@@ -157,7 +157,9 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
       root->tracing = false;
       break;
     }
-    rc = weft__backend_poll(timeout);
+    /* With fibers ready and no fiber waiting on an fd, epoll has nothing
+     * to say: fibers handing values to each other skip the system call. */
+    rc = timeout == 0 && L->waiting_io == 0 ? 0 : weft__backend_poll(timeout);
     if (rc < 0) {
       root->err = rc;
       root->tracing = false;

@@ -24,10 +24,12 @@ static const char *const kind_names[] = {
     [WEFT__K_WRITE] = "weft_write",   [WEFT__K_SLEEP] = "weft_sleep",
     [WEFT__K_ACCEPT] = "weft_accept", [WEFT__K_CONNECT] = "weft_connect",
     [WEFT__K_CLOSE] = "weft_close",   [WEFT__K_SIGNAL] = "weft_signal",
+    [WEFT__K_EVENT] = "a wait",
     [WEFT__K_DEAD] = "a consumed action",
 };
 
 const char *weft__node_name(const struct weft__node *n) {
+  if (n->kind == WEFT__K_EVENT) return n->u.ev.ops->name;
   return n->kind <= WEFT__K_DEAD ? kind_names[n->kind] : "a corrupted action";
 }
 
@@ -64,6 +66,7 @@ void weft__node_quarantine_flush(void) {
 void weft__node_release(struct weft__node *n) {
   if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
   if (n->kind == WEFT__K_WRITE && n->owns_buf) free((char *)n->u.write.buf);
+  if (n->kind == WEFT__K_EVENT && n->u.ev.ops->release != NULL) n->u.ev.ops->release(n);
 #ifdef WEFT_DEBUG
   n->kind = WEFT__K_DEAD;
   free(quarantine[quarantine_next]);
