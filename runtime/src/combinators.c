@@ -61,6 +61,15 @@ static struct weft__node *tree(struct weft__node **nodes, size_t n,
   return nodes[0];
 }
 
+/* The tree's inner nodes are the runtime's own: no call site of the program's. */
+static struct weft__node *join2(struct weft__node *a, struct weft__node *b) {
+  return weft__join(a, b, NULL);
+}
+
+static struct weft__node *pick2(struct weft__node *a, struct weft__node *b) {
+  return weft__pick(a, b, NULL);
+}
+
 static struct weft__node **leaves(size_t n) {
   struct weft__node **v = malloc(n * sizeof *v);
   if (v == NULL) abort();
@@ -76,13 +85,13 @@ struct weft__node *weft__all(size_t n, weft__fn make, void *env, void *values, s
     v[i] = build((make_fn)make, env, i);
     if (c != NULL) {
       c->slots[i] = (struct slot){.out = (char *)values + i * size, .size = size};
-      v[i] = weft__bind(v[i], (weft__fn)store, &c->slots[i]);
+      v[i] = weft__bind(v[i], (weft__fn)store, &c->slots[i], NULL);
     }
   }
-  struct weft__node *root = n == 1 && c == NULL ? v[0] : tree(v, n, weft__join);
+  struct weft__node *root = n == 1 && c == NULL ? v[0] : tree(v, n, join2);
   free(v);
   if (c == NULL) return root;
-  return weft__finally(root, (weft__fn)nary_free, c);
+  return weft__finally(root, (weft__fn)nary_free, c, NULL);
 }
 
 /* A branch of weft_first_success that failed while others may still
@@ -97,7 +106,7 @@ static const struct weft__event_ops park_ops = {"weft_first_success", park_attem
 
 static weft_async_void branch_failed(void *env, int err) {
   struct nary *c = env;
-  if (++c->failures == c->n) return (weft_async_void){.node_ = weft__fail(err)}; /* the last: it wins */
+  if (++c->failures == c->n) return (weft_async_void){.node_ = weft__fail(err, NULL)}; /* the last: it wins */
   struct weft__node *park = weft__node_new(WEFT__K_EVENT);
   park->u.ev.ops = &park_ops;
   park->u.ev.obj = c;
@@ -106,17 +115,17 @@ static weft_async_void branch_failed(void *env, int err) {
 
 struct weft__node *weft__pick_n(size_t n, weft__fn make, void *env, int first_success) {
   if (make == NULL) weft__misuse("weft_pick_n was given a NULL make function");
-  if (n == 0) return weft__fail(-EINVAL);
+  if (n == 0) return weft__fail(-EINVAL, NULL);
   struct weft__node **v = leaves(n);
   struct nary *c = first_success ? nary_new(n) : NULL;
   for (size_t i = 0; i < n; i++) {
     v[i] = build((make_fn)make, env, i);
-    if (c != NULL) v[i] = weft__catch(v[i], (weft__fn)branch_failed, c);
+    if (c != NULL) v[i] = weft__catch(v[i], (weft__fn)branch_failed, c, NULL);
   }
-  struct weft__node *root = n == 1 && c == NULL ? v[0] : tree(v, n, weft__pick);
+  struct weft__node *root = n == 1 && c == NULL ? v[0] : tree(v, n, pick2);
   free(v);
   if (c == NULL) return root;
-  return weft__finally(root, (weft__fn)nary_free, c);
+  return weft__finally(root, (weft__fn)nary_free, c, NULL);
 }
 
 struct weft__node *weft__both(struct weft__node *a, struct weft__node *b, void *out_a, size_t size_a,
@@ -124,7 +133,7 @@ struct weft__node *weft__both(struct weft__node *a, struct weft__node *b, void *
   struct nary *c = nary_new(2);
   c->slots[0] = (struct slot){.out = out_a, .size = size_a};
   c->slots[1] = (struct slot){.out = out_b, .size = size_b};
-  struct weft__node *l = weft__bind(a, (weft__fn)store, &c->slots[0]);
-  struct weft__node *r = weft__bind(b, (weft__fn)store, &c->slots[1]);
-  return weft__finally(weft__join(l, r), (weft__fn)nary_free, c);
+  struct weft__node *l = weft__bind(a, (weft__fn)store, &c->slots[0], NULL);
+  struct weft__node *r = weft__bind(b, (weft__fn)store, &c->slots[1], NULL);
+  return weft__finally(weft__join(l, r, NULL), (weft__fn)nary_free, c, NULL);
 }

@@ -479,7 +479,7 @@ static const struct weft__event_ops lock_ops = {"weft_with_lock", lock_attempt, 
 
 struct weft__node *weft__with_lock(weft_mutex_t *mx, struct weft__node *m) {
   struct weft__node *n = event_node(&lock_ops, mx, 0);
-  n->u.ev.sub = weft__finally(m, (weft__fn)unlock_k, mx); /* claims m */
+  n->u.ev.sub = weft__finally(m, (weft__fn)unlock_k, mx, NULL); /* claims m */
   n->u.ev.sub->owned = 1;
   return n;
 }
