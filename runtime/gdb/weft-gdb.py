@@ -331,9 +331,8 @@ def node_summary(ptr):
     elif kind == "signal":  # the signal number lives in u.read.fd
         rd = _field(u, "read") if u is not None else None
         parts.append("signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None))
-    elif kind == "event":  # a wait on a promise, condition, channel...: its ops say which
-        ev = _field(u, "ev") if u is not None else None
-        parts.append(_event_text(node, ev))
+    elif kind == "event":  # a wait on a promise, condition, channel...: its ops name the function
+        parts = [_event_text(node, _field(u, "ev") if u is not None else None)]
     elif kind == "return":
         parts.append("value=%s" % _q(_field(u, "value") if u is not None else None))
     elif kind == "fail":
@@ -348,10 +347,10 @@ def _event_text(node, ev):
     """A wait on a synchronisation object: the public function that built it (its ops' name),
     the object, and how far the wait got, from whichever of these fields the runtime has."""
     if ev is None:
-        return "(no event fields)"
+        return "weft_event"
     ops = _deref(_field(ev, "ops"))
     name = _field(ops, "name") if ops is not None else None
-    text = "%s on %s" % (_string(name) if name is not None else "?", _q(_field(ev, "obj")))
+    text = "%s on %s" % (_string(name) if name is not None else "weft_event", _q(_field(ev, "obj")))
     phase = _int(_field(node, "ev_phase"))
     if phase is not None:
         text += " (%s)" % _enum_name("weft__ev_phase", phase, "WEFT__EV_")
@@ -430,7 +429,7 @@ def fiber_wait(fiber):
         return "finished, err %s" % _errno_name(_int(_field(fiber, "err"))) if _int(_field(fiber, "err")) else "finished"
     # A wait state this script does not know (a promise, a channel...): the primitive the fiber
     # runs says what it waits on; for a wait on an object, which function made it and the object.
-    return state + (": " + node_summary(_field(fiber, "op")) if op is not None else "")
+    return node_summary(_field(fiber, "op")) if op is not None else "waiting (a state this script does not know)"
 
 
 def fiber_frames(fiber):
@@ -716,8 +715,16 @@ Usage: weft loop"""
         """One fd entry: how weft does IO on it, its epoll interest, and its two queues (the head
         first, "(armed)" when it waits for epoll); None for an entry weft has not used."""
         kind = _enum_name("weft__fd_kind", _int(_field(w, "kind")), "WEFT__FD_")
-        interest = _int(_field(w, "registered"))
+        interest = None
+        for name in ("registered", "interest", "events"):  # whichever this runtime has
+            interest = _int(_field(w, name))
+            if interest is not None:
+                break
         queues = [_queue(w, d) for d in (0, 1)]
+        for d, name in ((0, "reader"), (1, "writer")):  # a runtime with one waiter per direction
+            one = _field(w, name)
+            if not queues[d] and one is not None and _int(one, 0):
+                queues[d] = [(_int(one), _deref(one))]
         if kind in ("unknown", "?") and not interest and not any(queues):
             return None
         if kind == "nowait":
