@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 static int pipe_fds[2]; /* two readers queue on its read end; nothing is ever written */
-static int out_fds[2];  /* two writers queue on its write end; nothing is ever read */
+static int out_fds[2];  /* two writers queue on its write end (a reused number); nothing is ever read */
 static int fifo_fd;     /* a named FIFO: weft reads it through a private description */
 static int listen_fd;   /* a connection waits in its backlog when the descriptors run out */
 static char big[1 << 20]; /* more than a pipe holds: the first writer waits with part of it written */
@@ -44,6 +44,26 @@ static async(void) got_int(void *env, int v) {
 static long halve(void *env, long ms) {
   (void)env;
   return ms / 2;
+}
+
+/* The writes' pipe gets a write end whose number weft has seen closed once
+ * (weft_close of an earlier pipe's write end), so weft knows it at its
+ * second generation. */
+static int old_fds[2], new_fds[2];
+
+static async(void) closed_old(void *env) {
+  (void)env;
+  if (dup2(new_fds[1], old_fds[1]) < 0) abort();
+  close(new_fds[1]);
+  close(old_fds[0]);
+  out_fds[0] = new_fds[0];
+  out_fds[1] = old_fds[1];
+  return weft_join(weft_write(out_fds[1], big, sizeof big), weft_write(out_fds[1], "second", 6));
+}
+
+static async(void) wrote_old(void *env) {
+  (void)env;
+  return weft_then(weft_close(old_fds[1]), closed_old, NULL);
 }
 
 /* Runs once the other fibers wait: no descriptor is free from now on, so
@@ -86,7 +106,7 @@ static int listen_with_a_client(void) {
 
 int main(void) {
   char fifo_path[] = "/tmp/weft-gdb-waits-XXXXXX";
-  if (pipe(pipe_fds) != 0 || pipe(out_fds) != 0 || mkdtemp(fifo_path) == NULL) return 1;
+  if (pipe(pipe_fds) != 0 || pipe(old_fds) != 0 || pipe(new_fds) != 0 || mkdtemp(fifo_path) == NULL) return 1;
   char fifo_name[64];
   snprintf(fifo_name, sizeof fifo_name, "%s/fifo", fifo_path);
   /* O_RDWR: the open does not wait for a writer.  The FIFO is unlinked at
@@ -98,13 +118,13 @@ int main(void) {
 
   /* Three timers (due in 30 s, 10 s, 20 s), a read on the pipe under a 40 s
    * timeout and a second read queued behind it, two writes queued on the
-   * other pipe, a read of the FIFO, a wait for SIGUSR1, an accept that runs
+   * other pipe (once its number's first file is closed), a read of the FIFO, a wait for SIGUSR1, an accept that runs
    * out of descriptors after 1 ms, and the probe, which runs after 2 ms. */
   async(void) timers = weft_join(nap(30000), weft_join(nap(10000), nap(20000)));
   async(void) reader = weft_timeout(weft_bind(weft_read(pipe_fds[0], 64), got_line, NULL), 40000);
   weft_spawn(weft_join(timers, reader));
   weft_spawn(weft_bind(weft_read(pipe_fds[0], 32), got_line, NULL));
-  weft_spawn(weft_join(weft_write(out_fds[1], big, sizeof big), weft_write(out_fds[1], "second", 6)));
+  weft_spawn(weft_then(weft_write(old_fds[1], "x", 1), wrote_old, NULL));
   weft_spawn(weft_bind(weft_read(fifo_fd, 8), got_line, NULL));
   weft_spawn(weft_bind(weft_signal(SIGUSR1), got_int, NULL));
   weft_spawn(weft_bind(weft_sleep_ms(1), exhaust, NULL));

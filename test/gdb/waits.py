@@ -63,11 +63,12 @@ head = re.search(rf"fiber ({H}) wait_io: weft_read: fd {fd} read, head of the qu
                  rf"1 pending continuation\(s\)\n      running  weft_read fd={fd} n=32\n", fibers)
 check_that("the other reader is the head of the pipe's queue, armed", head is not None)
 head_writer = re.search(rf"fiber ({H}) wait_io \[branch of ({H})\]: weft_write: fd (\d+) write, head of the queue, "
-                        r"waiting for readiness, 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=1048576\n",
+                        r"generation 1, waiting for readiness, 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=1048576\n",
                         fibers)
 next_writer = re.search(rf"fiber ({H}) wait_io \[branch of ({H})\]: weft_write: fd (\d+) write, queued behind 1 fiber\(s\) "
-                        rf"\(({H})\), 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=6\n", fibers)
-check_that("two writes on one pipe: the long one at the head, armed; the short one queued behind it",
+                        rf"\(({H})\), generation 1, 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=6\n", fibers)
+check_that("two writes on one pipe: the long one at the head, armed; the short one queued behind it; both on the "
+           "second file the number has named for weft (generation 1)",
            head_writer is not None and next_writer is not None and head_writer.group(3) == next_writer.group(3)
            and next_writer.group(4) == head_writer.group(1), fibers)
 fifo = re.search(r"wait_io: weft_read: fd (\d+) read, head of the queue, waiting for readiness, 1 pending continuation\(s\)\n"
@@ -93,7 +94,7 @@ check_that("weft loop: the pipe's read end, both readers queued (the head armed)
                                           rf"readers {head.group(1)} \(armed\) {H}\n", loop, re.M) is not None, loop)
 if head_writer and next_writer:
     check_that("weft loop: the other pipe's write end, both writers queued (the head armed)",
-               re.search(rf"^  fd {head_writer.group(3)}: pipe nowait \(RWF_NOWAIT\); interest write; "
+               re.search(rf"^  fd {head_writer.group(3)}: pipe nowait \(RWF_NOWAIT\), generation 1; interest write; "
                          rf"writers {head_writer.group(1)} \(armed\) {next_writer.group(1)}\n", loop, re.M) is not None,
                loop)
 if fifo:
