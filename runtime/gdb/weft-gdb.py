@@ -273,8 +273,9 @@ def _io_place(fiber, fd, d):
 def io_wait_text(fiber, op_name):
     """A fiber's place in an fd queue: "fd 7 read, head of the queue, waiting for readiness"."""
     fd, d = _int(_field(fiber, "io_fd")), _int(_field(fiber, "io_dir"))
-    if fd is None or d is None:  # a runtime without per-direction queues
-        return "%s: fd %s" % (op_name, _q(_field(fiber, "io_fd")))
+    if fd is None or d is None:  # a runtime without per-direction queues: its epoll events, if any
+        events = _int(_field(fiber, "io_events"))
+        return "%s: fd %s%s" % (op_name, _q(_field(fiber, "io_fd")), "" if events is None else " " + _direction(events))
     if fd < 0:
         return "%s: not queued on an fd" % op_name
     text = "%s: fd %d %s, %s" % (op_name, fd, _io_dir_name(d), _io_place(fiber, fd, d))
