@@ -63,8 +63,8 @@ head = re.search(rf"fiber ({H}) wait_io: weft_read: fd {fd} read, head of the qu
                  rf"1 pending continuation\(s\)\n      running  weft_read fd={fd} n=32\n", fibers)
 check_that("the other reader is the head of the pipe's queue, armed", head is not None)
 head_writer = re.search(rf"fiber ({H}) wait_io \[branch of ({H})\]: weft_write: fd (\d+) write, head of the queue, "
-                        r"generation 1, waiting for readiness, 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=1048576\n",
-                        fibers)
+                        r"generation 1, waiting for readiness, 0 pending continuation\(s\)\n"
+                        r"      running  weft_write fd=\d+ len=1048576\n", fibers)
 next_writer = re.search(rf"fiber ({H}) wait_io \[branch of ({H})\]: weft_write: fd (\d+) write, queued behind 1 fiber\(s\) "
                         rf"\(({H})\), generation 1, 0 pending continuation\(s\)\n      running  weft_write fd=\d+ len=6\n", fibers)
 check_that("two writes on one pipe: the long one at the head, armed; the short one queued behind it; both on the "
