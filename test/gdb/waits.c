@@ -66,8 +66,13 @@ static async(void) wrote_old(void *env) {
   return weft_then(weft_close(old_fds[1]), closed_old, NULL);
 }
 
+/* The probe: it runs once the others wait, builds two actions for the
+ * printers to show, and stops. */
+static async(void) probe(void *env, long ms);
+
 /* Runs once the other fibers wait: no descriptor is free from now on, so
- * the accept meets EMFILE with a connection waiting and pauses. */
+ * the accept spawned here meets EMFILE with a connection waiting and pauses
+ * (in this turn: the probe's timer starts after it). */
 static async(void) exhaust(void *env, long ms) {
   (void)env;
   (void)ms;
@@ -78,11 +83,10 @@ static async(void) exhaust(void *env, long ms) {
   if (getrlimit(RLIMIT_NOFILE, &lim) != 0) abort();
   lim.rlim_cur = (rlim_t)lowest_free;
   if (setrlimit(RLIMIT_NOFILE, &lim) != 0) abort();
-  return weft_bind(weft_accept(listen_fd), got_int, NULL);
+  weft_spawn(weft_bind(weft_accept(listen_fd), got_int, NULL));
+  return weft_bind(weft_sleep_ms(1), probe, NULL);
 }
 
-/* The probe: it runs once the others wait, builds two actions for the
- * printers to show, and stops. */
 static async(void) probe(void *env, long ms) {
   (void)env;
   (void)ms;
@@ -118,8 +122,9 @@ int main(void) {
 
   /* Three timers (due in 30 s, 10 s, 20 s), a read on the pipe under a 40 s
    * timeout and a second read queued behind it, two writes queued on the
-   * other pipe (once its number's first file is closed), a read of the FIFO, a wait for SIGUSR1, an accept that runs
-   * out of descriptors after 1 ms, and the probe, which runs after 2 ms. */
+   * other pipe (once its number's first file is closed), a read of the
+   * FIFO, a wait for SIGUSR1; after 1 ms an accept that runs out of
+   * descriptors, and 1 ms later the probe. */
   async(void) timers = weft_join(nap(30000), weft_join(nap(10000), nap(20000)));
   async(void) reader = weft_timeout(weft_bind(weft_read(pipe_fds[0], 64), got_line, NULL), 40000);
   weft_spawn(weft_join(timers, reader));
@@ -127,8 +132,7 @@ int main(void) {
   weft_spawn(weft_then(weft_write(old_fds[1], "x", 1), wrote_old, NULL));
   weft_spawn(weft_bind(weft_read(fifo_fd, 8), got_line, NULL));
   weft_spawn(weft_bind(weft_signal(SIGUSR1), got_int, NULL));
-  weft_spawn(weft_bind(weft_sleep_ms(1), exhaust, NULL));
-  int rc = weft_run(weft_bind(weft_sleep_ms(2), probe, NULL), NULL);
+  int rc = weft_run(weft_bind(weft_sleep_ms(1), exhaust, NULL), NULL);
   printf("waits: %d\n", rc);
   return 0;
 }
