@@ -182,6 +182,108 @@ def _due(deadline):
     return "due in %d ms" % ms if ms >= 0 else "overdue by %d ms" % -ms
 
 
+def _io_dir_name(d):
+    """WEFT__IO_READ / WEFT__IO_WRITE as "read" / "write".  Their enum has no tag, so the
+    constants are looked up by name (0 and 1 when the debug info lacks them)."""
+    if d is None:
+        return "?"
+    names = _enum_cache.get("<io_dir>")
+    if names is None:
+        names = {}
+        for word in ("READ", "WRITE"):
+            try:
+                names[int(gdb.parse_and_eval("WEFT__IO_" + word))] = word.lower()
+            except gdb.error:
+                pass
+        names = names or {0: "read", 1: "write"}
+        _enum_cache["<io_dir>"] = names
+    return names.get(d, "direction %d" % d)
+
+
+def _signal_name(signo):
+    """A signal number as "2 (SIGINT)": the names are this machine's, which is the debugged
+    program's for a live process and for a core of the same system."""
+    import signal
+    if signo is None:
+        return "?"
+    try:
+        name = signal.Signals(signo).name
+    except ValueError:
+        rtmin = getattr(signal, "SIGRTMIN", None)
+        name = "SIGRTMIN+%d" % (signo - int(rtmin)) if rtmin is not None and signo > int(rtmin) else None
+    return "%d (%s)" % (signo, name) if name else str(signo)
+
+
+def _fd_entry(fd):
+    """weft__loop.fds[fd] (struct weft__fdw), or None when fd is outside the table."""
+    if fd is None or fd < 0:
+        return None
+    try:
+        L = gdb.parse_and_eval("weft__loop")
+    except gdb.error:
+        return None
+    fds, nfds = _field(L, "fds"), _int(_field(L, "nfds"), 0)
+    if fds is None or not _int(fds, 0) or fd >= nfds:
+        return None
+    try:
+        w = fds[fd]
+        w.fetch_lazy()
+        return w
+    except (gdb.error, gdb.MemoryError):
+        return None
+
+
+def _queue(w, d):
+    """The fibers queued on fd entry w in direction d, head first, as [(address, fiber)]."""
+    qs = _field(w, "q") if w is not None else None
+    if qs is None:
+        return []
+    try:
+        q = qs[d]
+    except (gdb.error, gdb.MemoryError, TypeError):
+        return []
+    return list(_walk(_field(q, "head"), "io_next"))
+
+
+def _io_place(fiber, fd, d):
+    """Where a fiber stands in its fd's queue, in words: "head of the queue" or "behind N
+    fiber(s) (0x.., ...)"; plus the generation when it is not the number's first file, and a
+    warning when the fd's generation has moved on (the file was closed under the operation)."""
+    w = _fd_entry(fd)
+    if w is None:
+        return "not in the fd table"
+    addr = _int(fiber.address, 0) if fiber.address is not None else 0
+    queue = _queue(w, d)
+    pos = next((i for i, (a, _) in enumerate(queue) if a == addr), None)
+    if pos is None:
+        place = "not in the fd's %s queue" % _io_dir_name(d)
+    elif pos == 0:
+        place = "head of the queue"
+    else:
+        place = "queued behind %d fiber(s) (%s)" % (pos, ", ".join("%#x" % a for a, _ in queue[:pos][:4])
+                                                   + (", ..." if pos > 4 else ""))
+    gen, now = _int(_field(fiber, "io_gen")), _int(_field(w, "gen"))
+    if gen is not None and now is not None and gen != now:
+        place += ", generation %d but the fd is at %d now (closed under it)" % (gen, now)
+    elif gen:
+        place += ", generation %d" % gen
+    return place
+
+
+def io_wait_text(fiber, op_name):
+    """A fiber's place in an fd queue: "fd 7 read, head of the queue, waiting for readiness"."""
+    fd, d = _int(_field(fiber, "io_fd")), _int(_field(fiber, "io_dir"))
+    if fd is None or d is None:  # a runtime without per-direction queues: its epoll events, if any
+        events = _int(_field(fiber, "io_events"))
+        return "%s: fd %s%s" % (op_name, _q(_field(fiber, "io_fd")), "" if events is None else " " + _direction(events))
+    if fd < 0:
+        return "%s: not queued on an fd" % op_name
+    text = "%s: fd %d %s, %s" % (op_name, fd, _io_dir_name(d), _io_place(fiber, fd, d))
+    if _int(_field(fiber, "io_armed")):
+        text += ", waiting for readiness"
+    return text
+
+
 # ---- actions (struct weft__node) -------------------------------------------------------------
 
 _SEQ_KINDS = ("bind", "then", "map", "catch", "finally")
@@ -227,6 +329,11 @@ def node_summary(ptr):
         parts.append("%s ms" % _q(ms))
         if fail:
             parts.append("then fails %s" % _errno_name(fail))
+    elif kind == "signal":  # the signal number lives in u.read.fd
+        rd = _field(u, "read") if u is not None else None
+        parts.append("signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None))
+    elif kind == "event":  # a wait on a promise, condition, channel...: its ops name the function
+        parts = [_event_text(node, _field(u, "ev") if u is not None else None)]
     elif kind == "return":
         parts.append("value=%s" % _q(_field(u, "value") if u is not None else None))
     elif kind == "fail":
@@ -235,6 +342,20 @@ def node_summary(ptr):
     if site:
         parts.append("at " + site)
     return " ".join(parts)
+
+
+def _event_text(node, ev):
+    """A wait on a synchronisation object: the public function that built it (its ops' name),
+    the object, and how far the wait got, from whichever of these fields the runtime has."""
+    if ev is None:
+        return "weft_event"
+    ops = _deref(_field(ev, "ops"))
+    name = _field(ops, "name") if ops is not None else None
+    text = "%s on %s" % (_string(name) if name is not None else "weft_event", _q(_field(ev, "obj")))
+    phase = _int(_field(node, "ev_phase"))
+    if phase is not None:
+        text += " (%s)" % _enum_name("weft__ev_phase", phase, "WEFT__EV_")
+    return text
 
 
 def frame_summary(frame):
@@ -264,15 +385,28 @@ def fiber_state(fiber):
     return state
 
 
+def _op_name(op):
+    return ("weft_" + _enum_name("weft__kind", _int(_field(op, "kind")), "WEFT__K_")) if op is not None else None
+
+
 def fiber_wait(fiber):
     """What the fiber waits on, in words."""
     state = fiber_state(fiber)
+    op = _deref(_field(fiber, "op"))
+    what = _op_name(op)
     if state == "wait_io":
-        op = _deref(_field(fiber, "op"))
-        what = ("weft_" + _enum_name("weft__kind", _int(_field(op, "kind")), "WEFT__K_")) if op is not None else "io"
-        return "%s: fd %s %s" % (what, _q(_field(fiber, "io_fd")), _direction(_int(_field(fiber, "io_events"))))
+        return io_wait_text(fiber, what or "io")
     if state == "wait_timer":
+        if what == "weft_accept":  # accept.c: EMFILE/ENFILE parks the accept in the timer heap
+            rd = _field(_field(op, "u"), "read") if _field(op, "u") is not None else None
+            return "weft_accept: fd %s paused at the descriptor limit (EMFILE/ENFILE), retried %s or when " \
+                   "weft_close frees a descriptor" % (_q(_field(rd, "fd") if rd is not None else None),
+                                                       _due(_int(_field(fiber, "deadline"))))
         return "timer " + _due(_int(_field(fiber, "deadline")))
+    if state == "wait_signal":
+        u = _field(op, "u") if op is not None else None
+        rd = _field(u, "read") if u is not None else None
+        return "weft_signal: signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None)
     if state == "wait_children":
         comb = _enum_name("weft__kind", _int(_field(fiber, "combinator")), "WEFT__K_")
         kids = []
@@ -287,16 +421,16 @@ def fiber_wait(fiber):
     if state == "running":
         return "running now (the current fiber)"
     if state == "ready":
-        return "ready to run" + (" (queued)" if _int(_field(fiber, "queued")) else "")
+        text = "ready to run" + (" (queued)" if _int(_field(fiber, "queued")) else "")
+        fd = _int(_field(fiber, "io_fd"))
+        if what is not None and fd is not None and fd >= 0:  # woken, or its turn came: it retries
+            text += ", to retry " + io_wait_text(fiber, what)
+        return text
     if state == "done":
         return "finished, err %s" % _errno_name(_int(_field(fiber, "err"))) if _int(_field(fiber, "err")) else "finished"
-    # A wait state this script does not know yet (a promise, a channel...): show what it points at.
-    shown = []
-    for name in ("promise", "channel", "mvar", "stream", "wait_on", "waiting_on", "waits"):
-        v = _field(fiber, name)
-        if v is not None and _int(v, 0):
-            shown.append("%s %s" % (name, v))
-    return state + (": " + ", ".join(shown) if shown else "")
+    # A wait state this script does not know (a promise, a channel...): the primitive the fiber
+    # runs says what it waits on; for a wait on an object, which function made it and the object.
+    return node_summary(_field(fiber, "op")) if op is not None else "waiting (a state this script does not know)"
 
 
 def fiber_frames(fiber):
@@ -349,7 +483,8 @@ class NodePrinter:
     # Which member of the node's union each kind uses.
     MEMBER = {"bind": "seq", "then": "seq", "map": "seq", "catch": "seq", "finally": "seq",
               "join": "pair", "pick": "pair", "read": "read", "accept": "read", "close": "read",
-              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err"}
+              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err",
+              "signal": "read", "event": "ev"}
 
     def children(self):
         kind = _enum_name("weft__kind", _int(_field(self.val, "kind")), "WEFT__K_")
@@ -534,8 +669,10 @@ Usage: weft fibers [--frames N]   (N: how many continuations to show per fiber, 
 
 
 class WeftLoop(gdb.Command):
-    """Show this thread's loop: registered fds with their interest, the timer heap in deadline
-    order, and the ready queue.
+    """Show this thread's loop: each fd weft knows with how it does IO there (socket, pipe nowait,
+private description, gated, direct), its epoll interest and its queues of readers and writers;
+the timer heap in deadline order (with accepts paused at the descriptor limit); the fibers
+waiting for a signal; and the ready queue.
 Usage: weft loop"""
 
     def __init__(self):
@@ -550,6 +687,7 @@ Usage: weft loop"""
             _q(_field(L, "waiting_io"))))
         self._fds(L)
         self._timers(L)
+        self._signals(L)
         ready = list(_walk(_field(L, "ready_head"), "next_ready"))
         gdb.write("ready queue: %d fiber(s)%s\n" % (
             len(ready), (": " + " ".join("%#x" % a for a, _ in ready)) if ready else ""))
@@ -566,22 +704,57 @@ Usage: weft loop"""
                 except (gdb.error, gdb.MemoryError):
                     rows.append("  fd %d: ?" % i)
                     break
-                interest = None
-                for name in ("registered", "interest", "events"):  # whichever this runtime has
-                    interest = _int(_field(w, name))
-                    if interest is not None:
-                        break
-                waiters = []
-                for name in ("reader", "writer"):
-                    v = _field(w, name)
-                    if v is not None and _int(v, 0):
-                        waiters.append("%s %#x" % (name, _int(v)))
-                if interest or waiters:
-                    rows.append("  fd %d: interest %s%s" % (
-                        i, _direction(interest), ("; " + ", ".join(waiters)) if waiters else ""))
-        gdb.write("registered fds: %d\n" % len(rows))
+                row = WeftLoop._fd_row(i, w)
+                if row:
+                    rows.append(row)
+        gdb.write("fds: %d known to weft\n" % len(rows))
         for r in rows:
             gdb.write(r + "\n")
+
+    @staticmethod
+    def _fd_row(i, w):
+        """One fd entry: how weft does IO on it, its epoll interest, and its two queues (the head
+        first, "(armed)" when it waits for epoll); None for an entry weft has not used."""
+        kind = _enum_name("weft__fd_kind", _int(_field(w, "kind")), "WEFT__FD_")
+        interest = None
+        for name in ("registered", "interest", "events"):  # whichever this runtime has
+            interest = _int(_field(w, name))
+            if interest is not None:
+                break
+        queues = [_queue(w, d) for d in (0, 1)]
+        for d, name in ((0, "reader"), (1, "writer")):  # a runtime with one waiter per direction
+            one = _field(w, name)
+            if not queues[d] and one is not None and _int(one, 0):
+                queues[d] = [(_int(one), _deref(one))]
+        if kind in ("unknown", "?") and not interest and not any(queues):
+            return None
+        if kind == "nowait":
+            how = "pipe nowait (RWF_NOWAIT)"
+        elif kind == "private":
+            how = "private description of a %s, IO on pfd %s" % (
+                "FIFO" if _int(_field(w, "fifo")) else "tty", _q(_field(w, "pfd")))
+        elif kind == "gated":
+            ready = _field(w, "ready")
+            flags = [n for d, n in ((0, "read"), (1, "write")) if ready is not None and _int(ready[d])]
+            how = "gated (one call per readiness; ready: %s)" % ("|".join(flags) if flags else "none")
+        else:
+            how = kind
+        gen = _int(_field(w, "gen"))
+        if gen:
+            how += ", generation %d" % gen
+        parts = ["  fd %d: %s; interest %s" % (i, how, _direction(interest))]
+        for d, name in ((0, "readers"), (1, "writers")):
+            if queues[d]:
+                parts.append("%s %s" % (name, " ".join(
+                    "%#x%s" % (a, " (armed)" if _int(_field(f, "io_armed")) else "") for a, f in queues[d])))
+        return "; ".join(parts)
+
+    @staticmethod
+    def _signals(L):
+        waiters = [(a, f) for a, f in _walk(_field(L, "all"), "next_all") if fiber_state(f) == "wait_signal"]
+        gdb.write("signal waiters: %d\n" % len(waiters))
+        for addr, f in waiters:
+            gdb.write("  fiber %#x %s\n" % (addr, node_summary(_field(f, "op"))))
 
     @staticmethod
     def _timers(L):
@@ -596,7 +769,9 @@ Usage: weft loop"""
         gdb.write("timers: %d\n" % len(timers))
         for deadline, _, addr, f in timers:
             op = _field(f, "op")
-            gdb.write("  fiber %#x %s (%s)\n" % (addr, _due(deadline), node_summary(op) if op is not None else "?"))
+            paused = _op_name(_deref(op)) == "weft_accept"
+            gdb.write("  fiber %#x %s (%s)%s\n" % (addr, _due(deadline), node_summary(op) if op is not None else "?",
+                                                  " paused at the descriptor limit" if paused else ""))
 
 
 # ---- detect-recursion -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Drives GDB on examples/echo_server stopped inside a continuation (echo_data) with three real clients connected:
-weft fibers must list the accept loop and the three connection fibers with their waits and async backtraces,
-weft loop their fds, and the printers the fiber and frame fields.  Usage: echo_server.py GDB SCRIPT PROGRAM SRCDIR.
+weft fibers must list the root's pick, the accept loop, the pick of the two signal waiters (SIGINT, SIGTERM) and the
+three connection fibers with their waits and async backtraces, weft loop the sockets with their queues and the
+signal waiters, and the printers the fiber and frame fields.  Usage: echo_server.py GDB SCRIPT PROGRAM SRCDIR.
 Exits 77 (skipped) only when ptrace is not permitted."""
 import os
 import re
@@ -23,6 +24,8 @@ def line_of(path, fragment):
 ECHO = line_of("echo_server.c", "weft_bind(weft_read(c->fd, 4096), echo_data, c)")
 SPAWN = line_of("tcp_server.c", "weft_spawn(weft_finally(weft_catch(")
 SERVE = line_of("tcp_server.c", "weft_bind(weft_accept(s->listen_fd), accepted, s)")
+RUN = line_of("tcp_server.c", "return weft_bind(weft_pick(serve(s), signal), stopped, s);")
+SIGNALS = line_of("tcp_server.c", "async(int) signal = weft_pick(weft_signal(SIGINT), weft_signal(SIGTERM));")
 
 # The third client's message stops the server in echo_data, the continuation of its read.
 argv = gdb_args(gdb, script) + ["-ex", "break echo_data if data[0] == 'S'", "-ex", "run",
@@ -64,15 +67,39 @@ print(out)
 
 check_that("stopped in echo_data", re.search(r"Breakpoint 1, echo_data \(c=0x[0-9a-f]+, data=0x[0-9a-f]+ \"STOP\"\)", out)
            is not None)
-check_that("weft fibers: four fibers", "4 fiber(s)\n" in out)
-root = re.search(r"^ \[\d\] fiber (0x[0-9a-f]+) wait_io \[root\]: weft_accept: fd (\d+) read, 1 pending continuation\(s\)\n"
-                 r"      running  weft_accept fd=\d+\n"
-                 rf"      #0   weft_bind -> accepted\(env=0x[0-9a-f]+\) at serve \(\S*examples/tcp_server\.c:{SERVE}\)\n",
+check_that("weft fibers: eight fibers (root, accept loop, signal pick and its two waiters, three connections)",
+           "8 fiber(s)\n" in out)
+H = r"0x[0-9a-f]+"
+root = re.search(rf"^ \[\d\] fiber ({H}) wait_children \[root\]: weft_pick of fibers ({H}), ({H}) at run_server "
+                 rf"\(\S*examples/tcp_server\.c:{RUN}\), 1 pending continuation\(s\)\n"
+                 rf"      #0   weft_bind -> stopped\(env={H}\) at run_server \(\S*examples/tcp_server\.c:{RUN}\)\n",
                  out, re.M)
-check_that("the accept loop waits on the listening fd, then accepted", root is not None)
+check_that("the root picks between the accept loop and the signals, then stopped", root is not None)
+accept = re.search(rf"^ \[\d\] fiber ({H}) wait_io \[branch of ({H})\]: weft_accept: fd (\d+) read, head of the queue, "
+                   r"waiting for readiness, 1 pending continuation\(s\)\n"
+                   r"      running  weft_accept fd=\d+\n"
+                   rf"      #0   weft_bind -> accepted\(env={H}\) at serve \(\S*examples/tcp_server\.c:{SERVE}\)\n",
+                   out, re.M)
+check_that("the accept loop waits on the listening fd, then accepted", accept is not None)
+sigpick = re.search(rf"^ \[\d\] fiber ({H}) wait_children \[branch of ({H})\]: weft_pick of fibers ({H}), ({H}) at "
+                    rf"run_server \(\S*examples/tcp_server\.c:{SIGNALS}\), 0 pending continuation\(s\)\n", out, re.M)
+check_that("the signals' pick waits on its two waiters", sigpick is not None)
+signals = re.findall(rf"^ \[\d\] fiber ({H}) wait_signal \[branch of ({H})\]: weft_signal: signal (\d+ \(SIG\w+\)), "
+                     r"0 pending continuation\(s\)\n      running  weft_signal signal (\d+ \(SIG\w+\))\n", out, re.M)
+check("two fibers wait for a signal, each naming its number", sorted(s[2] for s in signals),
+      ["15 (SIGTERM)", "2 (SIGINT)"])
+if root and accept and sigpick:
+    check("the accept loop and the signals' pick are the root's branches",
+          sorted([accept.group(1), sigpick.group(1)]), sorted([root.group(2), root.group(3)]))
+    check_that("the accept loop's and the pick's parent is the root",
+               accept.group(2) == root.group(1) and sigpick.group(2) == root.group(1))
+    check("the signal waiters are the pick's branches, and it their parent",
+          (sorted(s[0] for s in signals), {s[1] for s in signals}),
+          (sorted([sigpick.group(3), sigpick.group(4)]), {sigpick.group(1)}))
 conn_tail = (rf"      #1   weft_catch -> connection_failed\(env=0x[0-9a-f]+\) at accepted \(\S*examples/tcp_server\.c:{SPAWN}\)\n"
              rf"      #2   weft_finally -> connection_done\(env=0x[0-9a-f]+\) at accepted \(\S*examples/tcp_server\.c:{SPAWN}\)\n")
-waiting = re.findall(r"^ \[\d\] fiber (0x[0-9a-f]+) wait_io: weft_read: fd (\d+) read, 3 pending continuation\(s\)\n"
+waiting = re.findall(r"^ \[\d\] fiber (0x[0-9a-f]+) wait_io: weft_read: fd (\d+) read, head of the queue, waiting for "
+                     r"readiness, 3 pending continuation\(s\)\n"
                      r"      running  weft_read fd=\d+ n=4096\n"
                      rf"      #0   weft_bind -> echo_data\(env=0x[0-9a-f]+\) at echo \(\S*examples/echo_server\.c:{ECHO}\)\n"
                      + conn_tail, out, re.M)
@@ -82,11 +109,14 @@ running = re.search(r"^\*\[\d\] fiber (0x[0-9a-f]+) running: running now \(the c
                     + conn_tail.replace("#1", "#0").replace("#2", "#1"), out, re.M)
 check_that("the third runs echo_data; its catch and finally are pending", running is not None)
 
-if root and len(waiting) == 2:
-    for addr, fd in [(root.group(1), root.group(2))] + waiting:
-        check_that(f"weft loop: fd {fd} registered for reading by fiber {addr}",
-                   re.search(rf"^  fd {fd}: interest read; reader {addr}\n", out, re.M) is not None)
-check_that("weft loop: no timers, nothing else ready", "timers: 0\nready queue: 0 fiber(s)\n" in out)
+if accept and len(waiting) == 2:
+    for addr, fd in [(accept.group(1), accept.group(3))] + waiting:
+        check_that(f"weft loop: fd {fd} is a socket registered for reading, fiber {addr} the armed head of its readers",
+                   re.search(rf"^  fd {fd}: socket; interest read; readers {addr} \(armed\)\n", out, re.M) is not None)
+loop_signals = re.findall(rf"^  fiber ({H}) weft_signal signal (\d+ \(SIG\w+\))\n", out, re.M)
+check("weft loop: the two signal waiters", sorted(loop_signals), sorted((s[0], s[2]) for s in signals))
+check_that("weft loop: no timers, nothing else ready",
+           re.search(r"timers: 0\nsignal waiters: 2\n(  .*\n){2}ready queue: 0 fiber\(s\)\n", out) is not None)
 if running:
     check_that("print weft__loop.current: the fiber printer",
                f"= (struct weft__fiber *) fiber {running.group(1)} running: running now (the current fiber), "
