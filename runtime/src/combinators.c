@@ -104,7 +104,7 @@ static int park_attempt(struct weft__fiber *f, struct weft__node *op) {
 
 static const struct weft__event_ops park_ops = {"weft_first_success", park_attempt, NULL, NULL};
 
-static weft_async_void branch_failed(void *env, int err) {
+static WEFT_BOUNDARY weft_async_void branch_failed(void *env, int err) {
   struct nary *c = env;
   if (++c->failures == c->n) return (weft_async_void){.node_ = weft__fail(err, NULL)}; /* the last: it wins */
   struct weft__node *park = weft__node_new(WEFT__K_EVENT);

@@ -189,7 +189,7 @@ static void cond_cancel(struct weft__fiber *f, struct weft__node *op) {
 
 static const struct weft__event_ops cond_ops = {"weft_cond_wait", cond_attempt, cond_cancel, NULL};
 
-async(void) weft_cond_wait(weft_cond_t *c) {
+WEFT_BOUNDARY async(void) weft_cond_wait(weft_cond_t *c) {
   return (async(void)){.node_ = event_node(&cond_ops, c, 0)};
 }
 
@@ -345,7 +345,7 @@ weft_chan_t *weft_chan_new(size_t capacity) {
   return ch;
 }
 
-async(void)(weft_chan_send)(weft_chan_t *ch, uintptr_t value) {
+WEFT_BOUNDARY async(void)(weft_chan_send)(weft_chan_t *ch, uintptr_t value) {
   return (async(void)){.node_ = event_node(&send_ops, ch, value)};
 }
 
@@ -402,7 +402,7 @@ weft_mvar_t *weft_mvar_new(void) {
   return mv;
 }
 
-async(void)(weft_mvar_put)(weft_mvar_t *mv, uintptr_t value) {
+WEFT_BOUNDARY async(void)(weft_mvar_put)(weft_mvar_t *mv, uintptr_t value) {
   return (async(void)){.node_ = event_node(&put_ops, mv ? &mv->ch : NULL, value)};
 }
 
@@ -507,7 +507,7 @@ static int yield_attempt(struct weft__fiber *f, struct weft__node *op) {
 
 static const struct weft__event_ops yield_ops = {"weft_yield", yield_attempt, NULL, NULL};
 
-async(void) weft_yield(void) {
+WEFT_BOUNDARY async(void) weft_yield(void) {
   static char token; /* event_node wants an object */
   return (async(void)){.node_ = event_node(&yield_ops, &token, 0)};
 }
@@ -717,7 +717,7 @@ static void switch_join_cancel(struct weft__fiber *f, struct weft__node *op) {
 static const struct weft__event_ops switch_join_ops = {"weft_switch_join", switch_join_attempt,
                                                        switch_join_cancel, NULL};
 
-async(void) weft_switch_join(weft_switch_t *sw) {
+WEFT_BOUNDARY async(void) weft_switch_join(weft_switch_t *sw) {
   return (async(void)){.node_ = event_node(&switch_join_ops, sw, 0)};
 }
 
