@@ -7,6 +7,8 @@ PACKAGES="
   make cmake pkg-config gcc g++ python3 procps
   clang-14 libclang-14-dev llvm-14-dev llvm-14-tools libclang-rt-14-dev
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
+  clang-22 libclang-22-dev llvm-22-dev llvm-22-tools
+  clang-tidy-14 clang-tidy-19 clang-tidy-22 python3-jsonschema
   valgrind wrk
 "
 

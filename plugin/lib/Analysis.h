@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ bool lookupCheck(llvm::StringRef Name, CheckId &Out);
 struct Options {
   bool Werror = false;               // report the checker's warnings as errors
   bool Disabled[NumChecks] = {};     // rules switched off, indexed by CheckId
+  // Called with the rule just before each of its diagnostics goes to the
+  // DiagnosticsEngine (its notes follow), for front ends that must know
+  // which rule spoke (FindingCollector in Findings.h).  Unset by -fplugin.
+  std::function<void(CheckId)> OnReport;
 
   bool enabled(CheckId Id) const { return !Disabled[static_cast<unsigned>(Id)]; }
   void disable(CheckId Id) { Disabled[static_cast<unsigned>(Id)] = true; }

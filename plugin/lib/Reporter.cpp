@@ -53,6 +53,8 @@ Diag Reporter::report(CheckId Rule, DiagId Id, SourceLocation Loc) {
   if (!Seen.insert({static_cast<unsigned>(Id), Loc.getRawEncoding()}).second)
     return Diag();
   LastSuppressed = false;
+  if (Opts.OnReport)
+    Opts.OnReport(Rule);
   return Diag(Diags.Report(Loc, idFor(Id)));
 }
 
