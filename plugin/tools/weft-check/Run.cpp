@@ -92,10 +92,8 @@ public:
     llvm::StringRef Buf = SM.getBufferData(D.first, &Invalid);
     if (Invalid || D.second > Buf.size())
       return "";
-    size_t Begin = Buf.rfind('\n', D.second == 0 ? 0 : D.second - 1);
-    Begin = (Begin == llvm::StringRef::npos || D.second == 0) ? 0 : Begin + 1;
-    if (D.second > 0 && Buf[D.second - 1] == '\n')
-      Begin = D.second;
+    size_t NewLine = Buf.take_front(D.second).rfind('\n');
+    size_t Begin = NewLine == llvm::StringRef::npos ? 0 : NewLine + 1;
     size_t End = Buf.find('\n', D.second);
     return Buf.slice(Begin, End).rtrim("\r").str();
   }
@@ -222,13 +220,13 @@ void runOne(const tooling::CompileCommand &Cmd, const RunOptions &Opts, Unit &Ou
   // Diagnostics the action did not convert (the driver's, before any source
   // was opened) have no location worth keeping: the SourceManager is gone.
   for (size_t I = Out.Errors.size() + Out.Findings.size(); I < Collector.findings().size(); ++I) {
-      const weft::Finding &F = Collector.findings()[I];
-      Finding E;
-      E.Main.Level = "error";
-      E.Main.Text = F.Main.getMessage().str();
-      E.Main.Where.File = Out.File;
-      (F.Rule ? Out.Findings : Out.Errors).push_back(std::move(E));
-    }
+    const weft::Finding &F = Collector.findings()[I];
+    Finding E;
+    E.Main.Level = "error";
+    E.Main.Text = F.Main.getMessage().str();
+    E.Main.Where.File = Out.File;
+    (F.Rule ? Out.Findings : Out.Errors).push_back(std::move(E));
+  }
 }
 
 } // namespace
