@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #ifndef WEFT_HOST_KIND
@@ -34,11 +35,13 @@ __attribute__((constructor(101))) void refuseOtherMajors() {
   int Host = hostMajor();
   if (Host == 0 || Host == CLANG_VERSION_MAJOR)
     return;
+  const bool Tidy = std::strcmp(WEFT_HOST_KIND, "tidy") == 0;
   std::fprintf(stderr,
-               "fatal error: this weft %s (libweft-%s-%d.so) was built for Clang %d and cannot run in "
-               "Clang %d; load libweft-%s-%d.so instead (`weft-config --%s --clang=<your clang>` prints it)\n",
-               WEFT_HOST_KIND, WEFT_HOST_KIND, CLANG_VERSION_MAJOR, CLANG_VERSION_MAJOR, Host, WEFT_HOST_KIND,
-               Host, WEFT_HOST_KIND);
+               "fatal error: this weft %s (libweft-%s-%d.so) was built for Clang %d and cannot run in %s %d; "
+               "load libweft-%s-%d.so instead (`weft-config %s` prints it)\n",
+               Tidy ? "clang-tidy module" : "plugin", WEFT_HOST_KIND, CLANG_VERSION_MAJOR, CLANG_VERSION_MAJOR,
+               Tidy ? "clang-tidy" : "clang", Host, WEFT_HOST_KIND, Host,
+               Tidy ? "--tidy --clang-tidy=<your clang-tidy>" : "--plugin --clang=<your clang>");
   std::fflush(stderr);
   std::_Exit(1);
 }
