@@ -5,12 +5,14 @@
 # BUILD_DIR's own compile_commands.json (the weft tree), and the SQLite
 # amalgamation (fetched like test/plugin/sqlite.sh, from npm better-sqlite3@12),
 # once as it is and once with weft.h included so that every rule runs.  A
-# benchmark: it prints figures and asserts nothing.
+# benchmark: it prints figures and asserts nothing.  Time includes GNU time's
+# own start-up for both sides.  For figures that mean something, give it a
+# Release build (cmake -DCMAKE_BUILD_TYPE=Release ... -DWEFT_CLANG_VERSION=N):
+# scripts/build.sh configurations compile the analysis core without optimisation.
 import argparse
 import json
 import os
 import re
-import resource
 import shlex
 import subprocess
 import sys
@@ -49,19 +51,24 @@ def syntax_only(entry):
 
 def measure(cmds, jobs):
     """Runs the commands, jobs at a time: (seconds, peak RSS of one process in MiB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.monotonic()
-    running, pending = [], list(cmds)
-    while pending or running:
-        while pending and len(running) < jobs:
-            cwd, argv = pending.pop(0)
-            running.append(subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL))
-        running[0].wait()
-        running = [p for p in running if p.poll() is None]
-    wall = time.monotonic() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024.0
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.monotonic()
+        running, pending, n = [], list(cmds), 0
+        while pending or running:
+            while pending and len(running) < jobs:
+                cwd, argv = pending.pop(0)
+                n += 1
+                out = os.path.join(tmp, "%d.rss" % n)
+                running.append(subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", out] + argv, cwd=cwd,
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            running[0].wait()
+            running = [p for p in running if p.poll() is None]
+        wall = time.monotonic() - start
+        peak = 0
+        for name in os.listdir(tmp):
+            with open(os.path.join(tmp, name)) as f:
+                peak = max(peak, int(f.read().strip().splitlines()[-1]))
+        return wall, peak / 1024.0
 
 
 def peak_of(argv, cwd=None):
