@@ -9,7 +9,7 @@ PACKAGES="
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
   clang-22 libclang-22-dev llvm-22-dev llvm-22-tools
   clang-tidy-14 clang-tidy-19 clang-tidy-22 python3-jsonschema
-  valgrind wrk
+  valgrind wrk time
 "
 
 missing=""
