@@ -9,9 +9,11 @@ case "$config" in
   clang14) flags="-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DWEFT_CLANG_VERSION=14" ;;
   # The runtime by gcc, the checker against Clang 19: one source, two compilers, two Clang APIs.
   clang19) flags="-DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=clang++-19 -DWEFT_CLANG_VERSION=19" ;;
+  # The newest Clang Debian 12 ships: runtime, examples and checker all by clang 22.
+  clang22) flags="-DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 -DWEFT_CLANG_VERSION=22" ;;
   # The runtime, the examples and their tests under AddressSanitizer and UndefinedBehaviorSanitizer.
   asan) flags="-DCMAKE_C_COMPILER=clang-14 -DWEFT_SANITIZE=ON -DWEFT_BUILD_PLUGIN=OFF" ;;
-  *) echo "build.sh: unknown configuration '$config' (clang14, clang19, asan)" >&2; exit 2 ;;
+  *) echo "build.sh: unknown configuration '$config' (clang14, clang19, clang22, asan)" >&2; exit 2 ;;
 esac
 # shellcheck disable=SC2086
 cmake -S . -B "build/$config" -DCMAKE_BUILD_TYPE=Debug $flags >"build-$config.configure.log" 2>&1 ||

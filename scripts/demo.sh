@@ -115,8 +115,9 @@ stop_server
 
 # The checker: the plugin built beside the examples, run by the Clang it was
 # built against (recorded by CMake), over the reference programs and attempt.
-plugin="$build/lib/libweft-plugin.so"
 clang_bin=$(sed -n 's/^WEFT_CLANG_EXECUTABLE:INTERNAL=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+major=$(sed -n 's/^WEFT_LLVM_MAJOR:INTERNAL=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
+plugin="$build/lib/libweft-plugin-$major.so"
 if [ -f "$plugin" ] && [ -n "$clang_bin" ]; then
   plugin=$(cd "$(dirname "$plugin")" && pwd)/$(basename "$plugin")
   check() { "$clang_bin" -std=gnu11 -fsyntax-only -D_GNU_SOURCE -I "$source_dir/runtime/include" -fplugin="$plugin" "$@"; }

@@ -7,8 +7,10 @@ PACKAGES="
   make cmake pkg-config gcc g++ python3 procps
   clang-14 libclang-14-dev llvm-14-dev llvm-14-tools libclang-rt-14-dev
   clang-19 libclang-19-dev llvm-19-dev llvm-19-tools
-  clangd-14 clangd-19 neovim
-  valgrind wrk gdb
+  clang-22 libclang-22-dev llvm-22-dev llvm-22-tools
+  clang-tidy-14 clang-tidy-19 clang-tidy-22 python3-jsonschema
+  clangd-14 clangd-19 clangd-22 neovim
+  valgrind wrk gdb time
   ocaml-nox ocaml-findlib liblwt-ocaml-dev
 "
 

@@ -3,7 +3,7 @@
 # The README's test command (make test) and .ci/run end here; the last line is "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
-configs=${WEFT_TEST_CONFIGS:-"clang14 clang19 asan"}
+configs=${WEFT_TEST_CONFIGS:-"clang14 clang19 clang22 asan"}
 passed=0
 failed=0
 for config in $configs; do

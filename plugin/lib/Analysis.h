@@ -5,6 +5,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,16 +15,6 @@ class DiagnosticsEngine;
 } // namespace clang
 
 namespace weft {
-
-enum class CheckId;
-
-// Told the rule of each diagnostic the Reporter is about to emit, for front
-// ends that collect findings instead of printing them (Findings.h).
-class ReportObserver {
-public:
-  virtual ~ReportObserver();
-  virtual void willReport(CheckId Rule) = 0;
-};
 
 // The rules, one enumerator per line of Checks.def.
 enum class CheckId {
@@ -44,7 +35,10 @@ bool lookupCheck(llvm::StringRef Name, CheckId &Out);
 struct Options {
   bool Werror = false;               // report the checker's warnings as errors
   bool Disabled[NumChecks] = {};     // rules switched off, indexed by CheckId
-  ReportObserver *Observer = nullptr; // not owned; told the rule of each report
+  // Called with the rule just before each of its diagnostics goes to the
+  // DiagnosticsEngine (its notes follow), for front ends that must know
+  // which rule spoke (FindingCollector in Findings.h).  Unset by -fplugin.
+  std::function<void(CheckId)> OnReport;
 
   bool enabled(CheckId Id) const { return !Disabled[static_cast<unsigned>(Id)]; }
   void disable(CheckId Id) { Disabled[static_cast<unsigned>(Id)] = true; }

@@ -1,6 +1,6 @@
-// Findings.h: the checker's diagnostics as plain data (rule, level, message,
-// range, notes, fix-its), for front ends that publish them somewhere other
-// than Clang's text output.  Covered by test/clangd/ (weft-clangd uses it).
+// Findings.h: the checker's diagnostics kept as data, each with the rule that
+// reported it, for the front ends that do not print through Clang (weft-check,
+// the clang-tidy module).  Covered by test/tools/ (weft-check and tidy tests).
 #ifndef WEFT_FINDINGS_H
 #define WEFT_FINDINGS_H
 
@@ -8,67 +8,40 @@
 
 #include "clang/Basic/Diagnostic.h"
 
-#include <string>
+#include <optional>
 #include <vector>
-
-namespace clang {
-class LangOptions;
-class SourceManager;
-} // namespace clang
 
 namespace weft {
 
-// A range in a file.  Lines and columns are 1-based, columns count bytes,
-// and the end is exclusive (one past the last character).
-struct FindingRange {
-  std::string File; // as the SourceManager names it
-  bool InMainFile = false;
-  unsigned Line = 0, Column = 0;
-  unsigned EndLine = 0, EndColumn = 0;
-};
-
-// A fix-it: replace Range by Text (an empty range inserts).
-struct FindingFix {
-  FindingRange Range;
-  std::string Text;
-};
-
-struct FindingNote {
-  FindingRange Where;
-  std::string Message;
-  std::vector<FindingFix> Fixes;
-};
-
+// One diagnostic and the notes that follow it.  Rule is empty for a
+// diagnostic of the compiler itself (only its errors are kept: they mean the
+// translation unit does not compile).
 struct Finding {
-  CheckId Rule;
-  bool Error = false; // an error (also a warning under werror) or a warning
-  std::string Message;
-  FindingRange Where;
-  std::vector<FindingNote> Notes;
-  std::vector<FindingFix> Fixes;
+  std::optional<CheckId> Rule;
+  clang::StoredDiagnostic Main;
+  std::vector<clang::StoredDiagnostic> Notes;
 };
 
-// A DiagnosticConsumer that keeps the checker's diagnostics, with their
-// rule, and ignores every other one.  Install it as the client of the
-// DiagnosticsEngine passed to analyze() and as Options::Observer.
-class FindingCollector : public clang::DiagnosticConsumer, public ReportObserver {
+// A DiagnosticConsumer that keeps the checker's diagnostics and the
+// compiler's errors, and drops the compiler's warnings.  Install it as the
+// client of the DiagnosticsEngine given to analyze(), with Options prepared
+// by attach(), so that each diagnostic is tagged with its rule.
+class FindingCollector : public clang::DiagnosticConsumer {
 public:
-  void BeginSourceFile(const clang::LangOptions &LO, const clang::Preprocessor *PP) override;
-  void EndSourceFile() override;
-  void HandleDiagnostic(clang::DiagnosticsEngine::Level Level, const clang::Diagnostic &Info) override;
-  void willReport(CheckId Rule) override;
+  // Sets Opts.OnReport to tag the next diagnostic with its rule.
+  void attach(Options &Opts);
 
-  std::vector<Finding> take() { return std::move(Found); }
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level Level, const clang::Diagnostic &Info) override;
+
+  const std::vector<Finding> &findings() const { return Found; }
+  // Whether the compiler reported an error (the translation unit does not compile).
+  bool compilerErrors() const { return CompilerErrors; }
 
 private:
-  bool isWeftDiagnostic(const clang::Diagnostic &Info);
-
-  const clang::LangOptions *LangOpts = nullptr;
   std::vector<Finding> Found;
-  std::vector<unsigned> WeftIds; // sorted, made on first use
-  bool HavePending = false;      // willReport() was called for the next diagnostic
-  CheckId Pending{};
-  bool LastWasWeft = false; // notes belong to the last non-note diagnostic
+  std::optional<CheckId> Pending; // the rule of the next diagnostic
+  bool Keeping = false;           // whether notes attach to Found.back()
+  bool CompilerErrors = false;
 };
 
 } // namespace weft

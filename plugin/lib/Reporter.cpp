@@ -9,7 +9,6 @@ using namespace clang;
 
 namespace weft {
 
-ReportObserver::~ReportObserver() = default;
 
 Reporter::Reporter(DiagnosticsEngine &Diags, const SourceManager &SM, const LangOptions &LO,
                    const Options &Opts)
@@ -55,8 +54,8 @@ Diag Reporter::report(CheckId Rule, DiagId Id, SourceLocation Loc) {
   if (!Seen.insert({static_cast<unsigned>(Id), Loc.getRawEncoding()}).second)
     return Diag();
   LastSuppressed = false;
-  if (Opts.Observer)
-    Opts.Observer->willReport(Rule);
+  if (Opts.OnReport)
+    Opts.OnReport(Rule);
   return Diag(Diags.Report(Loc, idFor(Id)));
 }
 

@@ -176,7 +176,7 @@ CheckOutcome runChecker(const tooling::CompileCommand &Cmd, const std::string &P
   auto Files = llvm::makeIntrusiveRefCnt<FileManager>(FileSystemOptions(), Overlay);
 
   FindingCollector Collector;
-  Opts.Observer = &Collector;
+  Opts.OnReport = [&Collector](CheckId Rule) { Collector.willReport(Rule); };
   tooling::ToolInvocation Invocation(Args, std::make_unique<Action>(Opts), Files.get());
   Invocation.setDiagnosticConsumer(&Collector);
   // A crash in Clang or in the checker on a half-typed buffer costs that

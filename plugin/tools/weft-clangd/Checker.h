@@ -4,7 +4,7 @@
 #ifndef WEFT_CLANGD_CHECKER_H
 #define WEFT_CLANGD_CHECKER_H
 
-#include "Findings.h"
+#include "LspFindings.h"
 
 #include "clang/Tooling/CompilationDatabase.h"
 
