@@ -5,6 +5,7 @@
 # the Multitool), fetched once into CACHE_DIR in the build tree and never
 # committed.  No network means failure, not a skip.  When the Multitool
 # itself runs on this machine, its `validate` verb checks FILE too.
+import fcntl
 import json
 import os
 import subprocess
@@ -17,19 +18,23 @@ PACKAGE = "@microsoft/sarif-multitool-linux@5.7.0"
 
 def fetch(cache):
     schema = os.path.join(cache, "package", "sarif-2.1.0.json")
-    if os.path.exists(schema):
-        return schema
     os.makedirs(cache, exist_ok=True)
-    print("fetching %s into %s" % (PACKAGE, cache), file=sys.stderr)
-    try:
-        out = subprocess.run(["npm", "pack", "--silent", PACKAGE], cwd=cache, check=True,
-                             stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
-        subprocess.run(["tar", "-xzf", out[-1], "-C", cache, "package/sarif-2.1.0.json",
-                        "package/Sarif.Multitool"], cwd=cache, check=True)
-        os.remove(os.path.join(cache, out[-1]))
-        os.chmod(os.path.join(cache, "package", "Sarif.Multitool"), 0o755)
-    except (OSError, subprocess.CalledProcessError, IndexError) as e:
-        sys.exit("FAIL: cannot fetch %s (is the npm registry reachable?): %s" % (PACKAGE, e))
+    # lit runs tests in parallel: the first to come fetches, under a lock,
+    # and the others wait for it instead of unpacking into the same place.
+    with open(os.path.join(cache, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(schema):
+            return schema
+        print("fetching %s into %s" % (PACKAGE, cache), file=sys.stderr)
+        try:
+            out = subprocess.run(["npm", "pack", "--silent", PACKAGE], cwd=cache, check=True,
+                                 stdout=subprocess.PIPE, universal_newlines=True).stdout.split()
+            subprocess.run(["tar", "-xzf", out[-1], "-C", cache, "package/sarif-2.1.0.json",
+                            "package/Sarif.Multitool"], cwd=cache, check=True)
+            os.remove(os.path.join(cache, out[-1]))
+            os.chmod(os.path.join(cache, "package", "Sarif.Multitool"), 0o755)
+        except (OSError, subprocess.CalledProcessError, IndexError) as e:
+            sys.exit("FAIL: cannot fetch %s (is the npm registry reachable?): %s" % (PACKAGE, e))
     return schema
 
 
