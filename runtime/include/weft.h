@@ -318,6 +318,8 @@ async(void) weft_close(int fd);
  * every other thread (pthread_sigmask in main before creating them); a
  * signal sent to the waiting thread (pthread_kill) always arrives.  A child
  * forked while a wait is on inherits the blocked mask: unblock before exec.
+ * Its own loop waits for signals through a signalfd of its own: the
+ * parent's (whose mask the parent's loop owns) is closed in the child.
  * Failures: -EINVAL for SIGKILL, SIGSTOP, glibc's reserved real-time
  * signals or no signal at all; -EMFILE and the other errors of signalfd. */
 async(int) weft_signal(int signo);

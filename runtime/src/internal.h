@@ -288,6 +288,7 @@ void weft__signal_unwatch(struct weft__fiber *f);  /* a cancelled wait */
 bool weft__signal_ready(uint64_t data);             /* an event of the signalfd: its waiters are woken */
 void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
 void weft__signal_close(void);
+void weft__signal_forked(void);                    /* in a fork's child: the parent's signalfd is not ours */
 
 /* timer.c */
 int64_t weft__clock_now(void);

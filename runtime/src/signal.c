@@ -164,6 +164,19 @@ void weft__signal_settle(void) {
   }
 }
 
+/* The child of a fork made while a loop waits for signals inherits the
+ * loop's signalfd, and a signalfd's mask belongs to the file, which the
+ * parent still polls: a child that changed it (its own weft_signal, or the
+ * close of its own loop emptying it) would take the parent's signals away.
+ * The child drops its copy of the descriptor and of the waiters (fibers of
+ * the loop it set aside) and starts with none; the signals stay blocked in
+ * the child, as the fork left them (see weft_signal in docs/runtime.md). */
+void weft__signal_forked(void) {
+  if (S.fd >= 0) close(S.fd);
+  free(S.waiters);
+  S = (struct signals){.fd = -1, .settled = true};
+}
+
 /* At loop close every fiber is gone: every signal is forgotten. */
 void weft__signal_close(void) {
   free(S.waiters);
