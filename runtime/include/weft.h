@@ -297,7 +297,9 @@ async(long) weft_sleep_ms(long ms);
  * thread), and uses no CPU in between.  Bound the wait with weft_timeout. */
 async(int) weft_accept(int listen_fd);
 
-/* weft_connect(fd, addr, len): connect socket fd to addr (copied). */
+/* weft_connect(fd, addr, len): connect socket fd to addr (copied).  Waits
+ * for the connection; a full AF_UNIX backlog (EAGAIN) is tried again every
+ * 10 ms, as a blocking connect waits. */
 async(void) weft_connect(int fd, const struct sockaddr *addr, socklen_t len);
 
 /* weft_close(fd): close fd (and weft's own description of it, if any).

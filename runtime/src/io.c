@@ -18,6 +18,10 @@
  * be served in pieces instead of by a huge allocation. */
 #define READ_MAX ((size_t)1 << 20)
 
+/* How long a connect refused with EAGAIN (a full AF_UNIX backlog) waits
+ * before it tries again. */
+#define CONNECT_RETRY_MS 10
+
 /* ---- read buffers ----------------------------------------------------- */
 
 void weft__rbuf_free(struct weft__rbuf *b) {
@@ -615,6 +619,15 @@ static int op_connect(struct weft__fiber *f, struct weft__node *op) {
     int e = errno;
     if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags);
     if (rc == 0) return done(f, 0);
+    if (e == EAGAIN) {
+      /* An AF_UNIX listener's backlog is full.  There is nothing to poll
+       * for (an unconnected socket reports EPOLLHUP at once): the connect
+       * is tried again after a pause, where a blocking one would wait. */
+      f->op_done = 0;
+      f->deadline = weft__clock_now() + (int64_t)CONNECT_RETRY_MS * 1000000;
+      weft__timer_add(f);
+      return WEFT__OP_WAIT;
+    }
     /* After EINTR the connection goes on in the background, as after EINPROGRESS. */
     if (e != EINPROGRESS && e != EINTR) return failed(f, -e);
     return io_wait(f, w);
