@@ -241,8 +241,11 @@ static async(void) written(struct conn *c)
 static async(void) received(struct conn *c, char *data)
 {
   size_t len = weft_str_len(data);
-  if (c->idle)
-    c->since = 0; /* a new request: its head's deadline counts from its first byte */
+  /* A new request: its head's deadline counts from its first byte.  The
+   * empty lines allowed before a request are not its start, or a client
+   * sending one now and then would hold the connection for ever. */
+  if (c->idle && strspn(data, "\r\n") < len)
+    c->since = 0;
   c->idle = false;
   if (len == 0)
     return weft_return(void); /* the client is done, or too slow; a partial request is dropped */

@@ -1,5 +1,5 @@
 """Drives examples/http_hello with slow clients: 500 slowloris connections (a request line without its CRLF),
-silent and trickling clients, and an idle keep-alive connection are all closed by the server's deadlines
+silent and trickling clients, clients sending empty lines, and an idle keep-alive connection are all closed by the server's deadlines
 (--header-timeout, --idle-timeout), while a prompt client is still served; then SIGTERM, exit 0.
 Usage: http_hello_timeouts.py PATH-TO-http_hello"""
 import selectors
@@ -82,6 +82,26 @@ with server(prog, "--header-timeout", str(DEADLINE_MS), "--idle-timeout", str(DE
         s.sendall(GET)
         check("a keep-alive request is answered", recv_exact(s, len(OK)), OK)
         check("then the idle connection is closed", closed_by_server([s]), 1)
+
+    # 5. Empty lines (allowed before a request, RFC 9112 section 2.2) sent
+    #    within the deadline, on a new connection and on a kept-alive one:
+    #    they are not a request, and do not put its deadline off.
+    for answered in (False, True):
+        with connect(port) as s:
+            if answered:
+                s.sendall(GET)
+                check("a keep-alive request is answered", recv_exact(s, len(OK)), OK)
+            sent = 0
+            try:
+                for _ in range(40):
+                    s.sendall(b"\r\n")
+                    sent += 1
+                    time.sleep(DEADLINE_MS / 1000 / 5)
+            except OSError:  # closed by the server while sending
+                pass
+            what = "after an answer" if answered else "before a request"
+            check_that(f"empty lines {what} do not hold the connection", sent < 40, f"sent {sent}")
+            check("and it is closed", closed_by_server([s]), 1)
 
     p.send_signal(signal.SIGTERM)
     check("SIGTERM: exit 0", p.wait(timeout=BOUND_S), 0)
