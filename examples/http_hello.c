@@ -1,7 +1,7 @@
 /* http_hello: an HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with "Hello, world!\n".
  * Covered by test/examples/http_hello.py, http_hello_timeouts.py, shutdown.py, fd_limit.py (and a wrk run).
  * Usage: http_hello [port] [--exit-after N] [--drain-timeout MS] [--header-timeout MS] [--idle-timeout MS]
- *        [--linger MS] */
+ *        [--linger MS] [--send-timeout MS] */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +25,7 @@ enum {
 static long header_ms = 10000; /* a request head must arrive whole within this of its first byte */
 static long idle_ms = 60000;   /* a keep-alive connection may wait this long for its next request */
 static long linger_ms = 2000;  /* after the server's last answer, how long it reads what the client still sends */
+static long send_ms = 60000;   /* how long a client may take to accept one write of answers */
 
 static long long now_ms(void)
 {
@@ -43,6 +44,7 @@ struct conn {
   bool stopping;        /* the server shuts down: answer the request in flight, then close */
   bool idle;            /* waiting for a request with nothing of it received */
   bool answered;        /* a request was answered: the next one may keep the connection idle */
+  bool dropped;         /* the client did not take its answers in time */
   long long since;      /* when the current wait for a request (idle) or its head began, in ms */
   size_t out_len;
   char in[IN_MAX];
@@ -232,8 +234,22 @@ static async(void) converse(struct conn *c);
 /*   write fd answers >>= fun () -> converse c */
 static async(void) written(struct conn *c)
 {
+  if (c->dropped)
+    return weft_return(void);
   c->out_len = 0;
   return converse(c);
+}
+
+/* A client that sends requests but does not read the answers would hold
+ * its connection for ever once the socket's buffers are full (a "slow
+ * read" attack; nginx's send_timeout): it is dropped.  The runtime still
+ * sends the rest of a write cut half way, until the connection closes. */
+static async(void) not_taken(struct conn *c, int err)
+{
+  if (err != -ETIMEDOUT)
+    return weft_fail(err);
+  c->dropped = true;
+  return weft_return(void);
 }
 
 /*   read fd room >>= fun data -> if data = "" then return () else converse c
@@ -299,7 +315,7 @@ static async(void) converse(struct conn *c)
 {
   answer_requests(c);
   if (c->out_len > 0)
-    return weft_then(weft_write(c->fd, c->out, c->out_len), written, c);
+    return weft_then(weft_catch(weft_timeout(weft_write(c->fd, c->out, c->out_len), send_ms), not_taken, c), written, c);
   if (c->closing)
     return linger(c);
   memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
@@ -350,6 +366,7 @@ int main(int argc, char **argv)
       {"--header-timeout", "MS", &header_ms},
       {"--idle-timeout", "MS", &idle_ms},
       {"--linger", "MS", &linger_ms},
+      {"--send-timeout", "MS", &send_ms},
       {NULL, NULL, NULL},
   };
   struct tcp_server s = {.name = "http_hello", .connection = connection, .stop = stop,
