@@ -278,7 +278,9 @@ size_t weft_str_len(const char *s);
  * they started.  A write cancelled (weft_pick, weft_timeout) before its
  * turn writes nothing; one cancelled half way is finished by the runtime
  * from a copy of its rest, so the peer never sees half a write followed by
- * another. */
+ * another.  When weft_run closes the loop, such a rest (also of a write the
+ * close itself cancels) goes out as far as it can without waiting, and
+ * what cannot is reported on stderr. */
 async(void) weft_write(int fd, const char *buf, size_t len);
 
 /* weft_sleep(s): sleep s seconds on CLOCK_MONOTONIC; produces the whole

@@ -36,7 +36,7 @@ void weft__fiber_free(struct weft__fiber *f) {
   else L->all = f->next_all;
   if (f->next_all) f->next_all->prev_all = f->prev_all;
   if (f->op) {
-    weft__io_abandon(f);
+    weft__io_abandon(f, false); /* the loop's teardown: nothing more is written */
     weft__node_release(f->op);
   }
   if (f->cur) weft__node_free_tree(f->cur);
@@ -386,7 +386,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
     }
     if (g->state != WEFT__FS_DONE) {
       if (g->op) {
-        weft__io_abandon(g); /* its place in an fd's queue goes to the next in line */
+        weft__io_abandon(g, true); /* its place in an fd's queue goes to the next in line */
         weft__node_release(g->op);
       }
       g->op = NULL;

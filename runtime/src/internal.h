@@ -272,7 +272,7 @@ void weft__trace_forget(void);
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };
 int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/err */
 void weft__io_ready(uint64_t data, uint32_t events);
-void weft__io_abandon(struct weft__fiber *f); /* f's op is cancelled or f is freed */
+void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);

@@ -291,11 +291,13 @@ static void q_leave(struct weft__fiber *f, bool drop_interest) {
  * the next queued write would follow it: the rest is copied (the program
  * may free its buffer once the cancellation is delivered) and finished by
  * a fiber of the runtime's own, which takes the cancelled one's place at
- * the head of the queue. */
+ * the head of the queue.  The loop's close cancels writes too: their rest
+ * goes out as far as it can without waiting, and what cannot is reported
+ * (loop.c), as for a write cancelled earlier. */
 static bool finish_in_background(struct weft__fiber *f) {
   struct weft__node *op = f->op;
   struct weft__loop *L = &weft__loop;
-  if (L->closing || op == NULL || op->kind != WEFT__K_WRITE || f->op_done == 0 || f->op_done >= op->u.write.len)
+  if (op == NULL || op->kind != WEFT__K_WRITE || f->op_done == 0 || f->op_done >= op->u.write.len)
     return false;
   size_t rest = op->u.write.len - f->op_done;
   char *copy = malloc(rest);
@@ -329,9 +331,9 @@ static bool finish_in_background(struct weft__fiber *f) {
   return true;
 }
 
-void weft__io_abandon(struct weft__fiber *f) {
+void weft__io_abandon(struct weft__fiber *f, bool cancelled) {
   if (f->io_fd < 0) return;
-  if (finish_in_background(f)) return;
+  if (cancelled && finish_in_background(f)) return;
   q_leave(f, true); /* a cancelled wait releases its watch now */
 }
 
