@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -35,7 +36,10 @@ static long long now_ms(void)
 }
 
 /* One connection.  Requests may arrive in pieces or several at once
- * (pipelining); bytes not yet parsed wait in in[in_start, in_end). */
+ * (pipelining); bytes not yet parsed wait in in[in_start, in_end).  The
+ * buffers are taken when bytes arrive and given back when nothing is left
+ * in them, so that an idle connection costs this struct and no buffer (as
+ * the runtime takes a read buffer only when data is ready). */
 struct conn {
   int fd;
   size_t in_start, in_end;
@@ -47,9 +51,22 @@ struct conn {
   bool dropped;         /* the client did not take its answers in time */
   long long since;      /* when the current wait for a request (idle) or its head began, in ms */
   size_t out_len;
-  char in[IN_MAX];
-  char out[OUT_MAX];
+  char *in;             /* IN_MAX bytes, then OUT_MAX for out; NULL while idle */
+  char *out;
 };
+
+static bool take_buffers(struct conn *c)
+{
+  c->in = malloc(IN_MAX + OUT_MAX);
+  c->out = c->in ? c->in + IN_MAX : NULL;
+  return c->in != NULL;
+}
+
+static void give_back_buffers(struct conn *c)
+{
+  free(c->in);
+  c->in = c->out = NULL;
+}
 
 /* ---- Parsing: plain synchronous code on the bytes received so far ---- */
 
@@ -196,7 +213,7 @@ static void queue_answer(struct conn *c, const struct request *r)
  * the answers: it skips bodies and the blank lines allowed between requests. */
 static void answer_requests(struct conn *c)
 {
-  while (!c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
+  while (c->in != NULL && !c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
     const char *p = c->in + c->in_start;
     size_t n = c->in_end - c->in_start;
     if (c->body_left > 0) {
@@ -265,6 +282,8 @@ static async(void) received(struct conn *c, char *data)
   c->idle = false;
   if (len == 0)
     return weft_return(void); /* the client is done, or too slow; a partial request is dropped */
+  if (c->in == NULL && !take_buffers(c))
+    return weft_fail(-ENOMEM);
   memcpy(c->in + c->in_end, data, len);
   c->in_end += len;
   return converse(c);
@@ -293,7 +312,7 @@ static async(void) discarded(struct conn *c, char *data)
   return discard(c);
 }
 
-static async(void) discard(struct conn *c) { return weft_bind(weft_read(c->fd, sizeof c->in), discarded, c); }
+static async(void) discard(struct conn *c) { return weft_bind(weft_read(c->fd, IN_MAX), discarded, c); }
 
 static async(void) linger_over(struct conn *c, int err)
 {
@@ -318,9 +337,13 @@ static async(void) converse(struct conn *c)
     return weft_then(weft_catch(weft_timeout(weft_write(c->fd, c->out, c->out_len), send_ms), not_taken, c), written, c);
   if (c->closing)
     return linger(c);
-  memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
-  c->in_end -= c->in_start;
-  c->in_start = 0;
+  if (c->in != NULL) {
+    memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
+    c->in_end -= c->in_start;
+    c->in_start = 0;
+    if (c->in_end == 0)
+      give_back_buffers(c); /* nothing waits in them (out_len is 0 here) */
+  }
   bool nothing = c->in_end == 0 && c->body_left == 0;
   if (nothing && c->stopping)
     return weft_return(void); /* shutting down: nothing is in flight */
@@ -352,12 +375,19 @@ static void stop(void *state, int fd)
     shutdown(fd, SHUT_RD);
 }
 
-/* One connection: converse c (the server reports a failure, closes fd, frees c) */
+static async(void) release(struct conn *c)
+{
+  give_back_buffers(c); /* a write cut by cancellation has its rest copied by the runtime */
+  return weft_return(void);
+}
+
+/* One connection: finally (converse c) (give its buffers back); the server
+ * reports a failure, closes fd and frees c */
 static async(void) connection(void *state, int fd)
 {
   struct conn *c = state;
   c->fd = fd;
-  return converse(c);
+  return weft_finally(converse(c), release, c);
 }
 
 int main(int argc, char **argv)
