@@ -325,7 +325,10 @@ async(void) weft_close(int fd);
  * Its own loop waits for signals through a signalfd of its own: the
  * parent's (whose mask the parent's loop owns) is closed in the child.
  * Failures: -EINVAL for SIGKILL, SIGSTOP, glibc's reserved real-time
- * signals or no signal at all; -EMFILE and the other errors of signalfd. */
+ * signals or no signal at all; -EMFILE and the other errors of signalfd.
+ * No instance is lost: one read while nobody waited completes the next
+ * wait at once, or, if nobody waits again before the next poll, is sent
+ * back to the thread (value and sender kept) to act as usual. */
 async(int) weft_signal(int signo);
 
 /* ------------------------------------------------------------------------
