@@ -1,11 +1,12 @@
 /* http_hello: an HTTP/1.1 keep-alive server on 127.0.0.1 answering every request with "Hello, world!\n".
  * Covered by test/examples/http_hello.py, http_hello_timeouts.py, shutdown.py, fd_limit.py (and a wrk run).
  * Usage: http_hello [port] [--exit-after N] [--drain-timeout MS] [--header-timeout MS] [--idle-timeout MS]
- *        [--linger MS] */
+ *        [--linger MS] [--send-timeout MS] */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -25,6 +26,7 @@ enum {
 static long header_ms = 10000; /* a request head must arrive whole within this of its first byte */
 static long idle_ms = 60000;   /* a keep-alive connection may wait this long for its next request */
 static long linger_ms = 2000;  /* after the server's last answer, how long it reads what the client still sends */
+static long send_ms = 60000;   /* how long a client may take to accept one write of answers */
 
 static long long now_ms(void)
 {
@@ -34,7 +36,10 @@ static long long now_ms(void)
 }
 
 /* One connection.  Requests may arrive in pieces or several at once
- * (pipelining); bytes not yet parsed wait in in[in_start, in_end). */
+ * (pipelining); bytes not yet parsed wait in in[in_start, in_end).  The
+ * buffers are taken when bytes arrive and given back when nothing is left
+ * in them, so that an idle connection costs this struct and no buffer (as
+ * the runtime takes a read buffer only when data is ready). */
 struct conn {
   int fd;
   size_t in_start, in_end;
@@ -43,11 +48,25 @@ struct conn {
   bool stopping;        /* the server shuts down: answer the request in flight, then close */
   bool idle;            /* waiting for a request with nothing of it received */
   bool answered;        /* a request was answered: the next one may keep the connection idle */
+  bool dropped;         /* the client did not take its answers in time */
   long long since;      /* when the current wait for a request (idle) or its head began, in ms */
   size_t out_len;
-  char in[IN_MAX];
-  char out[OUT_MAX];
+  char *in;             /* IN_MAX bytes, then OUT_MAX for out; NULL while idle */
+  char *out;
 };
+
+static bool take_buffers(struct conn *c)
+{
+  c->in = malloc(IN_MAX + OUT_MAX);
+  c->out = c->in ? c->in + IN_MAX : NULL;
+  return c->in != NULL;
+}
+
+static void give_back_buffers(struct conn *c)
+{
+  free(c->in);
+  c->in = c->out = NULL;
+}
 
 /* ---- Parsing: plain synchronous code on the bytes received so far ---- */
 
@@ -194,7 +213,7 @@ static void queue_answer(struct conn *c, const struct request *r)
  * the answers: it skips bodies and the blank lines allowed between requests. */
 static void answer_requests(struct conn *c)
 {
-  while (!c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
+  while (c->in != NULL && !c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
     const char *p = c->in + c->in_start;
     size_t n = c->in_end - c->in_start;
     if (c->body_left > 0) {
@@ -232,8 +251,22 @@ static async(void) converse(struct conn *c);
 /*   write fd answers >>= fun () -> converse c */
 static async(void) written(struct conn *c)
 {
+  if (c->dropped)
+    return weft_return(void);
   c->out_len = 0;
   return converse(c);
+}
+
+/* A client that sends requests but does not read the answers would hold
+ * its connection for ever once the socket's buffers are full (a "slow
+ * read" attack; nginx's send_timeout): it is dropped.  The runtime still
+ * sends the rest of a write cut half way, until the connection closes. */
+static async(void) not_taken(struct conn *c, int err)
+{
+  if (err != -ETIMEDOUT)
+    return weft_fail(err);
+  c->dropped = true;
+  return weft_return(void);
 }
 
 /*   read fd room >>= fun data -> if data = "" then return () else converse c
@@ -241,11 +274,16 @@ static async(void) written(struct conn *c)
 static async(void) received(struct conn *c, char *data)
 {
   size_t len = weft_str_len(data);
-  if (c->idle)
-    c->since = 0; /* a new request: its head's deadline counts from its first byte */
+  /* A new request: its head's deadline counts from its first byte.  The
+   * empty lines allowed before a request are not its start, or a client
+   * sending one now and then would hold the connection for ever. */
+  if (c->idle && strspn(data, "\r\n") < len)
+    c->since = 0;
   c->idle = false;
   if (len == 0)
     return weft_return(void); /* the client is done, or too slow; a partial request is dropped */
+  if (c->in == NULL && !take_buffers(c))
+    return weft_fail(-ENOMEM);
   memcpy(c->in + c->in_end, data, len);
   c->in_end += len;
   return converse(c);
@@ -274,7 +312,7 @@ static async(void) discarded(struct conn *c, char *data)
   return discard(c);
 }
 
-static async(void) discard(struct conn *c) { return weft_bind(weft_read(c->fd, sizeof c->in), discarded, c); }
+static async(void) discard(struct conn *c) { return weft_bind(weft_read(c->fd, IN_MAX), discarded, c); }
 
 static async(void) linger_over(struct conn *c, int err)
 {
@@ -296,12 +334,16 @@ static async(void) converse(struct conn *c)
 {
   answer_requests(c);
   if (c->out_len > 0)
-    return weft_then(weft_write(c->fd, c->out, c->out_len), written, c);
+    return weft_then(weft_catch(weft_timeout(weft_write(c->fd, c->out, c->out_len), send_ms), not_taken, c), written, c);
   if (c->closing)
     return linger(c);
-  memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
-  c->in_end -= c->in_start;
-  c->in_start = 0;
+  if (c->in != NULL) {
+    memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
+    c->in_end -= c->in_start;
+    c->in_start = 0;
+    if (c->in_end == 0)
+      give_back_buffers(c); /* nothing waits in them (out_len is 0 here) */
+  }
   bool nothing = c->in_end == 0 && c->body_left == 0;
   if (nothing && c->stopping)
     return weft_return(void); /* shutting down: nothing is in flight */
@@ -333,12 +375,19 @@ static void stop(void *state, int fd)
     shutdown(fd, SHUT_RD);
 }
 
-/* One connection: converse c (the server reports a failure, closes fd, frees c) */
+static async(void) release(struct conn *c)
+{
+  give_back_buffers(c); /* a write cut by cancellation has its rest copied by the runtime */
+  return weft_return(void);
+}
+
+/* One connection: finally (converse c) (give its buffers back); the server
+ * reports a failure, closes fd and frees c */
 static async(void) connection(void *state, int fd)
 {
   struct conn *c = state;
   c->fd = fd;
-  return converse(c);
+  return weft_finally(converse(c), release, c);
 }
 
 int main(int argc, char **argv)
@@ -347,6 +396,7 @@ int main(int argc, char **argv)
       {"--header-timeout", "MS", &header_ms},
       {"--idle-timeout", "MS", &idle_ms},
       {"--linger", "MS", &linger_ms},
+      {"--send-timeout", "MS", &send_ms},
       {NULL, NULL, NULL},
   };
   struct tcp_server s = {.name = "http_hello", .connection = connection, .stop = stop,

@@ -278,7 +278,9 @@ size_t weft_str_len(const char *s);
  * they started.  A write cancelled (weft_pick, weft_timeout) before its
  * turn writes nothing; one cancelled half way is finished by the runtime
  * from a copy of its rest, so the peer never sees half a write followed by
- * another. */
+ * another.  When weft_run closes the loop, such a rest (also of a write the
+ * close itself cancels) goes out as far as it can without waiting, and
+ * what cannot is reported on stderr. */
 async(void) weft_write(int fd, const char *buf, size_t len);
 
 /* weft_sleep(s): sleep s seconds on CLOCK_MONOTONIC; produces the whole
@@ -297,7 +299,9 @@ async(long) weft_sleep_ms(long ms);
  * thread), and uses no CPU in between.  Bound the wait with weft_timeout. */
 async(int) weft_accept(int listen_fd);
 
-/* weft_connect(fd, addr, len): connect socket fd to addr (copied). */
+/* weft_connect(fd, addr, len): connect socket fd to addr (copied).  Waits
+ * for the connection; a full AF_UNIX backlog (EAGAIN) is tried again every
+ * 10 ms, as a blocking connect waits. */
 async(void) weft_connect(int fd, const struct sockaddr *addr, socklen_t len);
 
 /* weft_close(fd): close fd (and weft's own description of it, if any).
@@ -318,8 +322,13 @@ async(void) weft_close(int fd);
  * every other thread (pthread_sigmask in main before creating them); a
  * signal sent to the waiting thread (pthread_kill) always arrives.  A child
  * forked while a wait is on inherits the blocked mask: unblock before exec.
+ * Its own loop waits for signals through a signalfd of its own: the
+ * parent's (whose mask the parent's loop owns) is closed in the child.
  * Failures: -EINVAL for SIGKILL, SIGSTOP, glibc's reserved real-time
- * signals or no signal at all; -EMFILE and the other errors of signalfd. */
+ * signals or no signal at all; -EMFILE and the other errors of signalfd.
+ * No instance is lost: one read while nobody waited completes the next
+ * wait at once, or, if nobody waits again before the next poll, is sent
+ * back to the thread (value and sender kept) to act as usual. */
 async(int) weft_signal(int signo);
 
 /* ------------------------------------------------------------------------

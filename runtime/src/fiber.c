@@ -38,7 +38,7 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->op && f->op->kind == WEFT__K_EVENT) weft__event_cancel(f); /* leaves the object's queue */
   if (f->task) weft__task_fiber_gone(f);
   if (f->op) {
-    weft__io_abandon(f);
+    weft__io_abandon(f, false); /* the loop's teardown: nothing more is written */
     weft__node_release(f->op);
   }
   if (f->cur) weft__node_free_tree(f->cur);
@@ -397,7 +397,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
     if (g->state != WEFT__FS_DONE) {
       if (g->op && g->op->kind == WEFT__K_EVENT) weft__event_cancel(g);
       if (g->op) {
-        weft__io_abandon(g); /* its place in an fd's queue goes to the next in line */
+        weft__io_abandon(g, true); /* its place in an fd's queue goes to the next in line */
         weft__node_release(g->op);
       }
       g->op = NULL;

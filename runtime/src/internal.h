@@ -311,7 +311,7 @@ void weft__trace_forget(void);
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };
 int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/err */
 void weft__io_ready(uint64_t data, uint32_t events);
-void weft__io_abandon(struct weft__fiber *f); /* f's op is cancelled or f is freed */
+void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
@@ -327,6 +327,7 @@ void weft__signal_unwatch(struct weft__fiber *f);  /* a cancelled wait */
 bool weft__signal_ready(uint64_t data);             /* an event of the signalfd: its waiters are woken */
 void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
 void weft__signal_close(void);
+void weft__signal_forked(void);                    /* in a fork's child: the parent's signalfd is not ours */
 
 /* sync.c */
 int weft__event_attempt(struct weft__fiber *f);

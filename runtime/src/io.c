@@ -18,6 +18,10 @@
  * be served in pieces instead of by a huge allocation. */
 #define READ_MAX ((size_t)1 << 20)
 
+/* How long a connect refused with EAGAIN (a full AF_UNIX backlog) waits
+ * before it tries again. */
+#define CONNECT_RETRY_MS 10
+
 /* ---- read buffers ----------------------------------------------------- */
 
 void weft__rbuf_free(struct weft__rbuf *b) {
@@ -287,11 +291,13 @@ static void q_leave(struct weft__fiber *f, bool drop_interest) {
  * the next queued write would follow it: the rest is copied (the program
  * may free its buffer once the cancellation is delivered) and finished by
  * a fiber of the runtime's own, which takes the cancelled one's place at
- * the head of the queue. */
+ * the head of the queue.  The loop's close cancels writes too: their rest
+ * goes out as far as it can without waiting, and what cannot is reported
+ * (loop.c), as for a write cancelled earlier. */
 static bool finish_in_background(struct weft__fiber *f) {
   struct weft__node *op = f->op;
   struct weft__loop *L = &weft__loop;
-  if (L->closing || op == NULL || op->kind != WEFT__K_WRITE || f->op_done == 0 || f->op_done >= op->u.write.len)
+  if (op == NULL || op->kind != WEFT__K_WRITE || f->op_done == 0 || f->op_done >= op->u.write.len)
     return false;
   size_t rest = op->u.write.len - f->op_done;
   char *copy = malloc(rest);
@@ -325,9 +331,9 @@ static bool finish_in_background(struct weft__fiber *f) {
   return true;
 }
 
-void weft__io_abandon(struct weft__fiber *f) {
+void weft__io_abandon(struct weft__fiber *f, bool cancelled) {
   if (f->io_fd < 0) return;
-  if (finish_in_background(f)) return;
+  if (cancelled && finish_in_background(f)) return;
   q_leave(f, true); /* a cancelled wait releases its watch now */
 }
 
@@ -615,6 +621,15 @@ static int op_connect(struct weft__fiber *f, struct weft__node *op) {
     int e = errno;
     if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags);
     if (rc == 0) return done(f, 0);
+    if (e == EAGAIN) {
+      /* An AF_UNIX listener's backlog is full.  There is nothing to poll
+       * for (an unconnected socket reports EPOLLHUP at once): the connect
+       * is tried again after a pause, where a blocking one would wait. */
+      f->op_done = 0;
+      f->deadline = weft__clock_now() + (int64_t)CONNECT_RETRY_MS * 1000000;
+      weft__timer_add(f);
+      return WEFT__OP_WAIT;
+    }
     /* After EINTR the connection goes on in the background, as after EINPROGRESS. */
     if (e != EINPROGRESS && e != EINTR) return failed(f, -e);
     return io_wait(f, w);

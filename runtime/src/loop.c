@@ -44,6 +44,7 @@ static void exit_cleanup(void) {
  * aside for it), exec, or exit, but not go on with the parent's loop. */
 static void forked_child(void) {
   if (weft__loop.open) weft__loop.forked = true;
+  weft__signal_forked();
 }
 
 _Noreturn void weft__forked_misuse(void) {

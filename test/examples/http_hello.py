@@ -141,6 +141,6 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
 
 check("an unknown option: usage, exit 2", run([*prog, "--bogus"], timeout=10),
       (2, b"", b"usage: http_hello [port] [--exit-after N] [--drain-timeout MS] [--header-timeout MS] "
-               b"[--idle-timeout MS] [--linger MS]\n"))
+               b"[--idle-timeout MS] [--linger MS] [--send-timeout MS]\n"))
 
 finish()

@@ -1,9 +1,10 @@
 """Drives examples/http_hello with slow clients: 500 slowloris connections (a request line without its CRLF),
-silent and trickling clients, and an idle keep-alive connection are all closed by the server's deadlines
-(--header-timeout, --idle-timeout), while a prompt client is still served; then SIGTERM, exit 0.
+silent and trickling clients, clients sending empty lines, and an idle keep-alive connection are all closed by the server's deadlines
+(--header-timeout, --idle-timeout), a client that never reads its answers is dropped (--send-timeout), while a prompt client is still served; then SIGTERM, exit 0.
 Usage: http_hello_timeouts.py PATH-TO-http_hello"""
 import selectors
 import signal
+import socket
 import sys
 import time
 
@@ -41,7 +42,23 @@ def closed_by_server(sockets):
     return closed
 
 
-with server(prog, "--header-timeout", str(DEADLINE_MS), "--idle-timeout", str(DEADLINE_MS)) as (p, port):
+def reset_by_server(s):
+    """Whether the server drops s (a reset, since requests it never read
+    are left) before BOUND_S, found without reading its answers: reading
+    them would let a server without a send deadline go on."""
+    end = time.monotonic() + BOUND_S
+    while time.monotonic() < end:
+        try:
+            s.send(GET)
+        except (BlockingIOError, InterruptedError):
+            time.sleep(0.05)
+        except OSError:  # ECONNRESET, EPIPE
+            return True
+    return False
+
+
+with server(prog, "--header-timeout", str(DEADLINE_MS), "--idle-timeout", str(DEADLINE_MS),
+            "--send-timeout", str(DEADLINE_MS)) as (p, port):
     # 1. Slowloris: many connections each holding a request line without its CRLF.
     start = time.monotonic()
     lorises = [connect(port) for _ in range(SLOWLORIS)]
@@ -82,6 +99,38 @@ with server(prog, "--header-timeout", str(DEADLINE_MS), "--idle-timeout", str(DE
         s.sendall(GET)
         check("a keep-alive request is answered", recv_exact(s, len(OK)), OK)
         check("then the idle connection is closed", closed_by_server([s]), 1)
+
+    # 5. Empty lines (allowed before a request, RFC 9112 section 2.2) sent
+    #    within the deadline, on a new connection and on a kept-alive one:
+    #    they are not a request, and do not put its deadline off.
+    for answered in (False, True):
+        with connect(port) as s:
+            if answered:
+                s.sendall(GET)
+                check("a keep-alive request is answered", recv_exact(s, len(OK)), OK)
+            sent = 0
+            try:
+                for _ in range(40):
+                    s.sendall(b"\r\n")
+                    sent += 1
+                    time.sleep(DEADLINE_MS / 1000 / 5)
+            except OSError:  # closed by the server while sending
+                pass
+            what = "after an answer" if answered else "before a request"
+            check_that(f"empty lines {what} do not hold the connection", sent < 40, f"sent {sent}")
+            check("and it is closed", closed_by_server([s]), 1)
+
+    # 6. Slow read: a client pipelines requests and never reads the answers.
+    #    Once the socket buffers are full the server's write waits; the send
+    #    deadline drops the connection.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", port))
+        s.setblocking(False)
+        check_that("a client that never reads its answers is dropped", reset_by_server(s))
+    with connect(port) as s:
+        s.sendall(GET)
+        check("and a prompt client is still answered", recv_exact(s, len(OK)), OK)
 
     p.send_signal(signal.SIGTERM)
     check("SIGTERM: exit 0", p.wait(timeout=BOUND_S), 0)

@@ -32,11 +32,13 @@ def recv_to_end(s):
 
 def wait_refused(port):
     """Connects until the server refuses: it has seen the signal and closed
-    its listening socket.  Each probe that still got in closes at once."""
+    its listening socket.  Each probe that still got in closes at once; a
+    probe caught in the backlog as the socket closes is reset, which is the
+    same answer."""
     for _ in range(BOUND_S * 20):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=BOUND_S).close()
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):
             return True
         time.sleep(0.05)
     return False
