@@ -351,6 +351,7 @@ void analyze(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts) {
   // After a fatal error the AST may be cut short; nothing useful can be said.
   if (Diags.hasFatalErrorOccurred())
     return;
+  resetMacroCaches();
   Driver(Ctx, Diags, Opts).run();
 }
 

@@ -9,6 +9,8 @@
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Path.h"
 
 using namespace clang;
@@ -39,13 +41,50 @@ static void forEachExpansion(SourceLocation Loc, const SourceManager &SM, const 
   }
 }
 
+// The answer of isInUnchecked per macro expansion entry (FileID): every
+// location of one entry has the same chain of callers.  Without it, each
+// question walks the whole chain, and a combinator nested d deep asks it
+// of O(d) nodes with chains O(d) long.  One cache per thread (clangd runs
+// several translation units at once), reset by resetMacroCaches() at the
+// start of each analysis and whenever the SourceManager changes.
+namespace {
+struct UncheckedCache {
+  const SourceManager *SM = nullptr;
+  llvm::DenseMap<unsigned, bool> ByEntry;
+};
+thread_local UncheckedCache Cache;
+} // namespace
+
+void resetMacroCaches() {
+  Cache.SM = nullptr;
+  Cache.ByEntry.clear();
+}
+
 bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+  if (Cache.SM != &SM) {
+    Cache.SM = &SM;
+    Cache.ByEntry.clear();
+  }
+  llvm::SmallVector<unsigned, 16> Walked;
   bool Found = false;
-  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation) {
-    if (Name == "weft_unchecked")
+  for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth) {
+    unsigned Entry = SM.getFileID(Loc).getHashValue();
+    auto It = Cache.ByEntry.find(Entry);
+    if (It != Cache.ByEntry.end()) {
+      Found = It->second;
+      break;
+    }
+    Walked.push_back(Entry);
+    if (Lexer::getImmediateMacroName(Loc, SM, LO) == "weft_unchecked") {
       Found = true;
-    return !Found;
-  });
+      break;
+    }
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+  // An entry inside weft_unchecked's expansion is inside it; an entry whose
+  // whole chain was walked without finding it is outside.
+  for (unsigned Entry : Walked)
+    Cache.ByEntry[Entry] = Found;
   return Found;
 }
 

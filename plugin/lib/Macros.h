@@ -27,6 +27,9 @@ bool isSpelledInWeftHeader(clang::SourceLocation Loc, const clang::SourceManager
 bool isInUnchecked(clang::SourceLocation Loc, const clang::SourceManager &SM,
                    const clang::LangOptions &LO);
 
+// Forgets what isInUnchecked has memoised (a new translation unit).
+void resetMacroCaches();
+
 // The name of the outermost weft_* macro whose expansion produced Loc, or ""
 // (for example "weft_bind" for any token of a weft_bind(...) expansion).
 llvm::StringRef outermostWeftMacro(clang::SourceLocation Loc, const clang::SourceManager &SM,

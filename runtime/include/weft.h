@@ -103,6 +103,10 @@ WEFT_ASYNC_TYPE(ptr, void *);
 
 /* ------------------------------------------------------------------------
  * 3. Building actions from values and from other actions
+ *
+ * Every macro below evaluates each of its arguments exactly once, left to
+ * right (the action, then the function, then env), like a function call
+ * with a defined order.
  * ---------------------------------------------------------------------- */
 
 /* weft_return(name, v): an action that produces v, of type async(name).
@@ -152,16 +156,19 @@ WEFT_ASYNC_TYPE(ptr, void *);
 #define weft_catch(m, h, env)                                                     \
   WEFT__LET3(m, h, env, _Static_assert(WEFT__SAME_TYPE(weft__m, weft__k(weft__env, 0)), \
                                        "weft_catch: the handler must return the action's own async type"); \
-             (__typeof__(weft__m)){.node_ = weft__catch(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE())})
+             struct weft__node *weft__n = weft__catch(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE()); \
+             (__typeof__(weft__m)){.node_ = weft__n})
 
 /* weft_finally(m, f, env): run m, then the async(void) action f(env) whether m
  * succeeded, failed or was cancelled; then deliver m's outcome.  If f itself
  * fails, that failure wins.  (When weft_run closes its loop, a cancelled
- * fiber's finalisers run only as far as they get without waiting.)  async(A) m;  async(void) f(E *env)  ->  async(A) */
+ * fiber's finalisers run only as far as they get without waiting.)
+ *   async(A) m;  async(void) f(E *env)  ->  async(A) */
 #define weft_finally(m, f, env)                                                   \
   WEFT__LET3(m, f, env, _Static_assert(WEFT__IS_VOID(weft__k(weft__env)),         \
                                        "weft_finally: the finaliser must return async(void)"); \
-             (__typeof__(weft__m)){.node_ = weft__finally(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE())})
+             struct weft__node *weft__n = weft__finally(weft__m.node_, (weft__fn)weft__k, weft__env, WEFT__SITE()); \
+             (__typeof__(weft__m)){.node_ = weft__n})
 
 /* weft_take(slot): the action stored at slot (a pointer to an async(T)
  * field, array element or other object outside the function's locals),

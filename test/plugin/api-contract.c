@@ -36,3 +36,21 @@ async(str) empty_read(int fd) {
   // expected-error@+1 {{weft_read of 0 bytes; the manual asks for n > 0 (weft_read produces "" only at end of input)}}
   return weft_read(fd, 0);
 }
+
+// A weft_catch handler receives the negative code: compared with a
+// positive E-constant, the test is never true.
+static async(void) on_error(void *env, int err) {
+  (void)env;
+  // expected-error@+1 {{handler 'on_error' compares 'err' with 32, but the error a weft_catch handler receives is negative (-32); compare with the negated code}}
+  if (err == EPIPE)
+    return weft_return(void);
+  switch (err) {
+  case EAGAIN: // expected-error {{handler 'on_error' compares 'err' with 11}}
+  case -EINTR:
+    return weft_return(void);
+  }
+  // expected-error@+1 {{handler 'on_error' compares 'err' with 104}}
+  return ECONNRESET != err ? weft_fail(err) : weft_return(void);
+}
+
+async(void) guarded(int fd) { return weft_catch(weft_write(fd, "x", 1), on_error, NULL); }

@@ -48,3 +48,11 @@ size_t sizes(async(int) *slot, struct job *j) {
   const async(int) *view = slot;
   return sizeof *same + sizeof *view + sizeof j->action + _Alignof(async(int));
 }
+
+// Growing and freeing an array of slots moves no action.
+async(int) *grow(async(int) *steps, size_t n) {
+  async(int) *more = realloc(steps, n * sizeof *steps);
+  if (!more)
+    free(steps);
+  return more;
+}

@@ -59,3 +59,14 @@ void bytes(async(int) *slot, struct job *a, struct job *b) {
   (void)memcmp(a, b, sizeof *a); // expected-error 2 {{'memcmp' copies, fills or compares the bytes of a value holding actions}}
   __builtin_memcpy(slot, &b->action, sizeof *slot); // expected-error 2 {{copies, fills or compares the bytes of an action}}
 }
+
+// Converted silently, a pointer to an action hands its bytes to whoever
+// receives it.
+#include <unistd.h>
+void save(int fd, async(int) *slot) {
+  // expected-error@+1 {{cannot convert 'weft_async_int *' (aka 'union weft_async_int *'), a pointer to an action, to 'const void *'}}
+  (void)write(fd, slot, sizeof *slot);
+  // expected-error@+1 {{cannot convert 'weft_async_int *' (aka 'union weft_async_int *'), a pointer to an action, to 'void *'}}
+  void *opaque = slot;
+  (void)opaque;
+}

@@ -12,6 +12,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
 
@@ -40,6 +41,10 @@ public:
   ApiContractCheck() : Check(CheckId::ApiContract) {}
 
   void onWeftCall(const CallExpr *Call, StringRef Internal, CheckContext &C) override {
+    if (Internal == "weft__catch" && Call->getNumArgs() >= 2) {
+      handler(weftArgument(Call->getArg(1), C.sourceManager()), C);
+      return;
+    }
     if (Internal != "weft__fail" || Call->getNumArgs() < 1)
       return;
     const Expr *Err = Call->getArg(0);
@@ -65,6 +70,56 @@ public:
   }
 
 private:
+  // A weft_catch handler receives the failure's code, which is negative:
+  // comparing it with a positive constant (err == EPIPE, case EAGAIN:) is
+  // never true.  Each handler's body is looked at once.
+  void handler(const Expr *Fn, CheckContext &C) {
+    const auto *Ref = dyn_cast_or_null<DeclRefExpr>(Fn);
+    const auto *FD = Ref ? dyn_cast<FunctionDecl>(Ref->getDecl()) : nullptr;
+    const FunctionDecl *Def = FD ? FD->getDefinition() : nullptr;
+    if (!Def || Def->getNumParams() != 2 || !Def->getBody() || !Handlers.insert(Def).second)
+      return;
+    const ParmVarDecl *Err = Def->getParamDecl(1);
+    llvm::SmallVector<const Stmt *, 64> Work{Def->getBody()};
+    for (unsigned Steps = 0; !Work.empty() && Steps < 100000; ++Steps) {
+      const Stmt *S = Work.pop_back_val();
+      if (const auto *BO = dyn_cast<BinaryOperator>(S))
+        if (BO->isEqualityOp()) {
+          compared(BO->getLHS(), BO->getRHS(), Err, Def, C);
+          compared(BO->getRHS(), BO->getLHS(), Err, Def, C);
+        }
+      if (const auto *SW = dyn_cast<SwitchStmt>(S))
+        if (namesParam(SW->getCond(), Err))
+          for (const SwitchCase *SC = SW->getSwitchCaseList(); SC; SC = SC->getNextSwitchCase())
+            if (const auto *CS = dyn_cast<CaseStmt>(SC))
+              positive(CS->getLHS(), Err, Def, C);
+      for (const Stmt *K : S->children())
+        if (K)
+          Work.push_back(K);
+    }
+  }
+
+  static bool namesParam(const Expr *E, const ParmVarDecl *P) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts());
+    return DRE && DRE->getDecl() == P;
+  }
+
+  void compared(const Expr *Side, const Expr *Other, const ParmVarDecl *Err, const FunctionDecl *Def,
+                CheckContext &C) {
+    if (namesParam(Side, Err))
+      positive(Other, Err, Def, C);
+  }
+
+  void positive(const Expr *E, const ParmVarDecl *Err, const FunctionDecl *Def, CheckContext &C) {
+    llvm::APSInt Value;
+    if (!E || !constant(E, C.ast(), Value) || Value.isNegative() || Value == 0)
+      return;
+    C.report(id(), DiagId::err_catch_positive_code, userLoc(E->getExprLoc(), C))
+        << Def << Err << toString(Value) << E->getSourceRange();
+  }
+
+  llvm::DenseSet<const FunctionDecl *> Handlers;
+
   static bool constant(const Expr *E, ASTContext &Ctx, llvm::APSInt &Out) {
     Expr::EvalResult R;
     if (E->isValueDependent() || !E->EvaluateAsInt(R, Ctx))

@@ -99,6 +99,10 @@ public:
           << CE->getSourceRange();
       return;
     }
+    if (const auto *ICE = dyn_cast<ImplicitCastExpr>(E)) {
+      implicitPointer(ICE, C);
+      return;
+    }
     if (const auto *Call = dyn_cast<CallExpr>(E)) {
       const FunctionDecl *FD = Call->getDirectCallee();
       if (!FD || !FD->getIdentifier() || !isByteFunction(FD->getName()))
@@ -115,6 +119,29 @@ public:
   }
 
 private:
+  // A pointer to an action itself, silently converted to another pointer
+  // type (void *, char *): whatever receives it (read, fwrite, a callback's
+  // void *) sees the action's bytes.  Giving back the memory of an array of
+  // slots (free, realloc) moves nothing and is allowed; byte functions are
+  // reported as such, once.
+  void implicitPointer(const ImplicitCastExpr *ICE, CheckContext &C) {
+    if (ICE->getCastKind() != CK_BitCast)
+      return;
+    QualType From = pointee(ICE->getSubExpr()->getType()), To = pointee(ICE->getType());
+    if (From.isNull() || To.isNull() || !isAsyncType(From) || C.ast().hasSameUnqualifiedType(From, To))
+      return;
+    for (const DynTypedNode &P : C.ast().getParents(*ICE))
+      if (const auto *Call = P.get<CallExpr>())
+        if (const FunctionDecl *FD = Call->getDirectCallee())
+          if (FD->getIdentifier()) {
+            StringRef Name = FD->getName();
+            if (Name == "free" || Name == "realloc" || Name == "reallocarray" || isByteFunction(Name))
+              return;
+          }
+    C.report(id(), DiagId::err_forged_pointer_cast, ICE->getExprLoc())
+        << ICE->getSubExpr()->getType() << ICE->getType() << 0 << ICE->getSourceRange();
+  }
+
   // An initializer list of async type is a forged action, except the zero
   // initializer of an empty slot inside a struct's or array's initializer.
   void initList(const InitListExpr *ILE, CheckContext &C) {
