@@ -32,14 +32,14 @@ async(nosuchtype) unknown_type(void);
 async(void) not_an_action(int n) {
   // expected-error@+3 2 {{member reference base type 'int' is not a structure or union}}
   // expected-error-re@+2 {{{{illegal initializer type|initialization of non-aggregate type}} 'void'{{.*}}}}
-  // expected-error@+1 {{returning 'void' from a function with incompatible result type}}
+  // expected-error@+1 0-1 {{returning 'void' from a function with incompatible result type}}
   return weft_bind(n, k_print, NULL);
 }
 
 async(void) no_continuation(async(str) m) {
   // expected-error@+3 {{use of undeclared identifier 'nowhere'}}
   // expected-error-re@+2 {{{{illegal initializer type|initialization of non-aggregate type}} 'void'{{.*}}}}
-  // expected-error@+1 {{returning 'void' from a function with incompatible result type}}
+  // expected-error@+1 0-1 {{returning 'void' from a function with incompatible result type}}
   return weft_bind(m, nowhere, NULL);
 }
 
