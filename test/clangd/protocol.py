@@ -6,8 +6,10 @@ never published, 50 open files and a large message, incremental edits in
 UTF-16, every kind of quick fix, a clangd that keeps dying, shutdown/exit and the end of input (no process left behind)."""
 import json
 import os
+import re
 import shutil
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -270,19 +272,36 @@ def apply_edits(text, edits):
     return text
 
 
+def clangd_major():
+    out = subprocess.run([CLANGD, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         universal_newlines=True).stdout
+    m = re.search(r"clangd version (\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
+# Clang 22 drops a statement after C's own errors in it, so weft_bind on an
+# async(void) action (a C error first) never reaches the checker there.
+VOID_BIND = """async(void) void_action(void) {
+  return weft_bind(weft_write(1, "x", 1), k_unit, NULL);
+}
+"""
+
+
 def test_quick_fixes():
     """Every kind of fix-it the checker makes (on the diagnostic itself, on
     one of its notes, a replacement, an insertion) comes back from
     textDocument/codeAction as a quick fix whose edit removes the finding."""
-    d = workspace("fixes", {"a.c": FIXABLE})
+    void_bind = clangd_major() < 22
+    fixable = FIXABLE if void_bind else FIXABLE.replace(VOID_BIND, "")
+    d = workspace("fixes", {"a.c": fixable})
     c = start(d)
     try:
         uri = path_uri(os.path.join(d, "a.c"))
-        c.open(uri, FIXABLE)
-        want = {"bind-continuation": 2, "return-value": 1}
+        c.open(uri, fixable)
+        want = {"bind-continuation": 2 if void_bind else 1, "return-value": 1}
         pub = c.diagnostics(uri, lambda ds: all(sum(1 for x in ds if x.get("code") == k) == n
                                                  for k, n in want.items()))
-        text, version = FIXABLE, 1
+        text, version = fixable, 1
         titles = []
         for diag in [x for x in pub["params"]["diagnostics"] if x.get("source") == "weft"]:
             rid = c.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": diag["range"],
@@ -293,9 +312,10 @@ def test_quick_fixes():
             assert a["kind"] == "quickfix" and a["diagnostics"][0]["code"] == diag["code"], a
             titles.append(a["title"])
             text = apply_edits(text, a["edit"]["changes"][uri])
-        assert sorted(titles) == ["weft: insert '(int)'", "weft: replace with 'int'",
-                                  "weft: replace with 'weft_then'"], titles
-        assert "long v" not in text and "weft_then(weft_write" in text and "(int)n" in text.replace(" ", ""), text
+        assert sorted(titles) == ["weft: insert '(int)'", "weft: replace with 'int'"] + (
+            ["weft: replace with 'weft_then'"] if void_bind else []), titles
+        assert "long v" not in text and "(int)n" in text.replace(" ", ""), text
+        assert "weft_then(weft_write" in text or not void_bind, text
         # Each was fixed at the version the diagnostics were for; the new
         # text has no finding and no error left.
         m = c.mark()
