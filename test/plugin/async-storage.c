@@ -80,10 +80,15 @@ union either {
 struct tagged {
   int tag;
   union {
-    struct job job; // expected-error {{union member 'job' holds an action}}
+    struct job job; // expected-error {{union member 'job' holds an action, which the other members of the union would read or overwrite; use a struct}}
     void *raw;
   } u;
 };
+
+typedef union {
+  async(int) count; // expected-error {{union member 'count' holds an action, which the other members of 'count_or_ptr' would read or overwrite; use a struct}}
+  void *ptr;
+} count_or_ptr;
 
 // A slot passed to a variadic function is a conversion (rule
 // async-conversion), reported once.

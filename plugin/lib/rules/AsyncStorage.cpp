@@ -43,9 +43,14 @@ public:
   void onRecordDecl(const RecordDecl *RD, CheckContext &C) override {
     if (!RD->isUnion())
       return;
+    // An anonymous union is named by its typedef, if any, else "the union".
+    const NamedDecl *Name = RD;
+    if (!RD->getIdentifier())
+      Name = RD->getTypedefNameForAnonDecl();
     for (const FieldDecl *F : RD->fields())
       if (containsAsync(F->getType()))
-        C.report(id(), DiagId::err_union_action, F->getLocation()) << F << RD;
+        C.report(id(), DiagId::err_union_action, F->getLocation())
+            << F << (Name ? 1 : 0) << (Name ? Name : static_cast<const NamedDecl *>(F));
   }
 
   void onExpr(const Expr *E, CheckContext &C) override {
