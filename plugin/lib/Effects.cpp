@@ -862,10 +862,33 @@ void EffectGraph::infer(Fact What) {
 void EffectGraph::reach() {
   std::deque<unsigned> Queue;
   // Marks N reached, through site S of From (none for a root), and queues it.
+  // A reach through a field of a struct that is not a constant is loose
+  // (any struct of the type may have held the function, maybe one only
+  // main uses); a later firm reach, through a call, a variable, an array or
+  // a field of a constant, replaces it, whichever came first.
+  auto Loose = [&](const EffectNode *From, int S) {
+    if (!From || S < 0)
+      return false;
+    const EffectSite &How = From->Sites[S];
+    return How.What == EffectSite::Indirect && isa_and_nonnull<FieldDecl>(How.Pointer) &&
+           !(How.PointerOwner && Ctx.getBaseElementType(How.PointerOwner->getType()).isConstQualified());
+  };
   auto Mark = [&](const EffectNode *N, const EffectNode *From, int S) {
-    if (!N || N->Reached)
+    if (!N)
       return;
     EffectNode &M = Nodes[N - Nodes.data()];
+    if (M.Reached) {
+      // Not through N itself: the chain of reaches stays a forest.
+      bool Descends = false;
+      const EffectNode *A = From;
+      for (size_t Guard = 0; A && !Descends && Guard <= Nodes.size(); ++Guard, A = A->ReachedFrom)
+        Descends = A == N;
+      if (!Descends && Loose(M.ReachedFrom, M.ReachedBy) && !Loose(From, S)) {
+        M.ReachedFrom = From;
+        M.ReachedBy = S;
+      }
+      return;
+    }
     M.Reached = true;
     M.ReachedFrom = From;
     M.ReachedBy = S;

@@ -168,7 +168,7 @@ private:
       return;
     LinearityEvent E{K, VD, Where, Earlier, Maybe};
     if ((K == LinearityEvent::Reused && Maybe) || K == LinearityEvent::DroppedOnPath)
-      E.AfterLoopUse = consumedInLoopBefore(VD, Where);
+      E.AfterLoopUse = consumedInLoopBefore(VD, Where) || (K == LinearityEvent::Reused && insideFlagLoop(Where));
     Report(E);
   }
 
@@ -188,6 +188,62 @@ private:
           return true;
       }
     }
+    return false;
+  }
+
+  // Whether Where is inside a loop whose condition tests a variable that
+  // the loop's body sets with `=` (`for (i = 0; i < n && !placed; i++)`
+  // with `placed = true;` in the body): the flag stops the loop after the
+  // use, which a per-path analysis cannot see.
+  bool insideFlagLoop(SourceLocation Where) const {
+    if (!SM || Where.isInvalid())
+      return false;
+    SourceLocation W = SM->getFileLoc(Where);
+    for (const Stmt *Loop : Loops) {
+      SourceLocation B = SM->getFileLoc(Loop->getBeginLoc()), E = SM->getFileLoc(Loop->getEndLoc());
+      if (SM->isBeforeInTranslationUnit(W, B) || SM->isBeforeInTranslationUnit(E, W))
+        continue;
+      const Expr *Cond = nullptr;
+      const Stmt *Body = nullptr;
+      if (const auto *FS = dyn_cast<ForStmt>(Loop)) {
+        Cond = FS->getCond();
+        Body = FS->getBody();
+      } else if (const auto *WS = dyn_cast<WhileStmt>(Loop)) {
+        Cond = WS->getCond();
+        Body = WS->getBody();
+      } else if (const auto *DS = dyn_cast<DoStmt>(Loop)) {
+        Cond = DS->getCond();
+        Body = DS->getBody();
+      }
+      llvm::DenseSet<const ValueDecl *> Tested;
+      collectNamed(Cond, Tested);
+      if (!Tested.empty() && setsOneOf(Body, Tested))
+        return true;
+    }
+    return false;
+  }
+
+  static void collectNamed(const Stmt *S, llvm::DenseSet<const ValueDecl *> &Out, unsigned Depth = 0) {
+    if (!S || Depth > 64)
+      return;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      if (isa<VarDecl>(DRE->getDecl()))
+        Out.insert(DRE->getDecl());
+    for (const Stmt *K : S->children())
+      collectNamed(K, Out, Depth + 1);
+  }
+
+  static bool setsOneOf(const Stmt *S, const llvm::DenseSet<const ValueDecl *> &Vars, unsigned Depth = 0) {
+    if (!S || Depth > 256)
+      return false;
+    if (const auto *BO = dyn_cast<BinaryOperator>(S))
+      if (BO->getOpcode() == BO_Assign)
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()))
+          if (Vars.count(DRE->getDecl()))
+            return true;
+    for (const Stmt *K : S->children())
+      if (setsOneOf(K, Vars, Depth + 1))
+        return true;
     return false;
   }
 

@@ -26,3 +26,9 @@ static async(void) on_error(void *env, int err) {
 }
 
 async(void) guarded(int fd) { return weft_catch(weft_write(fd, "x", 1), on_error, NULL); }
+
+// Each arm of a ?: is a code of its own; a constant condition picks one.
+async(int) both_negated(int rc) { return weft_fail(int, rc ? -errno : -EIO); }
+async(void) elvis_negated(int rc) { return weft_fail(rc ?: -EIO); }
+async(void) constant_choice(void) { return weft_fail(1 ? -EIO : EIO); }
+async(void) comma_negated(int *n) { return weft_fail((*n += 1, -EIO)); }

@@ -54,3 +54,27 @@ static async(void) on_error(void *env, int err) {
 }
 
 async(void) guarded(int fd) { return weft_catch(weft_write(fd, "x", 1), on_error, NULL); }
+
+// The code is judged where it is chosen: each arm of a ?: and the value of
+// a comma.
+async(int) chosen(int rc) {
+  // expected-error@+2 {{weft_fail is given errno, which is positive}}
+  // expected-error@+1 {{weft_fail is given 5, which is not negative}}
+  return weft_fail(int, errno ? errno : EIO);
+}
+
+async(int) either_constant(int rc) {
+  // expected-error@+1 {{weft_fail is given 11, which is not negative}}
+  return weft_fail(int, rc < 0 ? rc : EAGAIN);
+}
+
+async(void) elvis(void) {
+  // expected-error@+2 {{weft_fail is given errno, which is positive}}
+  // expected-error@+1 {{weft_fail is given 5, which is not negative}}
+  return weft_fail(errno ?: EIO);
+}
+
+async(void) after_comma(int *n) {
+  // expected-error@+1 {{weft_fail is given 0, which is not negative}}
+  return weft_fail((*n += 1, 0));
+}

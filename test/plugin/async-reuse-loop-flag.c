@@ -61,3 +61,41 @@ async(void) restructured(struct slot *slots, int n) {
   free_slot->action = m;
   return weft_return(void);
 }
+
+// The flag tested by the loop's own condition: the loop stops after the
+// use, which the back edge does not know.
+async(void) flag_in_condition(struct slot *slots, int n) {
+  async(void) m = job(); // expected-note {{action 'm' declared here}}
+  bool placed = false;
+  for (int i = 0; i < n && !placed; i++)
+    if (!slots[i].busy) {
+      // expected-error@+3 {{action 'm' may already have been used on some path}}
+      // expected-note@+2 {{first used here}}
+      // expected-note@+1 {{if a flag or a break set in the loop decides this path}}
+      slots[i].action = m; // expected-note {{first used here}}
+      placed = true;
+    }
+  if (!placed)
+    // expected-error@+2 {{action 'm' may already have been used on some path}}
+    // expected-note@+1 {{if a flag or a break set in the loop decides this path}}
+    return m;
+  // expected-warning@+2 {{action 'm' is dropped on this path without being used}}
+  // expected-note@+1 {{if a flag or a break set in the loop decides this path}}
+  return weft_return(void);
+}
+
+// A loop that only counts uses the action again on its next turn: a real
+// reuse, told without the note.
+async(void) every_turn(struct slot *slots, int n) {
+  async(void) m = job(); // expected-note {{action 'm' declared here}}
+  int i = 0;
+  while (i < n) {
+    // expected-error@+2 {{action 'm' may already have been used on some path}}
+    // expected-note@+1 {{first used here}}
+    slots[i].action = m;
+    i++;
+  }
+  // expected-warning@+2 {{action 'm' is dropped on this path without being used}}
+  // expected-note@+1 {{if a flag or a break set in the loop decides this path}}
+  return weft_return(void);
+}

@@ -72,3 +72,19 @@ static struct server *the_server;
 static int counters[4];
 size_t slot_size(struct job *j) { return sizeof j->action + sizeof(__typeof__(j->action)) + (size_t)counters[0]; }
 struct server *server(void) { return the_server; }
+
+// A local returned whole is moved to the caller: the constructor shape.
+struct job build_job(int id, async(int) m) {
+  struct job j = {0};
+  j.id = id;
+  j.action = m;
+  return j;
+}
+struct job renumber(struct job j, int id) {
+  j.id = id;
+  return (j);
+}
+async(int) built(void) {
+  struct job j = renumber(build_job(1, fetch(1)), 2);
+  return weft_take(&j.action);
+}

@@ -56,8 +56,20 @@ struct job copies(struct job *src, struct batch *all) {
   // expected-error@+1 {{copying a value of type 'struct batch'}}
   many = *all;
   (void)many;
-  // expected-error@+1 {{copying a value of type 'struct job'}}
+  // A local returned whole dies as it is read: a move, not a copy (the
+  // copy given to keep above is the one that duplicates).
   return b;
+}
+
+struct job from_pointer(struct job *src) {
+  // expected-error@+1 {{copying a value of type 'struct job'}}
+  return (*src);
+}
+
+struct job from_static(void) {
+  static struct job shared; // expected-error {{'shared' holds an action in static storage}}
+  // expected-error@+1 {{copying a value of type 'struct job'}}
+  return shared;
 }
 
 // Static storage: one action shared by every call, which runs once.
@@ -80,10 +92,15 @@ union either {
 struct tagged {
   int tag;
   union {
-    struct job job; // expected-error {{union member 'job' holds an action}}
+    struct job job; // expected-error {{union member 'job' holds an action, which the other members of the union would read or overwrite; use a struct}}
     void *raw;
   } u;
 };
+
+typedef union {
+  async(int) count; // expected-error {{union member 'count' holds an action, which the other members of 'count_or_ptr' would read or overwrite; use a struct}}
+  void *ptr;
+} count_or_ptr;
 
 // A slot passed to a variadic function is a conversion (rule
 // async-conversion), reported once.

@@ -47,16 +47,7 @@ public:
     }
     if (Internal != "weft__fail" || Call->getNumArgs() < 1)
       return;
-    const Expr *Err = Call->getArg(0);
-    SourceLocation Loc = userLoc(Err->IgnoreParenImpCasts()->getExprLoc(), C);
-    if (readsErrno(Err)) {
-      C.report(id(), DiagId::err_fail_errno, Loc) << Err->getSourceRange();
-      return;
-    }
-    llvm::APSInt Value;
-    if (!constant(Err, C.ast(), Value) || Value.isNegative())
-      return;
-    C.report(id(), DiagId::err_fail_not_negative, Loc) << (Value == 0 ? 0 : 1) << toString(Value) << Err->getSourceRange();
+    failCode(Call->getArg(0), C);
   }
 
   void onExpr(const Expr *E, CheckContext &C) override {
@@ -70,6 +61,36 @@ public:
   }
 
 private:
+  // The code given to weft_fail, judged where it is chosen: each arm of a
+  // ?: (`errno ? errno : EIO`, `errno ?: EIO`) and the value of a comma
+  // is a code the failure may carry.
+  void failCode(const Expr *Err, CheckContext &C) {
+    const Expr *Bare = Err->IgnoreParenImpCasts();
+    llvm::APSInt Whole;
+    bool Constant = constant(Err, C.ast(), Whole);
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(Bare); CO && !Constant) {
+      failCode(CO->getTrueExpr(), C);
+      failCode(CO->getFalseExpr(), C);
+      return;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(Bare))
+      if (BO->getOpcode() == BO_Comma && !Constant) {
+        failCode(BO->getRHS(), C);
+        return;
+      }
+    if (isa<OpaqueValueExpr>(Bare)) // the condition of `a ?: b`, seen through its own arm
+      if (const Expr *Src = cast<OpaqueValueExpr>(Bare)->getSourceExpr())
+        return failCode(Src, C);
+    SourceLocation Loc = userLoc(Bare->getExprLoc(), C);
+    if (readsErrno(Err)) {
+      C.report(id(), DiagId::err_fail_errno, Loc) << Err->getSourceRange();
+      return;
+    }
+    if (!Constant || Whole.isNegative())
+      return;
+    C.report(id(), DiagId::err_fail_not_negative, Loc) << (Whole == 0 ? 0 : 1) << toString(Whole) << Err->getSourceRange();
+  }
+
   // A weft_catch handler receives the failure's code, which is negative:
   // comparing it with a positive constant (err == EPIPE, case EAGAIN:) is
   // never true.  Each handler's body is looked at once.

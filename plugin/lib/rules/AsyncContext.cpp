@@ -34,6 +34,13 @@ public:
     }
     if (U.Dest.isNull() || asAsync(U.Dest).Decl != U.Type.Decl)
       return;
+    // Given to a function that builds an action of its own from it
+    // (with_deadline(job(), 100)), it is carried by that action, which is
+    // judged where it goes: one finding, not one per level.
+    if (U.Kind == UseKind::Argument)
+      if (const auto *Call = dyn_cast_or_null<CallExpr>(U.User))
+        if (isAsyncType(Call->getType()))
+          return;
     // Built anywhere inside a sink's argument (weft_run(with_deadline(job(),
     // 100), NULL)), it is run by the sink.
     if (insideSinkArgument(C.ast(), U.Top))

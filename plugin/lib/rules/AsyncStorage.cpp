@@ -43,9 +43,14 @@ public:
   void onRecordDecl(const RecordDecl *RD, CheckContext &C) override {
     if (!RD->isUnion())
       return;
+    // An anonymous union is named by its typedef, if any, else "the union".
+    const NamedDecl *Name = RD;
+    if (!RD->getIdentifier())
+      Name = RD->getTypedefNameForAnonDecl();
     for (const FieldDecl *F : RD->fields())
       if (containsAsync(F->getType()))
-        C.report(id(), DiagId::err_union_action, F->getLocation()) << F << RD;
+        C.report(id(), DiagId::err_union_action, F->getLocation())
+            << F << (Name ? 1 : 0) << (Name ? Name : static_cast<const NamedDecl *>(F));
   }
 
   void onExpr(const Expr *E, CheckContext &C) override {
@@ -62,6 +67,10 @@ public:
     // A compound literal is a temporary: reading it moves its actions.
     if (isa<CompoundLiteralExpr>(ICE->getSubExpr()->IgnoreParens()))
       return;
+    // A local returned whole dies as it is read: its actions move to the
+    // caller (`struct job x = {0}; x.action = m; return x;`).
+    if (returnsLocal(ICE, C.ast()))
+      return;
     // (void)s reads nothing.
     for (const DynTypedNode &P : C.ast().getParents(*ICE))
       if (const auto *Cast = P.get<CastExpr>())
@@ -71,6 +80,26 @@ public:
   }
 
 private:
+  static bool returnsLocal(const ImplicitCastExpr *ICE, ASTContext &Ctx) {
+    const auto *DRE = dyn_cast<DeclRefExpr>(ICE->getSubExpr()->IgnoreParens());
+    const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+    if (!VD || !VD->hasLocalStorage())
+      return false;
+    const Stmt *Cur = ICE;
+    for (unsigned Depth = 0; Depth < 16; ++Depth) {
+      auto Parents = Ctx.getParents(*Cur);
+      if (Parents.size() != 1)
+        return false;
+      if (Parents[0].get<ReturnStmt>())
+        return true;
+      const auto *PE = Parents[0].get<ParenExpr>();
+      if (!PE)
+        return false;
+      Cur = PE;
+    }
+    return false;
+  }
+
   // Whether U reads the action out of its place (rather than storing into
   // it, taking its address for weft_take, or asking its type).  Misuses that
   // another rule reports (an operator, a variadic argument, a conversion)

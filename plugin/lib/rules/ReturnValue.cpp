@@ -9,6 +9,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/APSInt.h"
+#include "llvm/ADT/SmallString.h"
 
 using namespace clang;
 
@@ -41,11 +43,7 @@ public:
     ASTContext &Ctx = C.ast();
     const SourceManager &SM = C.sourceManager();
     // v is an argument of weft_return: point at it where the user wrote it.
-    SourceLocation Loc = V->getExprLoc(), Begin = V->getBeginLoc();
-    if (Loc.isMacroID() && SM.isMacroArgExpansion(Loc))
-      Loc = SM.getSpellingLoc(Loc);
-    if (Begin.isMacroID() && SM.isMacroArgExpansion(Begin))
-      Begin = SM.getSpellingLoc(Begin);
+    SourceLocation Loc = written(V->getExprLoc(), SM), Begin = written(V->getBeginLoc(), SM);
 
     bool IntoPointer = T->isPointerType() && VT->isIntegerType() &&
                        !V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull);
@@ -55,8 +53,24 @@ public:
       C.report(id(), DiagId::err_return_value_kind, Loc) << VT << Name << T << V->getSourceRange();
       return;
     }
-    if (T->isIntegerType() && !T->isBooleanType() && VT->isIntegerType() &&
-        Ctx.getTypeSize(VT) > Ctx.getTypeSize(T) && !fitsConstant(V, T, Ctx)) {
+    if (!T->isIntegerType() || T->isBooleanType() || !VT->isIntegerType())
+      return;
+    // A constant that T cannot hold changes value whatever the widths are
+    // (3000000000u into int, -1 into size_t).
+    Expr::EvalResult Constant;
+    if (!V->isValueDependent() && V->EvaluateAsInt(Constant, Ctx)) {
+      const llvm::APSInt &I = Constant.Val.getInt();
+      llvm::APSInt Converted = I.extOrTrunc(Ctx.getTypeSize(T));
+      Converted.setIsSigned(T->isSignedIntegerOrEnumerationType());
+      if (llvm::APSInt::compareValues(I, Converted) != 0) {
+        Diag D = C.report(id(), DiagId::warn_return_constant_changes, Loc)
+                 << toString(I) << T << Name << toString(Converted) << V->getSourceRange();
+        if (Begin.isFileID())
+          D << FixItHint::CreateInsertion(Begin, "(" + T.getAsString(Ctx.getPrintingPolicy()) + ")");
+      }
+      return;
+    }
+    if (Ctx.getTypeSize(VT) > Ctx.getTypeSize(T)) {
       Diag D = C.report(id(), DiagId::warn_return_narrowing, Loc) << VT << T << Name
                                                                                << V->getSourceRange();
       if (Begin.isFileID())
@@ -65,27 +79,24 @@ public:
   }
 
 private:
+  // Where the user wrote the argument: up through weft.h's macros, and to
+  // the invocation of a macro of their own (UINT64_C(...), a #define).
+  static SourceLocation written(SourceLocation Loc, const SourceManager &SM) {
+    for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth)
+      Loc = SM.isMacroArgExpansion(Loc) ? SM.getImmediateSpellingLoc(Loc)
+                                        : SM.getImmediateExpansionRange(Loc).getBegin();
+    return Loc;
+  }
+
+  static std::string toString(const llvm::APSInt &V) {
+    llvm::SmallString<24> S;
+    V.toString(S, 10);
+    return std::string(S.str());
+  }
+
   static QualType resultType(const CallExpr *Call, CheckContext &C) {
     const Expr *R = combinatorResult(C.ast(), Call);
     return R ? R->getType() : QualType();
-  }
-
-  static bool fitsConstant(const Expr *V, QualType T, ASTContext &Ctx) {
-    Expr::EvalResult Result;
-    if (V->isValueDependent() || !V->EvaluateAsInt(Result, Ctx))
-      return false;
-    const llvm::APSInt &I = Result.Val.getInt();
-    if (I.getBitWidth() > 64)
-      return false;
-    int64_t Value = I.isSigned() ? I.getSExtValue() : static_cast<int64_t>(I.getZExtValue());
-    if (!I.isSigned() && Value < 0)
-      return false;
-    unsigned Width = Ctx.getTypeSize(T);
-    if (Width >= 64)
-      return true;
-    if (T->isSignedIntegerOrEnumerationType())
-      return Value >= -(int64_t(1) << (Width - 1)) && Value < (int64_t(1) << (Width - 1));
-    return Value >= 0 && Value < (int64_t(1) << Width);
   }
 };
 
