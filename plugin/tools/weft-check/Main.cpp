@@ -250,6 +250,27 @@ int main(int Argc, char **Argv) {
   RO.Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
   RO.Progress = C.Progress == -1 ? llvm::sys::Process::StandardErrIsDisplayed() : C.Progress == 1;
   std::vector<Unit> Units = runAll(Commands, RO);
+  if (Headers) {
+    // A header is checked through the units that read it; the others were
+    // run only to find out, and neither count nor fail the run.
+    std::set<std::string> Reached;
+    Units.erase(std::remove_if(Units.begin(), Units.end(),
+                               [&](const Unit &U) {
+                                 std::string Own = absolutePath(U.File);
+                                 bool Keep = Wanted.count(Own) || U.Crashed; // a crash says nothing of what it read
+                                 for (const std::string &F : OnlyFiles)
+                                   if (Own == F || U.Files.count(F)) {
+                                     Reached.insert(F);
+                                     Keep = true;
+                                   }
+                                 return !Keep;
+                               }),
+                Units.end());
+    for (const std::string &F : OnlyFiles)
+      if (!Reached.count(F) && !Wanted.count(F))
+        fail("'" + F + "' is not in the compilation database and no translation unit" +
+             (Filter ? " the filter keeps" : "") + " includes it");
+  }
 
   std::vector<Finding> Findings = uniqueFindings(Units);
   if (!OnlyFiles.empty())

@@ -228,13 +228,20 @@ int main(int argc, char **argv) {
     auto value = [&](llvm::StringRef Name, std::string &Out) {
       if (A == Name && I + 1 < argc) {
         Out = argv[++I];
-        return true;
-      }
-      if (weft::startsWith(A, (Name + "=").str())) {
+      } else if (weft::startsWith(A, (Name + "=").str())) {
         Out = A.drop_front(Name.size() + 1).str();
-        return true;
+      } else if (A == Name) {
+        Out.clear();
+      } else {
+        return false;
       }
-      return false;
+      if (Out.empty()) {
+        // Passed on to clangd, a bare `--check` runs clangd's own check of
+        // nothing and floods the terminal with its log.
+        llvm::errs() << "weft-clangd: " << Name << " needs a value (see --help)\n";
+        std::exit(2);
+      }
+      return true;
     };
     std::string V;
     if (A == "--help" || A == "-help" || A == "-h") {
