@@ -53,7 +53,7 @@ compile, 2 the tool failed (no database, unreadable file, bad option).
 
 struct Config {
   std::string BuildPath, Filter, Output, SourceRoot = ".", Baseline, WriteBaseline;
-  std::string Format = "text", HelpUri = WEFT_HELP_URI, ResourceDir = WEFT_RESOURCE_DIR;
+  std::string Format = "text", HelpUri, ResourceDir = WEFT_RESOURCE_DIR;
   unsigned Jobs = 0;
   bool Fix = false, ListRules = false;
   int Progress = -1; // -1: when standard error is a terminal
@@ -178,10 +178,28 @@ void emit(const Config &C, const std::string &Text) {
   OS << Text;
 }
 
+// The rule pages SARIF's help links point to by default: those installed
+// beside this weft-check (<bin>/../<docdir>/diagnostics/), so that an install
+// under another --prefix than the configured one still links to its pages;
+// otherwise the configured WEFT_DOCS_URL.
+std::string defaultHelpUri(const char *Argv0) {
+  static int Anchor;
+  std::string Exe = llvm::sys::fs::getMainExecutable(Argv0, &Anchor);
+  if (std::string(WEFT_HELP_URI) != WEFT_DEFAULT_HELP_URI || Exe.empty())
+    return WEFT_HELP_URI; // set by the build: keep it
+  llvm::SmallString<256> Dir(llvm::sys::path::parent_path(Exe));
+  llvm::sys::path::append(Dir, "..", WEFT_INSTALL_DOCDIR, "diagnostics");
+  llvm::sys::path::remove_dots(Dir, true);
+  if (!llvm::sys::fs::is_directory(Dir))
+    return WEFT_HELP_URI;
+  return fileUri(Dir) + "/";
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
   Config C;
+  C.HelpUri = defaultHelpUri(Argv[0]);
   parse(Argc, Argv, C);
   if (C.ListRules) {
     for (unsigned I = 0; I != weft::NumChecks; ++I) {

@@ -44,6 +44,12 @@ std::string normalise(llvm::StringRef Line) {
   return Out;
 }
 
+
+// A relative path as a URI reference (percent-encoded, '/' kept).
+std::string uriPath(llvm::StringRef Path) { return fileUri(Path).substr(strlen("file://")); }
+
+} // namespace
+
 std::string fileUri(llvm::StringRef Path) {
   std::string Out = "file://";
   for (char C : Path) {
@@ -57,11 +63,6 @@ std::string fileUri(llvm::StringRef Path) {
   }
   return Out;
 }
-
-// A relative path as a URI reference (percent-encoded, '/' kept).
-std::string uriPath(llvm::StringRef Path) { return fileUri(Path).substr(strlen("file://")); }
-
-} // namespace
 
 std::string relativePath(const std::string &File, const std::string &Root) {
   llvm::StringRef F(File), R(Root);
