@@ -9,6 +9,8 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
@@ -135,6 +137,19 @@ std::string absolutePath(llvm::StringRef P) {
   return std::string(S.str());
 }
 
+// Clang's loader parses the database with its YAML parser, which prints a
+// malformed file's error, several lines of it, straight to standard error
+// and then reports a misleading "Missing key"; the file is checked as JSON
+// first so that a broken one gives one line that says where.
+void checkJson(const std::string &File) {
+  auto Buf = llvm::MemoryBuffer::getFile(File);
+  if (!Buf)
+    fail("cannot read '" + File + "': " + Buf.getError().message());
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Buf)->getBuffer());
+  if (!V)
+    fail("'" + File + "' is not valid JSON (" + llvm::toString(V.takeError()) + ")");
+}
+
 std::unique_ptr<tooling::CompilationDatabase> loadDatabase(const std::string &Path) {
   std::string Error;
   std::unique_ptr<tooling::CompilationDatabase> DB;
@@ -143,8 +158,10 @@ std::unique_ptr<tooling::CompilationDatabase> loadDatabase(const std::string &Pa
     if (!llvm::sys::fs::exists(File))
       fail("no compile_commands.json in '" + Path +
            "' (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass the file itself to -p)");
+    checkJson(File);
     DB = tooling::JSONCompilationDatabase::loadFromFile(File, Error, tooling::JSONCommandLineSyntax::AutoDetect);
   } else if (llvm::sys::fs::exists(Path)) {
+    checkJson(Path);
     DB = tooling::JSONCompilationDatabase::loadFromFile(Path, Error, tooling::JSONCommandLineSyntax::AutoDetect);
   } else {
     fail("no such build directory or compilation database: '" + Path + "'");
