@@ -279,6 +279,17 @@ int main(int Argc, char **Argv) {
     Commands.push_back(std::move(Cmd));
   }
 
+  // A gate that checked nothing must not pass: an empty database or a
+  // filter that matches no entry is a mistake in the CI setup.
+  if (Commands.empty()) {
+    if (All.empty())
+      fail("the compilation database in '" + C.BuildPath + "' has no entries: nothing to check");
+    if (Filter)
+      fail("--filter '" + C.Filter + "' matches none of the " + std::to_string(All.size()) +
+           " entries of the compilation database: nothing to check");
+    fail("no entry of the compilation database to check");
+  }
+
   RunOptions RO;
   RO.Checker = C.Checker;
   RO.ResourceDir = C.ResourceDir;
