@@ -4,11 +4,13 @@
 #include "WeftCheck.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA1.h"
+#include "llvm/Support/Unicode.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -152,6 +154,26 @@ bool writeBaseline(const std::string &Path, const std::vector<Finding> &Findings
 
 namespace {
 
+// Blanks as wide on a terminal as the first Column - 1 bytes of Line: a tab
+// stays a tab, a character takes its display width (two for CJK, none for a
+// combining mark), so that the caret lands under it as Clang's does.
+std::string blanksBefore(llvm::StringRef Line, unsigned Column) {
+  std::string Out;
+  llvm::StringRef Before = Line.take_front(Column ? Column - 1 : 0);
+  while (!Before.empty()) {
+    unsigned Len = std::max(1u, std::min<unsigned>(llvm::getNumBytesForUTF8(Before[0]), Before.size()));
+    llvm::StringRef Char = Before.take_front(Len);
+    Before = Before.drop_front(Len);
+    if (Char == "\t") {
+      Out += '\t';
+      continue;
+    }
+    int Width = llvm::sys::unicode::columnWidthUTF8(Char);
+    Out.append(Width < 0 ? 1 : Width, ' '); // an invalid byte shows as one
+  }
+  return Out;
+}
+
 void printMessage(std::string &Out, const Message &M, const std::string &Rule, bool Color) {
   llvm::raw_string_ostream OS(Out);
   const char *Bold = Color ? "\033[1m" : "", *Reset = Color ? "\033[0m" : "";
@@ -173,16 +195,10 @@ void printMessage(std::string &Out, const Message &M, const std::string &Rule, b
   std::string Gutter = llvm::formatv("{0,5} | ", M.Where.Line).str();
   OS << Gutter << M.LineText << "\n";
   std::string Pad(Gutter.size() - 2, ' ');
-  std::string Under;
-  for (unsigned I = 1; I < M.Where.Column && I - 1 < M.LineText.size(); ++I)
-    Under += M.LineText[I - 1] == '\t' ? '\t' : ' ';
-  OS << Pad << "| " << Under << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
+  OS << Pad << "| " << blanksBefore(M.LineText, M.Where.Column) << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
   for (const Edit &E : M.Fixes)
     if (E.Begin.Line == M.Where.Line && E.Begin.File == M.Where.File) {
-      std::string Lead;
-      for (unsigned I = 1; I < E.Begin.Column && I - 1 < M.LineText.size(); ++I)
-        Lead += M.LineText[I - 1] == '\t' ? '\t' : ' ';
-      OS << Pad << "| " << Lead << E.Text << "\n";
+      OS << Pad << "| " << blanksBefore(M.LineText, E.Begin.Column) << E.Text << "\n";
     }
 }
 
