@@ -50,7 +50,8 @@ options:
   --version, --help
 
 exit status: 0 no findings, 1 findings or a translation unit that does not
-compile, 2 the tool failed (no database, unreadable file, bad option).
+compile, 2 the tool failed (no database or a malformed one, nothing to check,
+an unreadable file, a bad option).
 )";
 
 struct Config {
