@@ -51,4 +51,26 @@ cp "$work/faulty.c" "$alone/faulty.c"
 out=$("$tool" --check "$alone/faulty.c" 2>"$work/log")
 rm -rf "$alone"
 expect "'weft.h' file not found"
+# An option of weft-clangd's without its value is one clear line and exit 2,
+# not clangd's own --check of nothing with its whole log.
+for opt in --check --clangd --weft-docs --check=; do
+  set +e
+  "$tool" $opt >"$work/out" 2>&1
+  status=$?
+  set -e
+  name=${opt%=}
+  [ "$status" = 2 ] || { echo "check.sh: FAIL: '$opt' alone exited $status"; cat "$work/out"; exit 1; }
+  [ "$(cat "$work/out")" = "weft-clangd: $name needs a value (see --help)" ] ||
+    { echo "check.sh: FAIL: '$opt' alone printed:"; cat "$work/out"; exit 1; }
+done
+# A clangd that does not stay up fails the self-test (exit 1) with a line
+# saying so; weft's own diagnostics are still printed.
+set +e
+out=$("$tool" --clangd=/bin/true --check "$work/faulty.c" 2>"$work/log")
+status=$?
+set -e
+[ "$status" = 1 ] || { echo "check.sh: FAIL: --check with a clangd that exits gave $status"; cat "$work/log"; exit 1; }
+grep -q "weft-clangd: clangd did not stay up during the check" "$work/log" ||
+  { echo "check.sh: FAIL: no line about clangd"; cat "$work/log"; exit 1; }
+expect "\[weft "
 echo "check.sh: PASS"

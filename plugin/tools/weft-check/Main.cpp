@@ -9,6 +9,8 @@
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
@@ -48,12 +50,13 @@ options:
   --version, --help
 
 exit status: 0 no findings, 1 findings or a translation unit that does not
-compile, 2 the tool failed (no database, unreadable file, bad option).
+compile, 2 the tool failed (no database or a malformed one, nothing to check,
+an unreadable file, a bad option).
 )";
 
 struct Config {
   std::string BuildPath, Filter, Output, SourceRoot = ".", Baseline, WriteBaseline;
-  std::string Format = "text", HelpUri = WEFT_HELP_URI, ResourceDir = WEFT_RESOURCE_DIR;
+  std::string Format = "text", HelpUri, ResourceDir = WEFT_RESOURCE_DIR;
   unsigned Jobs = 0;
   bool Fix = false, ListRules = false;
   int Progress = -1; // -1: when standard error is a terminal
@@ -135,6 +138,19 @@ std::string absolutePath(llvm::StringRef P) {
   return std::string(S.str());
 }
 
+// Clang's loader parses the database with its YAML parser, which prints a
+// malformed file's error, several lines of it, straight to standard error
+// and then reports a misleading "Missing key"; the file is checked as JSON
+// first so that a broken one gives one line that says where.
+void checkJson(const std::string &File) {
+  auto Buf = llvm::MemoryBuffer::getFile(File);
+  if (!Buf)
+    fail("cannot read '" + File + "': " + Buf.getError().message());
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Buf)->getBuffer());
+  if (!V)
+    fail("'" + File + "' is not valid JSON (" + llvm::toString(V.takeError()) + ")");
+}
+
 std::unique_ptr<tooling::CompilationDatabase> loadDatabase(const std::string &Path) {
   std::string Error;
   std::unique_ptr<tooling::CompilationDatabase> DB;
@@ -143,8 +159,10 @@ std::unique_ptr<tooling::CompilationDatabase> loadDatabase(const std::string &Pa
     if (!llvm::sys::fs::exists(File))
       fail("no compile_commands.json in '" + Path +
            "' (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON, or pass the file itself to -p)");
+    checkJson(File);
     DB = tooling::JSONCompilationDatabase::loadFromFile(File, Error, tooling::JSONCommandLineSyntax::AutoDetect);
   } else if (llvm::sys::fs::exists(Path)) {
+    checkJson(Path);
     DB = tooling::JSONCompilationDatabase::loadFromFile(Path, Error, tooling::JSONCommandLineSyntax::AutoDetect);
   } else {
     fail("no such build directory or compilation database: '" + Path + "'");
@@ -178,10 +196,28 @@ void emit(const Config &C, const std::string &Text) {
   OS << Text;
 }
 
+// The rule pages SARIF's help links point to by default: those installed
+// beside this weft-check (<bin>/../<docdir>/diagnostics/), so that an install
+// under another --prefix than the configured one still links to its pages;
+// otherwise the configured WEFT_DOCS_URL.
+std::string defaultHelpUri(const char *Argv0) {
+  static int Anchor;
+  std::string Exe = llvm::sys::fs::getMainExecutable(Argv0, &Anchor);
+  if (std::string(WEFT_HELP_URI) != WEFT_DEFAULT_HELP_URI || Exe.empty())
+    return WEFT_HELP_URI; // set by the build: keep it
+  llvm::SmallString<256> Dir(llvm::sys::path::parent_path(Exe));
+  llvm::sys::path::append(Dir, "..", WEFT_INSTALL_DOCDIR, "diagnostics");
+  llvm::sys::path::remove_dots(Dir, true);
+  if (!llvm::sys::fs::is_directory(Dir))
+    return WEFT_HELP_URI;
+  return fileUri(Dir) + "/";
+}
+
 } // namespace
 
 int main(int Argc, char **Argv) {
   Config C;
+  C.HelpUri = defaultHelpUri(Argv[0]);
   parse(Argc, Argv, C);
   if (C.ListRules) {
     for (unsigned I = 0; I != weft::NumChecks; ++I) {
@@ -244,12 +280,44 @@ int main(int Argc, char **Argv) {
     Commands.push_back(std::move(Cmd));
   }
 
+  // A gate that checked nothing must not pass: an empty database or a
+  // filter that matches no entry is a mistake in the CI setup.
+  if (Commands.empty()) {
+    if (All.empty())
+      fail("the compilation database in '" + C.BuildPath + "' has no entries: nothing to check");
+    if (Filter)
+      fail("--filter '" + C.Filter + "' matches none of the " + std::to_string(All.size()) +
+           " entries of the compilation database: nothing to check");
+    fail("no entry of the compilation database to check");
+  }
+
   RunOptions RO;
   RO.Checker = C.Checker;
   RO.ResourceDir = C.ResourceDir;
   RO.Jobs = C.Jobs ? C.Jobs : std::max(1u, std::thread::hardware_concurrency());
   RO.Progress = C.Progress == -1 ? llvm::sys::Process::StandardErrIsDisplayed() : C.Progress == 1;
   std::vector<Unit> Units = runAll(Commands, RO);
+  if (Headers) {
+    // A header is checked through the units that read it; the others were
+    // run only to find out, and neither count nor fail the run.
+    std::set<std::string> Reached;
+    Units.erase(std::remove_if(Units.begin(), Units.end(),
+                               [&](const Unit &U) {
+                                 std::string Own = absolutePath(U.File);
+                                 bool Keep = Wanted.count(Own) || U.Crashed; // a crash says nothing of what it read
+                                 for (const std::string &F : OnlyFiles)
+                                   if (Own == F || U.Files.count(F)) {
+                                     Reached.insert(F);
+                                     Keep = true;
+                                   }
+                                 return !Keep;
+                               }),
+                Units.end());
+    for (const std::string &F : OnlyFiles)
+      if (!Reached.count(F) && !Wanted.count(F))
+        fail("'" + F + "' is not in the compilation database and no translation unit" +
+             (Filter ? " the filter keeps" : "") + " includes it");
+  }
 
   std::vector<Finding> Findings = uniqueFindings(Units);
   if (!OnlyFiles.empty())

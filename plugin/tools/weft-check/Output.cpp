@@ -4,15 +4,19 @@
 #include "WeftCheck.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA1.h"
+#include "llvm/Support/Unicode.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <tuple>
 
 namespace json = llvm::json;
@@ -42,6 +46,12 @@ std::string normalise(llvm::StringRef Line) {
   return Out;
 }
 
+
+// A relative path as a URI reference (percent-encoded, '/' kept).
+std::string uriPath(llvm::StringRef Path) { return fileUri(Path).substr(strlen("file://")); }
+
+} // namespace
+
 std::string fileUri(llvm::StringRef Path) {
   std::string Out = "file://";
   for (char C : Path) {
@@ -55,11 +65,6 @@ std::string fileUri(llvm::StringRef Path) {
   }
   return Out;
 }
-
-// A relative path as a URI reference (percent-encoded, '/' kept).
-std::string uriPath(llvm::StringRef Path) { return fileUri(Path).substr(strlen("file://")); }
-
-} // namespace
 
 std::string relativePath(const std::string &File, const std::string &Root) {
   llvm::StringRef F(File), R(Root);
@@ -149,6 +154,26 @@ bool writeBaseline(const std::string &Path, const std::vector<Finding> &Findings
 
 namespace {
 
+// Blanks as wide on a terminal as the first Column - 1 bytes of Line: a tab
+// stays a tab, a character takes its display width (two for CJK, none for a
+// combining mark), so that the caret lands under it as Clang's does.
+std::string blanksBefore(llvm::StringRef Line, unsigned Column) {
+  std::string Out;
+  llvm::StringRef Before = Line.take_front(Column ? Column - 1 : 0);
+  while (!Before.empty()) {
+    unsigned Len = std::max(1u, std::min<unsigned>(llvm::getNumBytesForUTF8(Before[0]), Before.size()));
+    llvm::StringRef Char = Before.take_front(Len);
+    Before = Before.drop_front(Len);
+    if (Char == "\t") {
+      Out += '\t';
+      continue;
+    }
+    int Width = llvm::sys::unicode::columnWidthUTF8(Char);
+    Out.append(Width < 0 ? 1 : Width, ' '); // an invalid byte shows as one
+  }
+  return Out;
+}
+
 void printMessage(std::string &Out, const Message &M, const std::string &Rule, bool Color) {
   llvm::raw_string_ostream OS(Out);
   const char *Bold = Color ? "\033[1m" : "", *Reset = Color ? "\033[0m" : "";
@@ -170,16 +195,10 @@ void printMessage(std::string &Out, const Message &M, const std::string &Rule, b
   std::string Gutter = llvm::formatv("{0,5} | ", M.Where.Line).str();
   OS << Gutter << M.LineText << "\n";
   std::string Pad(Gutter.size() - 2, ' ');
-  std::string Under;
-  for (unsigned I = 1; I < M.Where.Column && I - 1 < M.LineText.size(); ++I)
-    Under += M.LineText[I - 1] == '\t' ? '\t' : ' ';
-  OS << Pad << "| " << Under << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
+  OS << Pad << "| " << blanksBefore(M.LineText, M.Where.Column) << (Color ? "\033[1;32m^\033[0m" : "^") << "\n";
   for (const Edit &E : M.Fixes)
     if (E.Begin.Line == M.Where.Line && E.Begin.File == M.Where.File) {
-      std::string Lead;
-      for (unsigned I = 1; I < E.Begin.Column && I - 1 < M.LineText.size(); ++I)
-        Lead += M.LineText[I - 1] == '\t' ? '\t' : ' ';
-      OS << Pad << "| " << Lead << E.Text << "\n";
+      OS << Pad << "| " << blanksBefore(M.LineText, E.Begin.Column) << E.Text << "\n";
     }
 }
 
@@ -318,6 +337,41 @@ std::string formatJson(const std::vector<Finding> &Findings, const std::vector<U
 
 namespace {
 
+// SARIF counts columns in UTF-16 code units (run.columnKind, §3.14.17); Clang
+// counts bytes.  Columns are converted through the file's text, read once.
+class ColumnMap {
+public:
+  unsigned utf16(const std::string &File, unsigned Line, unsigned ByteColumn) {
+    auto &Buf = Files[File];
+    if (!Buf) {
+      auto Read = llvm::MemoryBuffer::getFile(File);
+      if (!Read)
+        return ByteColumn; // the file went away: bytes are the best there is
+      Buf = std::move(*Read);
+    }
+    llvm::StringRef Text = Buf->getBuffer();
+    size_t Start = 0;
+    for (unsigned L = 1; L < Line && Start != llvm::StringRef::npos; ++L) {
+      Start = Text.find('\n', Start);
+      if (Start != llvm::StringRef::npos)
+        ++Start;
+    }
+    if (Start == llvm::StringRef::npos || ByteColumn == 0)
+      return ByteColumn;
+    llvm::StringRef Before = Text.substr(Start, ByteColumn - 1);
+    unsigned Units = 0;
+    for (unsigned char C : Before) {
+      if ((C & 0xC0) == 0x80)
+        continue; // a continuation byte belongs to the unit counted at its lead
+      Units += (C & 0xF8) == 0xF0 ? 2 : 1; // four-byte sequences are surrogate pairs
+    }
+    return Units + 1 + (ByteColumn - 1 - Before.size()); // past the end: bytes
+  }
+
+private:
+  std::map<std::string, std::unique_ptr<llvm::MemoryBuffer>> Files;
+};
+
 json::Object artifact(const std::string &File, const std::string &Root) {
   std::string Rel = relativePath(File, Root);
   if (Rel != File)
@@ -325,16 +379,16 @@ json::Object artifact(const std::string &File, const std::string &Root) {
   return json::Object{{"uri", fileUri(File)}};
 }
 
-json::Object physical(const Place &P, const std::string &Root) {
+json::Object physical(const Place &P, const std::string &Root, ColumnMap &Cols) {
   json::Object O{{"artifactLocation", artifact(P.File, Root)}};
   if (P.valid())
-    O["region"] = json::Object{{"startLine", P.Line}, {"startColumn", P.Column}};
+    O["region"] = json::Object{{"startLine", P.Line}, {"startColumn", Cols.utf16(P.File, P.Line, P.Column)}};
   return O;
 }
 
 json::Object sarifMessage(const std::string &Text) { return json::Object{{"text", Text}}; }
 
-json::Array sarifFixes(const Message &M, const std::string &Root) {
+json::Array sarifFixes(const Message &M, const std::string &Root, ColumnMap &Cols) {
   json::Array Fixes;
   if (M.Fixes.empty())
     return Fixes;
@@ -343,9 +397,9 @@ json::Array sarifFixes(const Message &M, const std::string &Root) {
   for (const Edit &E : M.Fixes)
     ByFile[E.Begin.File].push_back(json::Object{
         {"deletedRegion", json::Object{{"startLine", E.Begin.Line},
-                                       {"startColumn", E.Begin.Column},
+                                       {"startColumn", Cols.utf16(E.Begin.File, E.Begin.Line, E.Begin.Column)},
                                        {"endLine", E.End.Line},
-                                       {"endColumn", E.End.Column}}},
+                                       {"endColumn", Cols.utf16(E.End.File, E.End.Line, E.End.Column)}}},
         {"insertedContent", json::Object{{"text", E.Text}}}});
   json::Array Changes;
   for (auto &[File, Reps] : ByFile)
@@ -359,6 +413,7 @@ json::Array sarifFixes(const Message &M, const std::string &Root) {
 
 std::string formatSarif(const std::vector<Finding> &Findings, const std::vector<Unit> &Units,
                         const std::string &Root, const std::string &HelpBase) {
+  ColumnMap Cols;
   json::Array Rules;
   for (unsigned I = 0; I != weft::NumChecks; ++I) {
     auto Id = static_cast<weft::CheckId>(I);
@@ -383,18 +438,18 @@ std::string formatSarif(const std::vector<Finding> &Findings, const std::vector<
       if (!Note.Where.valid())
         continue;
       Related.push_back(json::Object{{"id", ++N},
-                                     {"physicalLocation", physical(Note.Where, Root)},
+                                     {"physicalLocation", physical(Note.Where, Root, Cols)},
                                      {"message", sarifMessage(Note.Text)}});
     }
     json::Object R{{"ruleId", F.Rule},
                    {"ruleIndex", Index},
                    {"level", F.Main.Level == "error" ? "error" : "warning"},
                    {"message", sarifMessage(F.Main.Text)},
-                   {"locations", json::Array{json::Object{{"physicalLocation", physical(F.Main.Where, Root)}}}},
+                   {"locations", json::Array{json::Object{{"physicalLocation", physical(F.Main.Where, Root, Cols)}}}},
                    {"partialFingerprints", json::Object{{"weftFindingHash/v1", F.Fingerprint}}}};
     if (!Related.empty())
       R["relatedLocations"] = std::move(Related);
-    json::Array Fixes = sarifFixes(F.Main, Root);
+    json::Array Fixes = sarifFixes(F.Main, Root, Cols);
     if (!Fixes.empty())
       R["fixes"] = std::move(Fixes);
     Results.push_back(std::move(R));
@@ -416,7 +471,7 @@ std::string formatSarif(const std::vector<Finding> &Findings, const std::vector<
     Notifications.push_back(json::Object{
         {"level", "error"},
         {"message", sarifMessage(Text)},
-        {"locations", json::Array{json::Object{{"physicalLocation", physical(Where, Root)}}}}});
+        {"locations", json::Array{json::Object{{"physicalLocation", physical(Where, Root, Cols)}}}}});
   }
   std::string RootUri = fileUri(Root);
   if (RootUri.empty() || RootUri.back() != '/')
@@ -426,6 +481,7 @@ std::string formatSarif(const std::vector<Finding> &Findings, const std::vector<
                                                     {"version", WEFT_VERSION},
                                                     {"informationUri", HelpBase},
                                                     {"rules", std::move(Rules)}}}}},
+      {"columnKind", "utf16CodeUnits"},
       {"originalUriBaseIds", json::Object{{"SRCROOT", json::Object{{"uri", RootUri}}}}},
       {"invocations", json::Array{json::Object{{"executionSuccessful", AllCompiled},
                                                {"toolExecutionNotifications", std::move(Notifications)}}}},

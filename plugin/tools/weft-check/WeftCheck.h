@@ -7,6 +7,8 @@
 
 #include "Analysis.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -84,6 +86,9 @@ std::vector<Finding> uniqueFindings(const std::vector<Unit> &Units);
 // occurrence among findings with the same four, so that it survives edits
 // elsewhere in the file (line shifts) and reruns.
 void fingerprint(std::vector<Finding> &Findings, const std::string &Root);
+
+// The file:// URI of an absolute path, percent-encoding what RFC 3986 requires.
+std::string fileUri(llvm::StringRef Path);
 
 // Path of File relative to Root if it is under Root, else File itself.
 std::string relativePath(const std::string &File, const std::string &Root);

@@ -167,6 +167,7 @@ int check(Config Cfg, const std::string &File) {
   std::lock_guard<std::mutex> L(Side.M);
   const json::Array *Last = nullptr;
   std::vector<json::Value> Kept;
+  bool ClangdFailed = false;
   for (const std::string &M : Side.Messages) {
     auto V = json::parse(M);
     if (!V) {
@@ -174,6 +175,10 @@ int check(Config Cfg, const std::string &File) {
       continue;
     }
     const json::Object *O = V->getAsObject();
+    // The proxy tells the editor of clangd's exits this way only.
+    if (O && O->getString("method") == llvm::StringRef("window/showMessage"))
+      if (const json::Object *Params = O->getObject("params"))
+        ClangdFailed |= weft::startsWith(orElse(Params->getString("message"), llvm::StringRef()), "clangd ");
     if (!O || O->getString("method") != llvm::StringRef("textDocument/publishDiagnostics"))
       continue;
     const json::Object *Params = O->getObject("params");
@@ -213,6 +218,13 @@ int check(Config Cfg, const std::string &File) {
       }
   }
   OS << Count << " diagnostic(s)\n";
+  if (ClangdFailed) {
+    // A self-test that passed without clangd would hide the very fault
+    // that leaves an editor without clangd's diagnostics.
+    OS.flush();
+    llvm::errs() << "weft-clangd: clangd did not stay up during the check (see above): its diagnostics are missing\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -228,13 +240,20 @@ int main(int argc, char **argv) {
     auto value = [&](llvm::StringRef Name, std::string &Out) {
       if (A == Name && I + 1 < argc) {
         Out = argv[++I];
-        return true;
-      }
-      if (weft::startsWith(A, (Name + "=").str())) {
+      } else if (weft::startsWith(A, (Name + "=").str())) {
         Out = A.drop_front(Name.size() + 1).str();
-        return true;
+      } else if (A == Name) {
+        Out.clear();
+      } else {
+        return false;
       }
-      return false;
+      if (Out.empty()) {
+        // Passed on to clangd, a bare `--check` runs clangd's own check of
+        // nothing and floods the terminal with its log.
+        llvm::errs() << "weft-clangd: " << Name << " needs a value (see --help)\n";
+        std::exit(2);
+      }
+      return true;
     };
     std::string V;
     if (A == "--help" || A == "-help" || A == "-h") {
