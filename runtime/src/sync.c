@@ -117,9 +117,12 @@ weft_promise_t *weft_promise_new(void) {
   return alloc(sizeof(struct weft_promise));
 }
 
+/* A woken waiter finds its outcome in its own node, not in p: the
+ * resolver may free p as soon as it has resolved it. */
 static int promise_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_promise *p = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_NEW && !p->resolved) return wait_on(&p->waiters, f, op);
+  if (op->ev_phase != WEFT__EV_NEW) return handed(f, op);
+  if (!p->resolved) return wait_on(&p->waiters, f, op);
   return p->err ? failed(f, p->err) : done(f, p->value);
 }
 
@@ -142,7 +145,10 @@ static WEFT_BOUNDARY void settle(weft_promise_t *p, uintptr_t value, int err, co
   p->value = value;
   p->err = err;
   struct weft__fiber *f;
-  while ((f = waitq_pop(&p->waiters)) != NULL) give(f, 0);
+  while ((f = waitq_pop(&p->waiters)) != NULL) {
+    if (err != 0) give_failure(f, err);
+    else give(f, value);
+  }
 }
 
 void(weft_promise_resolve)(weft_promise_t *p, uintptr_t value) {
