@@ -447,7 +447,9 @@ weft_chan_t *weft_chan_new(size_t capacity) WEFT_NOYIELD;
  * while ch is full (backpressure).  Fails with -EPIPE if ch is closed, or
  * is closed while the send waits (v is then not in ch).  A send cancelled
  * while it waits puts nothing in; one cancelled after its value went in
- * (it was woken but had not run yet) leaves the value in. */
+ * (it was woken but had not run yet) leaves the value in and still ends
+ * with the cancellation (-ETIMEDOUT under weft_timeout): resending after a
+ * timeout may deliver v twice. */
 async(void) weft_chan_send(weft_chan_t *ch, uintptr_t value);
 #define weft_chan_send(ch, v) weft_chan_send((ch), WEFT__WORD(v, "weft_chan_send"))
 

@@ -348,13 +348,25 @@ static void finish(struct weft__fiber *f) {
 static void enter_unstarted(struct weft__fiber *f) {
   struct weft__node *n = f->cur;
   f->cur = NULL;
-  while (n != NULL && n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_FINALLY) {
-    struct weft__node *m = n->u.seq.m;
-    f->cur = n;
-    step_node(f); /* pushes the frame and releases n */
-    n = m;
+  for (;;) {
+    while (n != NULL && n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_FINALLY) {
+      struct weft__node *m = n->u.seq.m;
+      f->cur = n;
+      step_node(f); /* pushes the frame and releases n */
+      n = m;
+    }
+    f->cur = NULL;
+    if (n == NULL || n->kind != WEFT__K_EVENT) break;
+    /* A wait that wraps an action of its own (weft_with_lock) hands that
+     * action back, unstarted, when cancelled before it began: its
+     * finalisers are owed too.  Other waits hand nothing back. */
+    f->op = n;
+    weft__event_cancel(f);
+    f->op = NULL;
+    weft__node_release(n);
+    n = f->cur;
+    f->cur = NULL;
   }
-  f->cur = NULL;
   if (n != NULL) weft__node_free_tree(n);
 }
 

@@ -94,6 +94,21 @@ static WEFT_BOUNDARY void check_free(const struct weft__waitq *q, const char *wh
                  "(after weft_run returns, or once its waiters are done)", what);
 }
 
+/* Fibers already woken by obj (handed a value, a signal or the mutex) but
+ * not yet run are no longer on its queue, so obj may be freed under them.
+ * Each keeps what it was handed in its own node; forgetting obj here
+ * keeps a cancel from giving it back to freed memory (what it held is
+ * then dropped, as the free drops what obj holds). */
+static size_t forget_woken(const void *obj) {
+  size_t woken = 0;
+  for (struct weft__fiber *f = weft__loop.all; f != NULL; f = f->next_all)
+    if (f->op != NULL && f->op->kind == WEFT__K_EVENT && f->op->u.ev.obj == obj) {
+      f->op->u.ev.obj = NULL;
+      woken++;
+    }
+  return woken;
+}
+
 int weft__event_attempt(struct weft__fiber *f) {
   return f->op->u.ev.ops->attempt(f, f->op);
 }
@@ -117,9 +132,12 @@ weft_promise_t *weft_promise_new(void) {
   return alloc(sizeof(struct weft_promise));
 }
 
+/* A woken waiter finds its outcome in its own node, not in p: the
+ * resolver may free p as soon as it has resolved it. */
 static int promise_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_promise *p = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_NEW && !p->resolved) return wait_on(&p->waiters, f, op);
+  if (op->ev_phase != WEFT__EV_NEW) return handed(f, op);
+  if (!p->resolved) return wait_on(&p->waiters, f, op);
   return p->err ? failed(f, p->err) : done(f, p->value);
 }
 
@@ -142,7 +160,10 @@ static WEFT_BOUNDARY void settle(weft_promise_t *p, uintptr_t value, int err, co
   p->value = value;
   p->err = err;
   struct weft__fiber *f;
-  while ((f = waitq_pop(&p->waiters)) != NULL) give(f, 0);
+  while ((f = waitq_pop(&p->waiters)) != NULL) {
+    if (err != 0) give_failure(f, err);
+    else give(f, value);
+  }
 }
 
 void(weft_promise_resolve)(weft_promise_t *p, uintptr_t value) {
@@ -184,7 +205,7 @@ static int cond_attempt(struct weft__fiber *f, struct weft__node *op) {
 static void cond_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_cond *c = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&c->waiters, f);
-  else if (op->ev_phase == WEFT__EV_GIVEN && op->u.ev.value == 1) weft_cond_signal(c);
+  else if (op->ev_phase == WEFT__EV_GIVEN && op->u.ev.value == 1 && c != NULL) weft_cond_signal(c);
 }
 
 static const struct weft__event_ops cond_ops = {"weft_cond_wait", cond_attempt, cond_cancel, NULL};
@@ -206,6 +227,7 @@ void weft_cond_broadcast(weft_cond_t *c) {
 void weft_cond_free(weft_cond_t *c) {
   if (c == NULL) return;
   check_free(&c->waiters, "weft_cond_free");
+  forget_woken(c);
   free(c);
 }
 
@@ -327,7 +349,7 @@ static void recv_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_chan *ch = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_WAITING) {
     waitq_remove(&ch->receivers, f);
-  } else if (op->ev_phase == WEFT__EV_GIVEN) {
+  } else if (op->ev_phase == WEFT__EV_GIVEN && ch != NULL) {
     struct weft__fiber *r = waitq_pop(&ch->receivers);
     if (r != NULL) give(r, op->u.ev.value);
     else ring_push_front(ch, op->u.ev.value);
@@ -388,6 +410,7 @@ size_t weft_chan_length(const weft_chan_t *ch) {
 static WEFT_BOUNDARY void chan_free(struct weft_chan *ch, const char *by) {
   check_free(&ch->senders, by);
   check_free(&ch->receivers, by);
+  forget_woken(ch);
   free(ch->ring);
   free(ch);
 }
@@ -461,7 +484,7 @@ static int lock_attempt(struct weft__fiber *f, struct weft__node *op) {
 static void lock_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_mutex *mx = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&mx->waiters, f);
-  else if (op->ev_phase == WEFT__EV_GIVEN) unlock(mx); /* handed over, never used */
+  else if (op->ev_phase == WEFT__EV_GIVEN && mx != NULL) unlock(mx); /* handed over, never used */
   struct weft__node *fin = op->u.ev.sub;
   if (fin != NULL && f->cur == NULL) {
     f->cur = fin->u.seq.m;
@@ -488,9 +511,13 @@ bool weft_mutex_is_locked(const weft_mutex_t *mx) {
   return mx->locked;
 }
 
-void weft_mutex_free(weft_mutex_t *mx) {
+WEFT_BOUNDARY void weft_mutex_free(weft_mutex_t *mx) {
   if (mx == NULL) return;
   check_free(&mx->waiters, "weft_mutex_free");
+  /* A fiber handed the mutex will run its section and unlock it. */
+  if (forget_woken(mx) > 0)
+    weft__misuse("weft_mutex_free was called while a fiber holds the mutex: free it once nothing waits "
+                 "(after weft_run returns, or once its waiters are done)");
   free(mx);
 }
 
