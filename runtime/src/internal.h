@@ -309,6 +309,17 @@ void weft__trace_forget(void);
 
 /* io.c */
 enum { WEFT__OP_DONE, WEFT__OP_WAIT };
+/* An operation's outcome, for io.c's primitives and sync.c's waits alike. */
+static inline int weft__op_done(struct weft__fiber *f, uintptr_t value) {
+  f->value = value;
+  f->err = 0;
+  return WEFT__OP_DONE;
+}
+static inline int weft__op_failed(struct weft__fiber *f, int err) {
+  f->value = 0;
+  f->err = err;
+  return WEFT__OP_DONE;
+}
 int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/err */
 void weft__io_ready(uint64_t data, uint32_t events);
 void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */

@@ -380,18 +380,6 @@ void weft__io_close_all(void) {
 
 /* ---- the primitives --------------------------------------------------- */
 
-static int done(struct weft__fiber *f, uintptr_t value) {
-  f->value = value;
-  f->err = 0;
-  return WEFT__OP_DONE;
-}
-
-static int failed(struct weft__fiber *f, int err) {
-  f->value = 0;
-  f->err = err;
-  return WEFT__OP_DONE;
-}
-
 /* The entry of the fd an operation works on, with the operation in its
  * queue.  A retry (after a wake) checks only the generation: the fd was
  * looked at when the operation began.  Returns NULL with *st set: -errno to
@@ -445,7 +433,7 @@ static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
     weft__fiber_enqueue(f);
     return WEFT__OP_WAIT;
   }
-  if (r < 0) return failed(f, r);
+  if (r < 0) return weft__op_failed(f, r);
   w->registered = want;
   f->io_armed = true;
   f->state = WEFT__FS_WAIT_IO;
@@ -501,9 +489,9 @@ static ssize_t io_write(const struct weft__fdw *w, int fd, const char *buf, size
 static int op_read(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.read.fd, st = 0;
   size_t n = op->u.read.n < READ_MAX ? op->u.read.n : READ_MAX;
-  if (n == 0) return failed(f, -EINVAL);
+  if (n == 0) return weft__op_failed(f, -EINVAL);
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
-  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
   char *buf = scratch(n);
   for (;;) {
@@ -511,7 +499,7 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
     if (r >= 0) {
       struct weft__rbuf *b = rbuf_of(buf, (size_t)r);
       push_read(f, b);
-      return done(f, (uintptr_t)b->data);
+      return weft__op_done(f, (uintptr_t)b->data);
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
@@ -524,14 +512,14 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
       if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
       continue;
     }
-    return failed(f, -errno);
+    return weft__op_failed(f, -errno);
   }
 }
 
 static int op_write(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.write.fd, st = 0;
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_WRITE, &st);
-  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   while (f->op_done < op->u.write.len) {
     size_t chunk = op->u.write.len - f->op_done;
     if (w->kind == WEFT__FD_GATED) {
@@ -551,10 +539,10 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
     } else if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
       continue;
     } else {
-      return failed(f, -errno);
+      return weft__op_failed(f, -errno);
     }
   }
-  return done(f, 0);
+  return weft__op_done(f, 0);
 }
 
 static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
@@ -568,9 +556,9 @@ static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
     weft__timer_add(f);
     return WEFT__OP_WAIT;
   }
-  if (op->u.sleep.fail) return failed(f, op->u.sleep.fail);
+  if (op->u.sleep.fail) return weft__op_failed(f, op->u.sleep.fail);
   int64_t slept = now - f->started;
-  return done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
+  return weft__op_done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
 }
 
 /* accept4 has no per-call non-blocking flag.  A listening socket that is
@@ -583,12 +571,12 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
     f->op_done = flags >= 0 && !(flags & O_NONBLOCK);
   }
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
-  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   for (;;) {
     if (f->op_done && !w->ready[WEFT__IO_READ]) return io_wait(f, w);
     w->ready[WEFT__IO_READ] = false;
     int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (c >= 0) return done(f, (uintptr_t)c);
+    if (c >= 0) return weft__op_done(f, (uintptr_t)c);
     if (errno == EINTR || errno == ECONNABORTED) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
     if (errno == EMFILE || errno == ENFILE) {
@@ -601,7 +589,7 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
       }
       return weft__accept_pause(f);
     }
-    return failed(f, -errno);
+    return weft__op_failed(f, -errno);
   }
 }
 
@@ -611,16 +599,16 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
 static int op_connect(struct weft__fiber *f, struct weft__node *op) {
   int fd = op->u.connect.fd, st = 0, err = 0;
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_WRITE, &st);
-  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : failed(f, st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   if (f->op_done == 0) {
     f->op_done = 1;
     int flags = fcntl(fd, F_GETFL);
-    if (flags < 0) return failed(f, -errno);
+    if (flags < 0) return weft__op_failed(f, -errno);
     if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
     int rc = connect(fd, (const struct sockaddr *)op->u.connect.addr, op->u.connect.len);
     int e = errno;
     if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, flags);
-    if (rc == 0) return done(f, 0);
+    if (rc == 0) return weft__op_done(f, 0);
     if (e == EAGAIN) {
       /* An AF_UNIX listener's backlog is full.  There is nothing to poll
        * for (an unconnected socket reports EPOLLHUP at once): the connect
@@ -631,23 +619,23 @@ static int op_connect(struct weft__fiber *f, struct weft__node *op) {
       return WEFT__OP_WAIT;
     }
     /* After EINTR the connection goes on in the background, as after EINPROGRESS. */
-    if (e != EINPROGRESS && e != EINTR) return failed(f, -e);
+    if (e != EINPROGRESS && e != EINTR) return weft__op_failed(f, -e);
     return io_wait(f, w);
   }
   socklen_t len = sizeof err;
-  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return failed(f, -errno);
-  return err ? failed(f, -err) : done(f, 0);
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) return weft__op_failed(f, -errno);
+  return err ? weft__op_failed(f, -err) : weft__op_done(f, 0);
 }
 
 static int op_close(struct weft__fiber *f, struct weft__node *op) {
   struct weft__loop *L = &weft__loop;
   int fd = op->u.read.fd;
-  if (fd < 0) return failed(f, -EBADF);
+  if (fd < 0) return weft__op_failed(f, -EBADF);
   if ((size_t)fd < L->nfds && L->fds[fd].kind != WEFT__FD_UNKNOWN) fd_forget(fd, &L->fds[fd], -EBADF);
   /* On Linux the descriptor is gone even when close reports EINTR. */
-  if (close(fd) < 0 && errno != EINTR) return failed(f, -errno);
+  if (close(fd) < 0 && errno != EINTR) return weft__op_failed(f, -errno);
   weft__accept_resume(fd); /* a descriptor is free: a paused accept may take it */
-  return done(f, 0);
+  return weft__op_done(f, 0);
 }
 
 int weft__op_attempt(struct weft__fiber *f) {

@@ -57,22 +57,10 @@ static WEFT_BOUNDARY void give_failure(struct weft__fiber *f, int err) {
   weft__fiber_enqueue(f);
 }
 
-static int done(struct weft__fiber *f, uintptr_t value) {
-  f->value = value;
-  f->err = 0;
-  return WEFT__OP_DONE;
-}
-
-static int failed(struct weft__fiber *f, int err) {
-  f->value = 0;
-  f->err = err;
-  return WEFT__OP_DONE;
-}
-
 /* The outcome handed to a woken waiter. */
 static int handed(struct weft__fiber *f, struct weft__node *op) {
-  if (op->ev_phase == WEFT__EV_FAILED) return failed(f, (int)(intptr_t)op->u.ev.value);
-  return done(f, op->u.ev.value);
+  if (op->ev_phase == WEFT__EV_FAILED) return weft__op_failed(f, (int)(intptr_t)op->u.ev.value);
+  return weft__op_done(f, op->u.ev.value);
 }
 
 static struct weft__node *event_node(const struct weft__event_ops *ops, void *obj, uintptr_t value) {
@@ -138,7 +126,7 @@ static int promise_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_promise *p = op->u.ev.obj;
   if (op->ev_phase != WEFT__EV_NEW) return handed(f, op);
   if (!p->resolved) return wait_on(&p->waiters, f, op);
-  return p->err ? failed(f, p->err) : done(f, p->value);
+  return p->err ? weft__op_failed(f, p->err) : weft__op_done(f, p->value);
 }
 
 static void promise_cancel(struct weft__fiber *f, struct weft__node *op) {
@@ -197,7 +185,7 @@ weft_cond_t *weft_cond_new(void) {
 static int cond_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_cond *c = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_NEW) return wait_on(&c->waiters, f, op);
-  return done(f, 0);
+  return weft__op_done(f, 0);
 }
 
 /* A signal (value 1) handed to a waiter that is cancelled before it ran is
@@ -301,11 +289,11 @@ static int send_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_chan *ch = op->u.ev.obj;
   switch (op->ev_phase) {
   case WEFT__EV_NEW:
-    if (ch->closed) return failed(f, -EPIPE);
-    if (chan_offer(ch, op->u.ev.value)) return done(f, 0);
+    if (ch->closed) return weft__op_failed(f, -EPIPE);
+    if (chan_offer(ch, op->u.ev.value)) return weft__op_done(f, 0);
     return wait_on(&ch->senders, f, op);
-  case WEFT__EV_FAILED: return failed(f, (int)(intptr_t)op->u.ev.value);
-  default: return done(f, 0); /* a receiver took the value */
+  case WEFT__EV_FAILED: return weft__op_failed(f, (int)(intptr_t)op->u.ev.value);
+  default: return weft__op_done(f, 0); /* a receiver took the value */
   }
 }
 
@@ -331,15 +319,15 @@ static int recv_attempt(struct weft__fiber *f, struct weft__node *op) {
   if (ch->len > 0) {
     uintptr_t v = ring_pop_front(ch);
     admit_senders(ch);
-    return done(f, v);
+    return weft__op_done(f, v);
   }
   struct weft__fiber *s = waitq_pop(&ch->senders); /* capacity 0: straight from a sender */
   if (s != NULL) {
     uintptr_t v = s->op->u.ev.value;
     give(s, 0);
-    return done(f, v);
+    return weft__op_done(f, v);
   }
-  if (ch->closed) return failed(f, -EPIPE);
+  if (ch->closed) return weft__op_failed(f, -EPIPE);
   return wait_on(&ch->receivers, f, op);
 }
 
@@ -475,7 +463,7 @@ static int lock_attempt(struct weft__fiber *f, struct weft__node *op) {
   }
   f->cur = op->u.ev.sub;
   op->u.ev.sub = NULL;
-  return done(f, 0);
+  return weft__op_done(f, 0);
 }
 
 /* Cancelled before it held the lock: the action never runs under it, but
@@ -526,7 +514,7 @@ WEFT_BOUNDARY void weft_mutex_free(weft_mutex_t *mx) {
 /* The fiber goes to the back of the ready queue; every fiber ready now
  * runs before it does again. */
 static int yield_attempt(struct weft__fiber *f, struct weft__node *op) {
-  if (op->ev_phase == WEFT__EV_AGAIN) return done(f, 0);
+  if (op->ev_phase == WEFT__EV_AGAIN) return weft__op_done(f, 0);
   op->ev_phase = WEFT__EV_AGAIN;
   weft__fiber_enqueue(f);
   return WEFT__OP_WAIT;
@@ -677,7 +665,7 @@ static WEFT_BOUNDARY void consume_handle(struct weft_task *t, const char *by) {
 static int join_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_task *t = op->u.ev.obj;
   if (!t->done) return wait_on(&t->joiners, f, op);
-  return t->err ? failed(f, t->err) : done(f, t->value);
+  return t->err ? weft__op_failed(f, t->err) : weft__op_done(f, t->value);
 }
 
 static void join_cancel(struct weft__fiber *f, struct weft__node *op) {
@@ -733,7 +721,7 @@ void weft_switch_off(weft_switch_t *sw) {
 static int switch_join_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft_switch *sw = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_NEW && sw->count > 0) return wait_on(&sw->joiners, f, op);
-  return done(f, 0);
+  return weft__op_done(f, 0);
 }
 
 static void switch_join_cancel(struct weft__fiber *f, struct weft__node *op) {
