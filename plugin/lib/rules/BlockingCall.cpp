@@ -162,26 +162,7 @@ private:
       }
       if (S.What != EffectSite::Call)
         continue;
-      const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
-      const FunctionDecl *F = S.Callee;
-      bool Declared = isDeclaredBlocking(F);
-      const std::vector<BlockingEntry> *Rows = nullptr;
-      if (!Declared) {
-        auto It = blockingTable().find(libraryName(F));
-        if (It == blockingTable().end())
-          continue;
-        Rows = &It->second;
-      }
-      const Expr *Fd = nullptr;
-      if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
-        continue;
-      StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
-      C.report(id(), DiagId::warn_blocking_call, S.Loc) << F << unsigned(!Replacement.empty()) << Replacement;
-      noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
-      if (Declared)
-        C.note(DiagId::note_declared_blocking, effectAttrLoc(F, "blocking")) << F;
-      if (Fd)
-        C.note(DiagId::note_fd_not_shown_nonblocking, Fd->getBeginLoc());
+      warnIfBlocks(N, S, S.Callee, /*Indirect=*/false, G, Facts, C);
     }
   }
 
@@ -192,27 +173,39 @@ private:
     const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
     if (!S.Pointer || !Call)
       return;
-    for (const FunctionDecl *F : G.pointees(S.Pointer, S.PointerOwner)) {
-      bool Declared = isDeclaredBlocking(F);
-      const std::vector<BlockingEntry> *Rows = nullptr;
-      if (!Declared) {
-        auto It = blockingTable().find(libraryName(F));
-        if (It == blockingTable().end())
-          continue;
-        Rows = &It->second;
-      }
-      const Expr *Fd = nullptr;
-      if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
-        continue;
-      StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
-      C.report(id(), DiagId::warn_blocking_call_indirect, S.Loc)
-          << S.Pointer << F << unsigned(!Replacement.empty()) << Replacement;
-      noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
-      if (Declared)
-        C.note(DiagId::note_declared_blocking, effectAttrLoc(F, "blocking")) << F;
-      if (Fd)
-        C.note(DiagId::note_fd_not_shown_nonblocking, Fd->getBeginLoc());
+    for (const FunctionDecl *F : G.pointees(S.Pointer, S.PointerOwner))
+      warnIfBlocks(N, S, F, /*Indirect=*/true, G, Facts, C);
+  }
+
+  // Warns if the call at S, of F (directly, or through S's pointer when
+  // Indirect), blocks: F is declared weft_blocking, or its row of
+  // BlockingCalls.def says these arguments block.
+  void warnIfBlocks(const EffectNode &N, const EffectSite &S, const FunctionDecl *F, bool Indirect,
+                    const EffectGraph &G, DescriptorFacts &Facts, CheckContext &C) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(S.E);
+    bool Declared = isDeclaredBlocking(F);
+    const std::vector<BlockingEntry> *Rows = nullptr;
+    if (!Declared) {
+      auto It = blockingTable().find(libraryName(F));
+      if (It == blockingTable().end())
+        return;
+      Rows = &It->second;
     }
+    const Expr *Fd = nullptr;
+    if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
+      return;
+    StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
+    {
+      Diag D = C.report(id(), Indirect ? DiagId::warn_blocking_call_indirect : DiagId::warn_blocking_call, S.Loc);
+      if (Indirect)
+        D << S.Pointer;
+      D << F << unsigned(!Replacement.empty()) << Replacement;
+    } // emitted here, before its notes
+    noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
+    if (Declared)
+      C.note(DiagId::note_declared_blocking, effectAttrLoc(F, "blocking")) << F;
+    if (Fd)
+      C.note(DiagId::note_fd_not_shown_nonblocking, Fd->getBeginLoc());
   }
 };
 
