@@ -59,8 +59,12 @@ if command -v gdb >/dev/null 2>&1; then
     echo "$out" | grep -q "^Yes .*$real-gdb.py" || { echo "$out" >&2; echo "install: gdb did not auto-load the extension" >&2; exit 1; }
     echo "$out" | grep -q "^\*\[0\] fiber 0x[0-9a-f]* running \[root\]" || { echo "$out" >&2; echo "install: weft fibers failed" >&2; exit 1; }
     echo "install: gdb auto-loads the extension"
+  elif echo "$out" | grep -q "ptrace: Operation not permitted"; then
+    echo "install: ptrace is not permitted here: gdb's auto-load not checked"
   else
-    echo "install: gdb could not run the consumer (ptrace not permitted?): auto-load not checked"
+    echo "$out" >&2
+    echo "install: gdb did not stop in the consumer" >&2
+    exit 1
   fi
 fi
 
