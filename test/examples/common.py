@@ -173,3 +173,14 @@ def recv_all(s):
         if not chunk:
             return bytes(buf)
         buf += chunk
+
+
+def recv_to_end(s):
+    """Everything until the peer closes, and how it closed: "EOF" or "reset"."""
+    got = bytearray()
+    try:
+        while chunk := s.recv(1 << 16):
+            got += chunk
+        return bytes(got), "EOF"
+    except ConnectionResetError:
+        return bytes(got), "reset"

@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 
-from common import check, connect, finish, program, recv_all, recv_exact, run, server
+from common import check, connect, finish, program, recv_all, recv_exact, recv_to_end, run, server
 
 prog = program(sys.argv[1])
 
@@ -116,15 +116,6 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
         except OSError:  # the reset, without a lingering close
             pass
 
-    def answer_then_end(s):
-        got = bytearray()
-        try:
-            while chunk := s.recv(1 << 16):
-                got += chunk
-            return bytes(got), "EOF"
-        except ConnectionResetError:
-            return bytes(got), "reset"
-
     for what, junk, answer in [
             ("a malformed request line", b"NONSENSE\r\n\r\n", error(400, b"Bad Request")),
             ("a NUL in the target", b"GET /\0 HTTP/1.1\r\n\r\n", error(400, b"Bad Request")),
@@ -133,7 +124,7 @@ with server(prog, "--exit-after", str(CONNECTIONS)) as (p, port):
             sender = threading.Thread(target=send_on, args=(s, junk + b"x" * (256 << 10)))
             sender.start()
             time.sleep(0.1)  # the server has answered; 256 KiB are still on their way
-            check(f"{what}, the client still sending: the answer, then EOF", answer_then_end(s), (answer, "EOF"))
+            check(f"{what}, the client still sending: the answer, then EOF", recv_to_end(s), (answer, "EOF"))
             sender.join()
 
     rc = p.wait(timeout=20)

@@ -10,24 +10,13 @@ import sys
 import threading
 import time
 
-from common import check, check_that, connect, finish, program, recv_exact, server, stderr_of
+from common import check, check_that, connect, finish, program, recv_exact, recv_to_end, server, stderr_of
 
 kind, prog = sys.argv[1], program(sys.argv[2])
 OK = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\n\r\nHello, world!\n"
 OK_CLOSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 14\r\nConnection: close\r\n\r\nHello, world!\n"
 BOUND_S = 60
 BATCH = 50000  # turns a hang into a failure; not a measure
-
-
-def recv_to_end(s):
-    """Everything until the peer closes, and how it closed."""
-    got = bytearray()
-    try:
-        while chunk := s.recv(1 << 16):
-            got += chunk
-        return bytes(got), "EOF"
-    except ConnectionResetError:
-        return bytes(got), "reset"
 
 
 def wait_refused(port):
