@@ -188,10 +188,6 @@ StringRef libraryName(const FunctionDecl *F) {
   return F->getName();
 }
 
-bool isWeftTemporary(const VarDecl *VD, const SourceManager &SM) {
-  return VD && VD->hasLocalStorage() && isWeftLocal(VD, SM);
-}
-
 const FunctionDecl *givenFunction(const Expr *E) {
   for (unsigned Hop = 0; E && Hop < 8; ++Hop) {
     const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenCasts());
@@ -503,7 +499,7 @@ private:
           N.AsyncLocals.push_back(VD);
         if (Argument) {
           // The carrier names the weft.h local, so that a function given to
-          // the combinator is known as handed to the loop (isWeftTemporary).
+          // the combinator is known as handed to the loop (isWeftLocal).
           Carrier C;
           C.Decl = VD;
           C.Type = VD->getType();
@@ -587,7 +583,7 @@ private:
         Site.What = EffectSite::Address;
         // weft.h's macros may first bind the function to a temporary of
         // their own, which they hand to the combinator.
-        bool Temporary = isWeftTemporary(dyn_cast_or_null<VarDecl>(I.C.Decl), SM);
+        bool Temporary = isWeftLocal(dyn_cast_or_null<VarDecl>(I.C.Decl), SM);
         Site.Handed = I.H == Hand::Loop || Temporary ? EffectSite::ToLoop
                       : I.H == Hand::Thread          ? EffectSite::ToThread
                       : I.H == Hand::Signal || isSignalHandlerField(I.C.Decl, SM) ? EffectSite::ToSignal

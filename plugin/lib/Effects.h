@@ -50,10 +50,6 @@ clang::SourceLocation effectAttrLoc(const clang::Decl *D, llvm::StringRef What);
 // that happens to be called read is the program's business); else "".
 llvm::StringRef libraryName(const clang::FunctionDecl *F);
 
-// Whether VD is one of weft.h's own temporaries (a weft__ local declared in
-// a combinator's expansion, holding the action or the function it is given).
-bool isWeftTemporary(const clang::VarDecl *VD, const clang::SourceManager &SM);
-
 // The function E names, directly or through locals initialised with it
 // (weft.h's temporaries included), or null.
 const clang::FunctionDecl *givenFunction(const clang::Expr *E);
