@@ -857,6 +857,23 @@ def _tile(names, pattern, gap):
     return out
 
 
+def _dense_run(occ, p, gap):
+    """The longest run of occurrences that follow each other with at most gap noise entries
+    between two, each starting less than 1.5 periods after the last on average: the occurrences
+    of a pattern spread over a longer cycle (b, or a b, in a b c when --max-period is below the
+    true period) are not a recursion of their own."""
+    runs, cur = [], []
+    for o in occ:
+        if cur and o[0] - cur[-1][1] - 1 > gap:
+            runs.append(cur)
+            cur = []
+        cur.append(o)
+    if cur:
+        runs.append(cur)
+    dense = [r for r in runs if 2 * (r[-1][0] - r[0][0]) < 3 * p * (len(r) - 1)]
+    return max(dense, key=len) if dense else []
+
+
 def find_cycle(names, max_period=32, gap=2):
     """The shortest repeating pattern in a sequence of function names, as (pattern, occurrences);
     None when nothing repeats three times or more.  Candidates of each length are the most frequent runs of that
@@ -869,7 +886,7 @@ def find_cycle(names, max_period=32, gap=2):
         gram, count = grams.most_common(1)[0]
         if count < 3:
             continue
-        occ = _tile(names, gram, gap)
+        occ = _dense_run(_tile(names, gram, gap), p, gap)
         if len(occ) >= 3:  # twice is what any two calls of the same helper look like
             best.append((len(occ) * p, p, gram, occ))
     if not best:

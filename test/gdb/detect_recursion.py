@@ -100,6 +100,12 @@ for prog in programs:
         check_that(f"{name}: and it says the scan was cut short",
                    "raise --words to measure its full depth" in out, out)
 
+        # A --max-period below the true period of three finds nothing: never a made-up shorter
+        # cycle such as rec_b -> rec_b or rec_a -> rec_b (their occurrences lie a period apart).
+        for period in (1, 2):
+            out = gdb_batch(gdb, script, [f"weft detect-recursion --max-period {period}"], prog, core)
+            check_that(f"{name}: --max-period {period}: no pattern", "no recurring call pattern found" in out, out)
+
         out = gdb_batch(gdb, script, ["weft detect-recursion --words"], prog, core)
         check_that(f"{name}: a bad argument gets the usage",
                    "usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]" in out, out)
