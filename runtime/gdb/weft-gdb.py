@@ -926,7 +926,9 @@ Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
         if words <= 0 or max_period <= 0:
             raise gdb.GdbError("weft detect-recursion: --words and --max-period must be positive")
         try:
-            start = int(gdb.parse_and_eval(where or "$sp")) & ~0x7
+            # An address is unsigned and pointer-wide: -1 means the top of memory, as in x/-1.
+            ptr_bits = 8 * gdb.lookup_type("void").pointer().sizeof
+            start = int(gdb.parse_and_eval(where or "$sp")) & ((1 << ptr_bits) - 1) & ~0x7
         except gdb.error as e:
             raise gdb.GdbError("weft detect-recursion: no address to start from (%s); is the program "
                                "running, or a core file loaded?" % e)
@@ -941,12 +943,12 @@ Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
         chunk = 4096
         # A stack overflow leaves $sp just below the stack's last page: begin at the first
         # readable page above it.
-        skipped = 0
-        while skipped < 256:
+        skipped, given = 0, start
+        while skipped < 256 and start < 1 << (8 * size):
             try:
                 inferior.read_memory(start, size)
                 break
-            except (gdb.error, gdb.MemoryError):
+            except (gdb.error, gdb.MemoryError, OverflowError, ValueError):
                 start = (start // chunk + 1) * chunk
                 skipped += 1
         if skipped:
@@ -956,12 +958,12 @@ Usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]"""
             want = min(chunk - (addr % chunk), words * size - len(data))
             try:
                 data += bytes(inferior.read_memory(addr, want))
-            except (gdb.error, gdb.MemoryError):
+            except (gdb.error, gdb.MemoryError, OverflowError, ValueError):
                 break
             addr += want
         n = len(data) // size
         if n == 0:
-            raise gdb.GdbError("weft detect-recursion: cannot read memory at %#x" % start)
+            raise gdb.GdbError("weft detect-recursion: cannot read memory at %#x" % given)
 
         text = _Text()
         mask = (1 << (8 * size)) - 1

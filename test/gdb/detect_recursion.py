@@ -106,6 +106,12 @@ for prog in programs:
             out = gdb_batch(gdb, script, [f"weft detect-recursion --max-period {period}"], prog, core)
             check_that(f"{name}: --max-period {period}: no pattern", "no recurring call pattern found" in out, out)
 
+        # An address that cannot be read, negative or past the top of memory included: one error.
+        for bad in ("-1", "0xfffffffffffffff8", "0"):
+            out = gdb_batch(gdb, script, [f"weft detect-recursion {bad}"], prog, core)
+            check_that(f"{name}: address {bad}: one clear error",
+                       "weft detect-recursion: cannot read memory at" in out and "Python" not in out, out)
+
         out = gdb_batch(gdb, script, ["weft detect-recursion --words"], prog, core)
         check_that(f"{name}: a bad argument gets the usage",
                    "usage: weft detect-recursion [ADDRESS] [--words N] [--max-period P]" in out, out)
