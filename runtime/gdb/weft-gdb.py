@@ -761,10 +761,12 @@ Usage: weft loop"""
         heap, n = _field(L, "heap"), _int(_field(L, "heap_len"), 0)
         timers = []
         for i in range(n if heap is not None and _int(heap, 0) else 0):
-            f = _deref(heap[i])
+            entry = heap[i]  # struct weft__timer: (deadline, seq, fiber)
+            f = _deref(_field(entry, "fiber"))
             if f is None:
                 continue
-            timers.append((_int(_field(f, "deadline"), 0), _int(_field(f, "timer_seq"), 0), _int(heap[i]), f))
+            timers.append((_int(_field(entry, "deadline"), 0), _int(_field(entry, "seq"), 0),
+                           _int(_field(entry, "fiber")), f))
         timers.sort(key=lambda t: (t[0], t[1]))
         gdb.write("timers: %d\n" % len(timers))
         for deadline, _, addr, f in timers:

@@ -43,7 +43,7 @@ int weft__accept_pause(struct weft__fiber *f) {
 static struct weft__fiber *find_paused(void) {
   struct weft__loop *L = &weft__loop;
   for (size_t i = 0; i < L->heap_len; i++)
-    if (L->heap[i]->op != NULL && L->heap[i]->op->kind == WEFT__K_ACCEPT) return L->heap[i];
+    if (L->heap[i].fiber->op != NULL && L->heap[i].fiber->op->kind == WEFT__K_ACCEPT) return L->heap[i].fiber;
   return NULL;
 }
 

@@ -190,7 +190,6 @@ struct weft__fiber {
   bool op_retry;         /* f->op was started: it is tried again after a wake */
   int64_t started;       /* SLEEP: when it began */
   int64_t deadline;      /* SLEEP: when it ends */
-  uint64_t timer_seq;
   size_t heap_index;     /* position in the timer heap; SIZE_MAX if none */
 
   /* An IO primitive in progress holds a place in its fd's queue from the
@@ -258,18 +257,26 @@ struct weft__fdw {
   ino_t ino;
 };
 
+/* An entry of the timer heap; seq keeps timers with equal deadlines in
+ * the order they were set. */
+struct weft__timer {
+  int64_t deadline;
+  uint64_t seq;
+  struct weft__fiber *fiber;
+};
+
 struct weft__loop {
   bool open;
   bool running;
   int backend_fd;
-  int64_t now;
+  int64_t now; /* the clock when the loop last expired timers */
 
   struct weft__fiber *ready_head, *ready_tail;
   struct weft__fiber *all; /* every fiber alive, for teardown */
   struct weft__fiber *current;
   size_t waiting_io;
 
-  struct weft__fiber **heap; /* timers: min-heap on (deadline, seq) */
+  struct weft__timer *heap; /* timers: min-heap on (deadline, seq) */
   size_t heap_len, heap_cap;
   uint64_t timer_seq;
 

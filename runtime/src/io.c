@@ -545,12 +545,19 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
   return weft__op_done(f, 0);
 }
 
+/* One clock reading per sleep: when it starts (a reading cached from an
+ * earlier moment would let it end early).  When its timer expires, the
+ * loop's reading that expired it (L->now, never before the deadline) is
+ * the time it ends, as libuv and libev reuse their loop time. */
 static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
-  int64_t now = weft__clock_now();
+  int64_t now;
   if (f->op_done == 0) {
+    now = weft__clock_now();
     f->op_done = 1;
     f->started = now;
     f->deadline = now + (int64_t)op->u.sleep.ms * 1000000;
+  } else {
+    now = weft__loop.now;
   }
   if (now < f->deadline) {
     weft__timer_add(f);
