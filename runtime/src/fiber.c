@@ -17,10 +17,41 @@ typedef uintptr_t (*map_fn)(void *env, uintptr_t value);
  * the others run: a peer that always has data ready must not starve them. */
 #define FIBER_BUDGET 64
 
+/* Freed fibers wait on a short per-thread list, continuation stack and
+ * all, for the next fiber: every join, pick and timeout starts two (issue
+ * 13: calloc, free and the stack's realloc were a third of a timeout).
+ * Like the node list (node.c), it is emptied when the thread ends. */
+#define FIBER_CACHE_MAX 256
+static _Thread_local struct weft__fiber *fiber_cache; /* linked through next_all */
+static _Thread_local unsigned fiber_cache_len;
+
+void weft__fiber_cache_flush(void) {
+  while (fiber_cache != NULL) {
+    struct weft__fiber *f = fiber_cache;
+    WEFT__UNPOISON(f);
+    fiber_cache = f->next_all;
+    free(f->frames);
+    free(f);
+  }
+  fiber_cache_len = 0;
+}
+
 struct weft__fiber *weft__fiber_new(struct weft__node *m) {
   struct weft__loop *L = &weft__loop;
-  struct weft__fiber *f = calloc(1, sizeof *f);
-  if (f == NULL) abort();
+  struct weft__fiber *f = fiber_cache;
+  if (f != NULL) {
+    WEFT__UNPOISON(f);
+    fiber_cache = f->next_all;
+    fiber_cache_len--;
+    struct weft__frame *frames = f->frames;
+    size_t cap = f->cap;
+    memset(f, 0, sizeof *f);
+    f->frames = frames;
+    f->cap = cap;
+  } else {
+    f = calloc(1, sizeof *f);
+    if (f == NULL) abort();
+  }
   f->cur = m;
   f->heap_index = SIZE_MAX;
   f->io_fd = -1;
@@ -47,8 +78,15 @@ void weft__fiber_free(struct weft__fiber *f) {
   free(f->trace);
   for (size_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
     if (f->frames[i].kind == WEFT__F_RESTORE && f->frames[i].saved_err != 0) free((void *)f->frames[i].saved);
-  free(f->frames);
-  free(f);
+  if (fiber_cache_len >= FIBER_CACHE_MAX || f->cap > 16) { /* a deep stack is not kept */
+    free(f->frames);
+    free(f);
+    return;
+  }
+  f->next_all = fiber_cache;
+  fiber_cache = f;
+  fiber_cache_len++;
+  WEFT__POISON(f);
 }
 
 void weft__fiber_enqueue(struct weft__fiber *f) {
@@ -68,13 +106,14 @@ void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err) {
   weft__fiber_enqueue(f);
 }
 
-/* The continuation stack starts small and doubles: most fibers wait with
- * a frame or two (a server's connection, a pending sleep), and a frame is
- * 40 bytes that an idle fiber would otherwise hold for nothing. */
+/* The continuation stack starts with one frame and doubles: most fibers
+ * wait with a frame or two (a server's connection, a pending sleep), and a
+ * frame is 40 bytes that an idle fiber would otherwise hold for nothing.
+ * A recycled fiber keeps its stack, so the doubling is paid rarely. */
 static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, void *env,
                        uintptr_t saved, int saved_err, const struct weft_site *site) {
   if (f->depth == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 2;
+    size_t cap = f->cap ? f->cap * 2 : 1;
     struct weft__frame *grown = realloc(f->frames, cap * sizeof *grown);
     if (grown == NULL) abort();
     f->frames = grown;

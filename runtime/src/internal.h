@@ -15,6 +15,25 @@
 #define WEFT_DEBUG 1
 #endif
 
+/* Memory the runtime keeps for reuse (its free lists of nodes and fibers)
+ * is poisoned under AddressSanitizer while it waits, so that a use after
+ * release is still reported. */
+#if defined(__SANITIZE_ADDRESS__)
+#define WEFT__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT__ASAN 1
+#endif
+#endif
+#ifdef WEFT__ASAN
+#include <sanitizer/asan_interface.h>
+#define WEFT__POISON(p) ASAN_POISON_MEMORY_REGION((p), sizeof *(p))
+#define WEFT__UNPOISON(p) ASAN_UNPOISON_MEMORY_REGION((p), sizeof *(p))
+#else
+#define WEFT__POISON(p) ((void)(p))
+#define WEFT__UNPOISON(p) ((void)(p))
+#endif
+
 /* ---- actions ---------------------------------------------------------- */
 
 enum weft__kind {
@@ -175,19 +194,24 @@ struct weft__fiber {
   struct weft__node *cur; /* next action to run; NULL: deliver the outcome */
   uintptr_t value;        /* the outcome being delivered */
   int err;
+  enum weft__fiber_state state;
 
   struct weft__frame *frames; /* the continuation stack, on the heap */
   size_t depth, cap;
 
-  enum weft__fiber_state state;
+  /* The one-byte fields sit together: a fiber is allocated for every
+   * spawn, join branch and timeout, and padding was an eighth of it. */
   bool queued;
   bool cancelled;  /* unwinding because it was cancelled */
-  size_t cancel_depth; /* frames below this were there at cancellation: their catch is skipped */
   bool root;       /* the fiber weft_run waits for */
+  bool op_retry;   /* f->op was started: it is tried again after a wake */
+  unsigned char combinator;       /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
+  unsigned char running_children;
+  bool tracing;    /* trace describes the failure in err */
+  size_t cancel_depth; /* frames below this were there at cancellation: their catch is skipped */
 
   struct weft__node *op; /* the primitive being waited for */
   size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started; ACCEPT: 1 if gated */
-  bool op_retry;         /* f->op was started: it is tried again after a wake */
   int64_t started;       /* SLEEP: when it began */
   int64_t deadline;      /* SLEEP: when it ends */
   size_t heap_index;     /* position in the timer heap; SIZE_MAX if none */
@@ -204,9 +228,7 @@ struct weft__fiber {
 
   struct weft__fiber *parent; /* JOIN/PICK branch: the fiber that waits */
   struct weft__fiber *child[2];
-  unsigned char combinator;   /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
   const struct weft_site *combinator_site; /* where that join or pick was written */
-  unsigned char running_children;
 
   struct weft__fiber *next_ready;
   struct weft__fiber *prev_all, *next_all;
@@ -217,7 +239,6 @@ struct weft__fiber {
   struct weft__rbuf *rprev;   /* and the read before it */
 
   struct weft__trace *trace;  /* allocated at the first failure */
-  bool tracing;               /* trace describes the failure in err */
 };
 
 /* ---- the loop --------------------------------------------------------- */
@@ -251,7 +272,8 @@ struct weft__fdw {
   uint32_t registered;  /* events currently asked of the backend, on pfd */
   int pfd;              /* where IO goes: the private description, or the fd itself */
   unsigned char kind;   /* enum weft__fd_kind */
-  bool fifo;            /* a write may raise SIGPIPE */
+  bool fifo : 1;        /* a write may raise SIGPIPE */
+  bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */
   bool ready[2];        /* GATED: epoll reported readiness since the last call */
   dev_t dev;            /* the file the entry describes */
   ino_t ino;
@@ -301,6 +323,7 @@ _Noreturn void weft__forked_misuse(void);
 /* fiber.c */
 struct weft__fiber *weft__fiber_new(struct weft__node *m);
 void weft__fiber_free(struct weft__fiber *f);
+void weft__fiber_cache_flush(void); /* when the thread ends */
 void weft__fiber_run(struct weft__fiber *f);
 void weft__fiber_enqueue(struct weft__fiber *f);
 void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err);

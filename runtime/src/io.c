@@ -259,6 +259,7 @@ static bool io_relearn(int fd, struct weft__fdw *w) {
   if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
   w->registered = 0;
   w->ready[0] = w->ready[1] = false;
+  w->drained = false;
   fd_learn(fd, w, &st);
   return true;
 }
@@ -349,6 +350,7 @@ void weft__io_ready(uint64_t data, uint32_t events) {
     if (!(events & (ev | EPOLLERR | EPOLLHUP))) continue;
     struct weft__fiber *h = w->q[d].head;
     w->ready[d] = true;
+    if (d == WEFT__IO_READ) w->drained = false;
     if (h != NULL && h->io_armed) {
       h->io_armed = false;
       h->op_retry = true;
@@ -493,10 +495,21 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
   if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+  /* The last read took everything there was (it got less than it asked
+   * for) and epoll has reported no input since: a read now would almost
+   * surely fail with EAGAIN, as the first read after the fiber's own write
+   * of a request does, so the fiber waits at once.  Waiting is safe even
+   * if input did arrive: the interest io_wait registers is level-triggered
+   * and is reported at the next poll. */
+  if (w->drained && w->kind != WEFT__FD_DIRECT && w->kind != WEFT__FD_GATED) {
+    w->drained = false;
+    return io_wait(f, w);
+  }
   char *buf = scratch(n);
   for (;;) {
     ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
+      w->drained = r > 0 && (size_t)r < n;
       struct weft__rbuf *b = rbuf_of(buf, (size_t)r);
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);

@@ -31,6 +31,7 @@ static void thread_cleanup(void *unused) {
   free_kept();
   weft__trace_forget();
   weft__node_quarantine_flush();
+  weft__fiber_cache_flush();
 }
 
 static void exit_cleanup(void) {
@@ -166,7 +167,7 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
       root->tracing = false;
       break;
     }
-    weft__timer_expire(weft__clock_now());
+    if (weft__timer_next() >= 0) weft__timer_expire(weft__clock_now()); /* no clock reading without timers */
   }
 
   rc = root->err;

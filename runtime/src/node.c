@@ -46,26 +46,10 @@ static _Thread_local struct weft__node *node_cache; /* linked through u.seq.m */
 static _Thread_local unsigned node_cache_len;
 static _Thread_local bool node_cache_hooked;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define WEFT_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WEFT_ASAN 1
-#endif
-#endif
-#ifdef WEFT_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(n) ASAN_POISON_MEMORY_REGION((n), sizeof *(n))
-#define UNPOISON(n) ASAN_UNPOISON_MEMORY_REGION((n), sizeof *(n))
-#else
-#define POISON(n) ((void)(n))
-#define UNPOISON(n) ((void)(n))
-#endif
-
 struct weft__node *weft__node_new(enum weft__kind kind) {
   struct weft__node *n = node_cache;
   if (n != NULL) {
-    UNPOISON(n);
+    WEFT__UNPOISON(n);
     node_cache = n->u.seq.m;
     node_cache_len--;
     memset(n, 0, sizeof *n);
@@ -93,7 +77,7 @@ static void node_recycle(struct weft__node *n) {
   n->u.seq.m = node_cache;
   node_cache = n;
   node_cache_len++;
-  POISON(n);
+  WEFT__POISON(n);
 }
 
 /* Debug builds do not hand a consumed node back at once: it waits,
@@ -116,7 +100,7 @@ void weft__node_quarantine_flush(void) {
 #endif
   while (node_cache != NULL) {
     struct weft__node *n = node_cache;
-    UNPOISON(n);
+    WEFT__UNPOISON(n);
     node_cache = n->u.seq.m;
     free(n);
   }
@@ -124,9 +108,13 @@ void weft__node_quarantine_flush(void) {
 }
 
 void weft__node_release(struct weft__node *n) {
-  if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
-  if (n->kind == WEFT__K_WRITE && n->owns_buf) free((char *)n->u.write.buf);
-  if (n->kind == WEFT__K_EVENT && n->u.ev.ops->release != NULL) n->u.ev.ops->release(n);
+  /* Only a write, a connect and a wait hold anything; the others (a bind,
+   * a return) pass this one test. */
+  if (n->kind >= WEFT__K_WRITE) {
+    if (n->kind == WEFT__K_CONNECT) free(n->u.connect.addr);
+    if (n->kind == WEFT__K_WRITE && n->owns_buf) free((char *)n->u.write.buf);
+    if (n->kind == WEFT__K_EVENT && n->u.ev.ops->release != NULL) n->u.ev.ops->release(n);
+  }
 #ifdef WEFT_DEBUG
   n->kind = WEFT__K_DEAD;
   node_recycle(quarantine[quarantine_next]);

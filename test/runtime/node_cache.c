@@ -1,6 +1,7 @@
-/* node_cache.c: consumed actions are reused (node.c keeps a per-thread free list) without one action's leftovers reaching another.
+/* node_cache.c: consumed actions and ended fibers are reused (node.c and fiber.c keep per-thread free lists) without leftovers.
  * Proves: fibers cancelled with long unstarted chains (freed unrun) run only their finalisers, never a continuation, even over a
- * resolved action; actions built on one thread run and are freed on another; both threads leak nothing (valgrind, ASan). */
+ * resolved action; recycled nodes and fibers then compute right; actions built on one thread run and are freed on another; both
+ * threads leak nothing (valgrind, ASan, which also sees a use of a node or fiber while it waits on a list). */
 #include <pthread.h>
 #include <weft.h>
 
