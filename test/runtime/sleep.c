@@ -10,14 +10,22 @@ struct timing {
   long requested_ms[4];
   long long woke_us[4];
   long reported[4];
+  int order[4]; /* which sleep woke first, second... (indices into the arrays above) */
   int n;
 };
 
-static async(void) woke(struct timing *t, long slept) {
-  /* Which sleep this is follows from the order they must wake in. */
-  int k = t->n++;
-  t->woke_us[k] = test_now_us();
-  t->reported[k] = slept;
+/* Each sleep knows which it is: under load the four may start milliseconds
+ * apart, so the order they wake in need not be the order of their lengths. */
+struct sleeper {
+  struct timing *t;
+  int k;
+};
+
+static async(void) woke(struct sleeper *s, long slept) {
+  struct timing *t = s->t;
+  t->order[t->n++] = s->k;
+  t->woke_us[s->k] = test_now_us();
+  t->reported[s->k] = slept;
   return weft_return(void);
 }
 
@@ -62,12 +70,14 @@ int main(void) {
   CHECK_INT_EQ(weft_run(weft_sleep(-1), &secs), 0);
   CHECK_INT_GE(secs, 0);
 
-  /* Concurrent sleeps started together wake in deadline order, each no
-   * earlier than its own deadline. */
+  /* Concurrent sleeps started together each wake no earlier than their own
+   * deadline; the shortest wakes before the longest (75 ms apart: any
+   * closer pair may start far enough apart on a loaded machine to swap). */
   struct timing t = {.requested_ms = {5, 20, 40, 80}};
+  struct sleeper s[4] = {{&t, 0}, {&t, 1}, {&t, 2}, {&t, 3}};
   t.start_us = test_now_us();
-  CHECK_INT_EQ(weft_run(weft_join(weft_join(weft_bind(weft_sleep_ms(80), woke, &t), weft_bind(weft_sleep_ms(20), woke, &t)),
-                                  weft_join(weft_bind(weft_sleep_ms(5), woke, &t), weft_bind(weft_sleep_ms(40), woke, &t))),
+  CHECK_INT_EQ(weft_run(weft_join(weft_join(weft_bind(weft_sleep_ms(80), woke, &s[3]), weft_bind(weft_sleep_ms(20), woke, &s[1])),
+                                  weft_join(weft_bind(weft_sleep_ms(5), woke, &s[0]), weft_bind(weft_sleep_ms(40), woke, &s[2]))),
                         NULL),
                0);
   CHECK_INT_EQ(t.n, 4);
@@ -75,5 +85,11 @@ int main(void) {
     CHECK_INT_GE(t.woke_us[k] - t.start_us, t.requested_ms[k] * 1000);
     CHECK_INT_GE(t.reported[k], t.requested_ms[k]);
   }
+  int pos_5 = -1, pos_80 = -1; /* where the 5 ms and the 80 ms sleeps are in the waking order */
+  for (int i = 0; i < 4; i++) {
+    if (t.order[i] == 0) pos_5 = i;
+    if (t.order[i] == 3) pos_80 = i;
+  }
+  CHECK_INT_LT(pos_5, pos_80);
   return 0;
 }
