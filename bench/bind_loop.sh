@@ -1,9 +1,10 @@
 #!/bin/sh
 # bind_loop.sh BUILD-DIR [N]: instruction counts (callgrind, repeatable) of N binds (default 10^7), side by side.
 # Compares the bind loop built with call sites (the default) and with WEFT_NO_SITES; prints both and the ratio.
+# An extra of scripts/bench.sh; with WEFT_BENCH_MODE=quick (and no N) it makes 10^5 binds.
 set -eu
 build=$1
-n=${2:-10000000}
+case "${WEFT_BENCH_MODE:-full}" in quick) n=${2:-100000} ;; *) n=${2:-10000000} ;; esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 count() {

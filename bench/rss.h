@@ -1,0 +1,32 @@
+/* rss.h: resident memory and CPU time of this process, for the benchmark programs of bench/ (weft's and the C
+ * peers').  Not a test; bench/run.py runs the programs. */
+#ifndef WEFT_BENCH_RSS_H
+#define WEFT_BENCH_RSS_H
+
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* Resident set size in bytes, from /proc/self/statm (pages). */
+static inline long rss_bytes(void)
+{
+  long size = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+      resident = 0;
+    fclose(f);
+  }
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* User plus system CPU time of this process, in seconds. */
+static inline double cpu_seconds(void)
+{
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+         (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+#endif
