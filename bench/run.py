@@ -260,6 +260,7 @@ class Suite:
             return
         values = {impl: [] for impl, _ in impls}
         errors = {}
+        t0 = time.monotonic()
         for _ in range(reps):
             for impl, fn in impls:
                 if impl in errors:
@@ -274,13 +275,13 @@ class Suite:
                     self.failures.append("%s / %s: %s" % (name, impl, errors[impl]))
         result = {impl: (errors[impl] if impl in errors else values[impl]) for impl, _ in impls}
         self.rows.append((name, unit, better, result, [impl for impl, _ in impls]))
-        self.progress(name, result)
+        self.progress(name, result, time.monotonic() - t0)
 
-    def progress(self, name, result):
+    def progress(self, name, result, seconds):
         parts = []
         for impl, v in result.items():
             parts.append("%s %s" % (impl, ("%.4g" % statistics.median(v)) if isinstance(v, list) else "FAILED"))
-        print("  %-34s %s" % (name, ", ".join(parts)), file=sys.stderr, flush=True)
+        print("  %-34s %s  (%.0f s)" % (name, ", ".join(parts), seconds), file=sys.stderr, flush=True)
 
     # -- the benchmarks --
 
