@@ -270,7 +270,7 @@ class Suite:
                 except Missing as e:
                     errors[impl] = "MISSING: %s" % e
                     self.failures.append("%s / %s: %s" % (name, impl, e))
-                except (BenchError, OSError, ValueError, AttributeError) as e:
+                except (BenchError, subprocess.SubprocessError, OSError, ValueError, AttributeError) as e:
                     errors[impl] = str(e) or type(e).__name__
                     self.failures.append("%s / %s: %s" % (name, impl, errors[impl]))
         result = {impl: (errors[impl] if impl in errors else values[impl]) for impl, _ in impls}
