@@ -1,6 +1,7 @@
 /* pingpong.c: the socketpair ping-pong benchmark, weft's side: one fiber writes a byte on one end and reads the
  * answer, another echoes it on the other end, N round trips in one loop.  Run by bench/run.py; prints round trips/s.
- * Usage: bench_pingpong [round-trips]   (default 10^6).  Peers: peers/pingpong_{ev,uv,epoll}.c, pingpong_lwt.ml */
+ * Usage: bench_pingpong [round-trips]   (default 10^6).  Peers: peers/pingpong_{ev,uv,epoll}.c, pingpong_lwt.ml.
+ * ctest bench.smoke.pingpong runs it once, small. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /* sleeps.c: the timer benchmarks, weft's side.  "run F K": F fibers each sleeping 1 ms K times, printing the CPU
  * time (user + system) per sleep in ns.  "pending N": N fibers each in a long sleep, printing the resident memory
- * they add, in bytes per sleep.  Run by bench/run.py; peers: peers/sleeps_{ev,uv}.c, sleeps_lwt.ml, sleeps.js. */
+ * they add, in bytes per sleep.  Run by bench/run.py; peers: peers/sleeps_{ev,uv}.c, sleeps_lwt.ml, sleeps.js.
+ * ctest bench.smoke.sleeps and bench.smoke.sleeps_pending run both modes once, small. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
