@@ -1,5 +1,5 @@
 /* loadgen.c: the one load generator of the TCP echo benchmarks, used against every echo server (weft's and each
- * peer's), written on epoll.  Not a test: bench/run.py runs it.
+ * peer's), written on epoll.  Not a test: bench/run.py runs it (so ctest bench-quick covers it).
  *   loadgen echo PORT CONNS SECONDS [SIZE]  each connection sends SIZE bytes (128), waits for all of them back,
  *                                           sends again; prints the requests (round trips) completed per second
  *                                           and their number.
@@ -7,7 +7,8 @@
  *                                           server has accepted and served it), prints "ready" and waits for
  *                                           stdin to close.
  * Every socket has SO_LINGER 0: closing it sends a reset and leaves no TIME_WAIT behind, so that runs one after
- * another do not run out of local ports. */
+ * another do not run out of local ports.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

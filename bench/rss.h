@@ -1,5 +1,5 @@
 /* rss.h: resident memory and CPU time of this process, for the benchmark programs of bench/ (weft's and the C
- * peers').  Not a test; bench/run.py runs the programs. */
+ * peers'), which bench/run.py builds and runs (so ctest bench-quick covers it). */
 #ifndef WEFT_BENCH_RSS_H
 #define WEFT_BENCH_RSS_H
 

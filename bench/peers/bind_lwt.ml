@@ -1,5 +1,6 @@
 (* bind_lwt.ml: the bind loop on Lwt (native code), the peer of bench/bind_loop.c: N binds of an already resolved
-   promise, in ns per bind, in the same line format.  Built and run by bench/run.py.  Usage: bind_lwt [N] *)
+   promise, in ns per bind, in the same line format.  Usage: bind_lwt [N]
+   Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). *)
 
 let n = if Array.length Sys.argv > 1 then int_of_string Sys.argv.(1) else 10_000_000
 

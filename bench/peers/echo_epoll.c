@@ -1,5 +1,6 @@
 /* echo_epoll.c: the TCP echo server written by hand on epoll (level-triggered, one shared buffer, what is not
- * written at once is kept per connection until the socket is writable).  Peer of weft's examples/echo_server. */
+ * written at once is kept per connection until the socket is writable).  Peer of weft's examples/echo_server.
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>

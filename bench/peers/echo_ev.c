@@ -1,5 +1,6 @@
 /* echo_ev.c: the TCP echo server on libev: one ev_io per connection, one shared read buffer, what is not written
- * at once is kept per connection and sent when the socket is writable.  Peer of weft's examples/echo_server. */
+ * at once is kept per connection and sent when the socket is writable.  Peer of weft's examples/echo_server.
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <errno.h>
 #include <ev.h>
 #include <stdlib.h>

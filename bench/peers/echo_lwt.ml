@@ -1,6 +1,7 @@
 (* echo_lwt.ml: the TCP echo server on Lwt (native code): one Lwt thread per connection reading up to 4096 bytes
    and writing them back, as weft's examples/echo_server does.  Prints "listening on 127.0.0.1:PORT".
-   Usage: echo_lwt [port] *)
+   Usage: echo_lwt [port]
+   Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). *)
 
 open Lwt.Infix
 

@@ -1,6 +1,7 @@
 /* echo_uv.c: the TCP echo server on libuv: a uv_tcp_t per connection, one shared read buffer handed out by the
  * alloc callback, answers by uv_try_write and, for what it leaves, a uv_write of a copy.  Peer of weft's
- * examples/echo_server. */
+ * examples/echo_server.
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>

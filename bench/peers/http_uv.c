@@ -2,7 +2,8 @@
  * examples/http_hello: a uv_tcp_t and an 8 KiB head buffer per connection; each complete head (pipelined ones
  * too) gets one answer, all answers of one read go out in one uv_try_write (uv_write for what it leaves).  It
  * checks the request line and honours "Connection: close"; requests with a body are not supported (wrk sends
- * none). */
+ * none).
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>

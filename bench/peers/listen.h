@@ -1,5 +1,6 @@
 /* listen.h: the listening socket of the C peer servers (echo_*.c, http_uv.c): 127.0.0.1:PORT (0 picks one),
- * non-blocking, and the line "listening on 127.0.0.1:PORT" that bench/run.py waits for, as weft's examples print. */
+ * non-blocking, and the line "listening on 127.0.0.1:PORT" that bench/run.py waits for, as weft's examples print.
+ * Covered by ctest bench-quick, which runs every server built on it. */
 #ifndef WEFT_BENCH_LISTEN_H
 #define WEFT_BENCH_LISTEN_H
 

@@ -1,5 +1,6 @@
 /* pingpong_epoll.c: the socketpair ping-pong written by hand on epoll (level-triggered), the floor the event
- * libraries are measured against.  Same work as bench/pingpong.c.  Usage: pingpong_epoll [round-trips] */
+ * libraries are measured against.  Same work as bench/pingpong.c.  Usage: pingpong_epoll [round-trips]
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>

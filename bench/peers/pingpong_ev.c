@@ -1,5 +1,6 @@
 /* pingpong_ev.c: the socketpair ping-pong on libev: one ev_io watcher per end, each answering in its callback.
- * Same work as bench/pingpong.c.  Usage: pingpong_ev [round-trips] */
+ * Same work as bench/pingpong.c.  Usage: pingpong_ev [round-trips]
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <ev.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 (* pingpong_lwt.ml: the socketpair ping-pong on Lwt (native code): two Lwt threads, one per end, with
-   Lwt_unix.read and Lwt_unix.write.  Same work and output as bench/pingpong.c.  Usage: pingpong_lwt [round-trips] *)
+   Lwt_unix.read and Lwt_unix.write.  Same work and output as bench/pingpong.c.  Usage: pingpong_lwt [round-trips]
+   Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). *)
 
 open Lwt.Infix
 

@@ -1,5 +1,6 @@
 /* pingpong_uv.c: the socketpair ping-pong on libuv: both ends as uv_pipe_t, reads by uv_read_start, answers by
- * uv_try_write (libuv's immediate write).  Same work as bench/pingpong.c.  Usage: pingpong_uv [round-trips] */
+ * uv_try_write (libuv's immediate write).  Same work as bench/pingpong.c.  Usage: pingpong_uv [round-trips]
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>

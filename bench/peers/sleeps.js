@@ -1,5 +1,6 @@
 // sleeps.js: the timer benchmark on Node: F async functions each awaiting a 1 ms setTimeout K times; prints the
 // CPU time (user + system) per sleep in ns, as bench/sleeps.c does.  Usage: node sleeps.js run F K
+// Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole).
 'use strict';
 const [mode, f, k] = process.argv.slice(2);
 if (mode !== 'run') { console.error('usage: node sleeps.js run F K'); process.exit(2); }

@@ -1,5 +1,6 @@
 /* sleeps_ev.c: the timer benchmarks on libev (same work and output as bench/sleeps.c): "run F K", F ev_timer
- * watchers each re-armed K times for 1 ms, CPU ns per sleep; "pending N", N watchers in a long sleep, bytes each. */
+ * watchers each re-armed K times for 1 ms, CPU ns per sleep; "pending N", N watchers in a long sleep, bytes each.
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <ev.h>
 #include <stdio.h>
 #include <stdlib.h>

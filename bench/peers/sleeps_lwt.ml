@@ -1,6 +1,7 @@
 (* sleeps_lwt.ml: the timer benchmark on Lwt (native code): F Lwt threads each sleeping 1 ms K times with
    Lwt_unix.sleep; prints the CPU time (user + system) per sleep in ns, as bench/sleeps.c does.
-   Usage: sleeps_lwt run F K *)
+   Usage: sleeps_lwt run F K
+   Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). *)
 
 open Lwt.Infix
 

@@ -1,5 +1,6 @@
 /* sleeps_uv.c: the timer benchmarks on libuv (same work and output as bench/sleeps.c): "run F K", F uv_timer_t
- * each restarted K times for 1 ms, CPU ns per sleep; "pending N", N timers in a long sleep, bytes each. */
+ * each restarted K times for 1 ms, CPU ns per sleep; "pending N", N timers in a long sleep, bytes each.
+ * Built and run by bench/run.py, so covered by ctest bench-quick (it runs whole). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
