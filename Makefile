@@ -11,9 +11,11 @@ test: setup
 build: setup
 	scripts/build.sh clang14
 
-# Benchmarks print figures (weft against Lwt, with ratios); never part of `make test`.
+# Benchmarks print figures (weft against libev, libuv, epoll, Lwt and Node; docs/performance.md).
+# `make bench BENCH_MODE=quick` for the 3-minute version, which `make test` also runs once as a smoke test.
+BENCH_MODE ?= full
 bench: setup
-	scripts/bench.sh
+	scripts/bench.sh $(BENCH_MODE)
 
 setup:
 	scripts/setup-debian.sh

@@ -1,32 +1,50 @@
 #!/bin/sh
-# bench.sh [MESSAGES]: the benchmark suite: fiber-to-fiber handoff through weft's channel and mvar against Lwt_stream
-# and Lwt_mvar (native code), side by side in one invocation, with ratios.  Not a test: it prints figures.
-# The Lwt side needs ocaml-nox, ocaml-findlib and liblwt-ocaml-dev (scripts/setup-debian.sh installs them).
+# bench.sh [quick|full] [run.py options]: the benchmark suite (make bench): builds weft Release into build/bench,
+# the peers (libev, libuv, epoll, Lwt, Node) from bench/peers/, runs bench/run.py (one table), then the extras.
+# Not a test of figures: ctest's bench-quick (clang14 only) runs `bench.sh quick` to see that it runs whole.
+#
+#   quick   every benchmark, small sizes, under 3 minutes on 2 cores (the CI smoke test)
+#   full    the sizes of docs/performance.md, under 15 minutes (the default)
+#
+# WEFT_BENCH_BUILD=DIR uses the weft build tree DIR as it is instead of building build/bench (ctest gives its own).
+# Extras: after the table, every bench/*.sh is run as `bench/NAME.sh BUILD_DIR` with WEFT_BENCH_MODE=quick|full in
+# the environment, each under a 300 s timeout; each prints its own figures, and a non-zero exit fails the suite.
+# A new side benchmark is plugged in by adding such a script (and its program to bench/CMakeLists.txt).
 set -eu
 cd "$(dirname "$0")/.."
-n=${1:-1000000}
-out=build/bench
-cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out.configure.log" 2>&1 ||
-  { cat "$out.configure.log" >&2; exit 1; }
-rm -f "$out.configure.log"
-cmake --build "$out" --target chan_handoff -j2 >/dev/null
-"$out/bench/chan_handoff" "$n" | tee "$out/weft.txt"
-if command -v ocamlfind >/dev/null 2>&1 && ocamlfind query lwt.unix >/dev/null 2>&1; then
-  mkdir -p "$out/lwt"
-  cp bench/lwt_handoff.ml "$out/lwt/"
-  (cd "$out/lwt" && ocamlfind ocamlopt -thread -package lwt.unix -linkpkg lwt_handoff.ml -o lwt_handoff)
-  "$out/lwt/lwt_handoff" "$n" | tee "$out/lwt.txt"
-  # Ratios: weft's ns per message over Lwt's, case by case (below 1: weft is faster).
-  awk 'FNR == NR && !/^#/ { weft[$1] = $2; next }
-       !/^#/ { lwt[$1] = $2 }
-       END {
-         split("weft_mvar:Lwt_mvar weft_chan(1):Lwt_stream(1) weft_chan(64):Lwt_stream(64)", pairs, " ")
-         for (i = 1; i <= 3; i++) {
-           split(pairs[i], p, ":")
-           if ((p[1] in weft) && (p[2] in lwt) && lwt[p[2]] > 0)
-             printf "ratio %-14s / %-15s %6.2f\n", p[1], p[2], weft[p[1]] / lwt[p[2]]
-         }
-       }' "$out/weft.txt" "$out/lwt.txt"
+mode=${1:-full}
+case "$mode" in
+  quick | full) ;;
+  *) echo "usage: scripts/bench.sh [quick|full] [--only REGEX] [--no-pin]" >&2; exit 2 ;;
+esac
+[ $# -gt 0 ] && shift
+
+if [ -n "${WEFT_BENCH_BUILD:-}" ]; then
+  build=$WEFT_BENCH_BUILD
 else
-  echo "# Lwt not installed (apt-get install ocaml-nox ocaml-findlib liblwt-ocaml-dev): no comparison"
+  build=build/bench
+  mkdir -p build
+  # Release, the plugin against Clang 14 (for the checker's overhead), no tests.
+  cmake -S . -B "$build" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DWEFT_CLANG_VERSION=14 -DWEFT_BUILD_TESTS=OFF >build/bench.configure.log 2>&1 ||
+    { cat build/bench.configure.log >&2; exit 1; }
+  echo "building weft (Release) in $build"
+  # What the suite runs: the plugin (not the other checker tools), the examples and bench/'s programs.
+  { cmake --build "$build" -j"$(nproc)" --target weft-plugin && make -C "$build/examples" -j"$(nproc)" &&
+    make -C "$build/bench" -j"$(nproc)"; } >build/bench.build.log 2>&1 || { tail -n 40 build/bench.build.log >&2; exit 1; }
 fi
+[ -d "$build" ] || { echo "bench.sh: no build tree $build" >&2; exit 2; }
+
+status=0
+# A bound on the whole table, well above each mode's time (children have their own timeouts in run.py).
+case "$mode" in quick) limit=400 ;; *) limit=1800 ;; esac
+timeout --kill-after=10 "$limit" python3 bench/run.py --build "$build" --mode "$mode" "$@" || status=1
+
+export WEFT_BENCH_MODE="$mode"
+for extra in bench/*.sh; do
+  [ -f "$extra" ] || continue
+  echo
+  echo "== extra: $extra"
+  timeout --kill-after=10 300 sh "$extra" "$build" || { echo "FAILED: extra $extra"; status=1; }
+done
+exit $status

@@ -12,13 +12,15 @@ PACKAGES="
   clangd-14 clangd-19 clangd-22 neovim
   valgrind wrk gdb time
   ocaml-nox ocaml-findlib liblwt-ocaml-dev
+  libuv1-dev libev-dev nodejs strace
 "
 
 missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-# OCaml and Lwt build the Lwt side of scripts/bench.sh (make bench).
+# OCaml and Lwt, libuv, libev and Node build and run the peers of scripts/bench.sh (make bench, and its quick
+# mode in ctest bench-quick); wrk, valgrind and strace measure them.
 # npm fetches the large C corpus of the checker's robustness test.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
