@@ -857,7 +857,8 @@ async(ptr) weft_getaddrinfo(const char *host, const char *service, const struct 
 
 /* weft_tcp_connect(host, port): async(int), a new non-blocking,
  * close-on-exec socket connected to host (a name or a numeric address;
- * NULL means "localhost") at port.  The name is resolved on the pool
+ * NULL means the loopback addresses, ::1 and 127.0.0.1, as getaddrinfo's
+ * NULL node does, with no lookup at all) at port.  The name is resolved on the pool
  * (weft_getaddrinfo, SOCK_STREAM, any family) and each address is tried
  * in turn, in getaddrinfo's order (RFC 6724), until one connects; a
  * socket that failed is closed before the next try.  Failures: the

@@ -157,7 +157,7 @@ WEFT_BOUNDARY async(int) weft_tcp_connect(const char *host, int port) {
   if (c == NULL) abort();
   c->fd = -1;
   c->last_err = -EHOSTUNREACH;
-  return weft_finally(weft_bind(resolve_tcp(host ? host : "localhost", port, 0), resolved, c), connect_end, c);
+  return weft_finally(weft_bind(resolve_tcp(host, port, 0), resolved, c), connect_end, c);
 }
 
 /* ---- weft_tcp_listen_name --------------------------------------------- */
