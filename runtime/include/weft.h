@@ -698,9 +698,6 @@ size_t weft_failure_trace(char *buf, size_t size);
  *    (test/runtime/ready_tls.c does exactly that).
  * ---------------------------------------------------------------------- */
 
-struct stat;
-struct addrinfo;
-
 /* weft_wait_readable(fd): async(void) that completes once fd is readable
  * (at once if it is): data, end of file, a pending connection on a
  * listening socket, or an error or hang-up (the library's next call reports
@@ -791,6 +788,8 @@ size_t weft_pool_size(void) WEFT_NOYIELD;
  *    runtime.  Failures are -errno of the system call.
  * ---------------------------------------------------------------------- */
 
+struct stat;
+
 /* weft_file_open(path, flags, mode): async(int), a new fd for path
  * (open(2); O_CLOEXEC is always added).  path is copied.  An open cancelled
  * while it ran closes the fd it got. */
@@ -836,6 +835,8 @@ async(void) weft_file_close(int fd);
  *    describes ("Name or service not known").  Out of memory and system
  *    errors (EAI_MEMORY, EAI_SYSTEM) come back as -ENOMEM and -errno.
  * ---------------------------------------------------------------------- */
+
+struct addrinfo;
 
 /* The failure code of getaddrinfo's error code eai (an EAI_* constant,
  * negative in glibc): below every errno value, so never mistaken for one. */
