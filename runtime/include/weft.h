@@ -757,8 +757,10 @@ async(ptr) weft_detach(void *(*fn)(void *arg), void *arg);
 /* weft_detach_release(fn, arg, release): weft_detach, with arg handed over
  * to the action.  When the action delivers fn's result, arg and the result
  * are the caller's again and release is not called.  When it ends without
- * delivering (any cancellation, the loop closing), release(arg, result) is
- * called once to free them: result is NULL if fn never ran.  release runs
+ * delivering (any cancellation, the loop closing, or the action freed
+ * without ever starting, as the unstarted rest of a cancelled fiber is),
+ * release(arg, result) is called once to free them: result is NULL if fn
+ * never ran.  release runs
  * on the loop's thread, except when fn was running at the cancellation:
  * then on the worker, right after fn returns, so it must be thread-safe
  * (free() is). */
