@@ -145,6 +145,18 @@ static void cancelled_before_start(void) {
   CHECK_INT_EQ(weft_run(weft_join(weft_bind(a, ignore_ptr, NULL), weft_bind(b, ignore_ptr, NULL)), NULL), 0);
   CHECK_INT_EQ(atomic_load(&t.b.started), 0);
   CHECK_INT_EQ(atomic_load(&t.b.released), 1);
+
+  /* Freed without ever starting: the pick's first branch wins before the
+   * second one's fiber has run, and the detach is released unrun. */
+  struct job c;
+  job_init(&c, 5, false);
+  void *won = (void *)1;
+  CHECK_INT_EQ(weft_run(weft_pick(weft_return(ptr, NULL), weft_detach_release(square, &c, release)), &won), 0);
+  CHECK_PTR_EQ(won, NULL);
+  CHECK_INT_EQ(atomic_load(&c.started), 0);
+  CHECK_INT_EQ(atomic_load(&c.released), 1);
+  CHECK_PTR_EQ(c.released_result, NULL);
+  CHECK_TRUE(pthread_equal(c.released_on, loop_thread));
 }
 
 /* ---- 3. cancelled while running: finishes on its worker -------------- */
