@@ -234,7 +234,10 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *                      when epoll reports it ready, a write PIPE_BUF bytes
  *                      at a time; this can block only if another process
  *                      takes the data or the room in between;
- *      regular files   read and written directly (they never wait long).
+ *      regular files   read and written directly (a file in the page cache
+ *                      never waits long; for a cold disk or a network file
+ *                      system, the weft_file_* calls of section 17 run on
+ *                      the worker pool).
  *    weft_accept on a blocking listening socket waits for readiness first;
  *    weft_connect makes a blocking socket non-blocking for the connect(2)
  *    call alone.  Close an fd weft has used with weft_close, not close(2):
