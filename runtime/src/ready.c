@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 
-static async(void) ready_node(int fd, int dir) {
+static WEFT_BOUNDARY async(void) ready_node(int fd, int dir) {
   struct weft__node *n = weft__node_new(WEFT__K_READY);
   n->u.read.fd = fd;
   n->u.read.n = (size_t)dir;
