@@ -1,9 +1,12 @@
-/* ready.c: weft_wait_readable / weft_wait_writable on sockets, pipes and files: when they complete, and how they end otherwise.
- * Proves: a wait completes only once the fd is ready (data, end of file) and at once if it is; it reads nothing; it takes
- * its turn behind a read; weft_close fails it with -EBADF; weft_timeout, weft_pick and weft_task_cancel end it and drop
- * its epoll watch; a bad fd fails with -EBADF. */
+/* ready.c: weft_wait_readable / weft_wait_writable on sockets, pipes, FIFOs, eventfds and files: when they complete, and how they end otherwise.
+ * Proves: a wait completes only once the fd is ready (data, end of file, a connection) and at once if it is; it reads
+ * nothing; it takes its turn behind a read; weft_close fails it with -EBADF; weft_timeout, weft_pick and weft_task_cancel
+ * end it and drop its epoll watch; a bad fd fails with -EBADF. */
 #include <fcntl.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
 #include <weft.h>
 
 #include "check.h"
@@ -195,6 +198,68 @@ static async(void) task_cancelled(struct rd *r) {
   return weft_then(weft_join(joined, weft_bind(weft_sleep_ms(2), cancel_task, r)), check_unwatched, r);
 }
 
+/* ---- 6. other kinds of fd: a FIFO (weft reads it through a description
+ * of its own), an eventfd (which weft cannot reopen), a listening socket -- */
+
+struct kinds {
+  int fifo, efd, listener, client;
+  int woken;
+};
+
+static async(void) woke(struct kinds *k) {
+  k->woken++;
+  return weft_return(void);
+}
+
+static async(void) poke(struct kinds *k, long slept) {
+  (void)slept;
+  CHECK_INT_EQ(k->woken, 0); /* nothing was ready before */
+  CHECK_INT_EQ(write(k->fifo, "f", 1), 1);
+  uint64_t one = 1;
+  CHECK_INT_EQ(write(k->efd, &one, sizeof one), (ssize_t)sizeof one);
+  k->client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK_SYS(k->client);
+  return weft_then(weft_connect(k->client, (struct sockaddr *)&(struct sockaddr_in){.sin_family = AF_INET,
+                                            .sin_port = htons((uint16_t)weft_tcp_port(k->listener)),
+                                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)},
+                                sizeof(struct sockaddr_in)),
+                   unit, NULL);
+}
+
+static async(void) kinds(struct kinds *k) {
+  async(void) waits = weft_join(weft_then(weft_wait_readable(k->fifo), woke, k),
+                                weft_join(weft_then(weft_wait_readable(k->efd), woke, k),
+                                          weft_then(weft_wait_readable(k->listener), woke, k)));
+  return weft_join(waits, weft_bind(weft_sleep_ms(5), poke, k));
+}
+
+static void other_kinds(void) {
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/weft-ready-fifo-%d", (int)getpid());
+  CHECK_SYS(mkfifo(path, 0600));
+  struct kinds k = {.client = -1};
+  k.fifo = open(path, O_RDWR | O_CLOEXEC); /* both ends: it never blocks to open */
+  CHECK_SYS(k.fifo);
+  k.efd = eventfd(0, EFD_CLOEXEC);
+  CHECK_SYS(k.efd);
+  k.listener = weft_tcp_listen("127.0.0.1", 0);
+  CHECK_INT_GE(k.listener, 0);
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), kinds, &k), NULL), 0);
+  CHECK_INT_EQ(k.woken, 3);
+  char c;
+  CHECK_INT_EQ(read(k.fifo, &c, 1), 1); /* the wait read nothing */
+  CHECK_INT_EQ(c, 'f');
+  int conn = accept4(k.listener, NULL, NULL, SOCK_CLOEXEC);
+  CHECK_SYS(conn);
+  close(conn);
+  close(k.client);
+  close(k.listener);
+  close(k.efd);
+  close(k.fifo);
+  unlink(path);
+  puts("ready: a FIFO, an eventfd and a listening socket");
+}
+
 int main(void) {
   struct rd r;
 
@@ -232,6 +297,8 @@ int main(void) {
   CHECK_INT_EQ(r.err, -ECANCELED);
   done(&r);
   puts("ready: weft_close, weft_timeout, weft_pick and weft_task_cancel end a wait and drop its watch");
+
+  other_kinds();
 
   /* A regular file is always ready; a bad fd fails. */
   int f = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
