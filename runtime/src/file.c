@@ -57,7 +57,7 @@ static void open_discard(struct weft__job *j, bool ran) {
   if (ran && j->err == 0) close((int)j->value); /* nobody will see this fd */
 }
 
-static const struct weft__job_ops open_ops = {"weft_file_open", open_work, open_deliver, open_discard, NULL};
+static const struct weft__job_ops open_ops = WEFT__JOB_OPS("weft_file_open", open_work, open_deliver, open_discard, NULL);
 
 WEFT_BOUNDARY async(int) weft_file_open(const char *path, int flags, mode_t mode) {
   if (path == NULL) return weft_fail(int, -EFAULT);
@@ -114,7 +114,7 @@ static void read_discard(struct weft__job *j, bool ran) {
   weft__rbuf_free(((struct read_job *)j)->buf);
 }
 
-static const struct weft__job_ops read_ops = {"weft_file_read", read_work, read_deliver, read_discard, NULL};
+static const struct weft__job_ops read_ops = WEFT__JOB_OPS("weft_file_read", read_work, read_deliver, read_discard, NULL);
 
 WEFT_BOUNDARY async(str) weft_file_read(int fd, size_t n, off_t offset) {
   if (n == 0 || n > (size_t)SSIZE_MAX - sizeof(struct weft__rbuf) - 1) return weft_fail(str, -EINVAL);
@@ -164,7 +164,7 @@ static int write_deliver(struct weft__fiber *f, struct weft__job *j) {
   return j->err ? weft__op_failed(f, j->err) : weft__op_done(f, 0);
 }
 
-static const struct weft__job_ops write_ops = {"weft_file_write", write_work, write_deliver, write_discard, NULL};
+static const struct weft__job_ops write_ops = WEFT__JOB_OPS("weft_file_write", write_work, write_deliver, write_discard, NULL);
 
 WEFT_BOUNDARY async(void) weft_file_write(int fd, const char *buf, size_t len, off_t offset) {
   if (buf == NULL && len > 0) return weft_fail(-EFAULT);
@@ -189,7 +189,7 @@ static void fsync_work(struct weft__job *j) {
   if (fsync(((struct fd_job *)j)->fd) < 0) j->err = -errno;
 }
 
-static const struct weft__job_ops fsync_ops = {"weft_file_fsync", fsync_work, deliver_value, no_discard, NULL};
+static const struct weft__job_ops fsync_ops = WEFT__JOB_OPS("weft_file_fsync", fsync_work, deliver_value, no_discard, NULL);
 
 WEFT_BOUNDARY async(void) weft_file_fsync(int fd) {
   struct fd_job *s = weft__job_new(&fsync_ops, sizeof *s);
@@ -213,7 +213,7 @@ static void close_start(struct weft__job *j) {
   weft__io_forget(((struct fd_job *)j)->fd);
 }
 
-static const struct weft__job_ops close_ops = {"weft_file_close", close_work, close_deliver, no_discard, close_start};
+static const struct weft__job_ops close_ops = WEFT__JOB_OPS("weft_file_close", close_work, close_deliver, no_discard, close_start);
 
 WEFT_BOUNDARY async(void) weft_file_close(int fd) {
   struct fd_job *s = weft__job_new(&close_ops, sizeof *s);
@@ -248,7 +248,7 @@ static void stat_discard(struct weft__job *j, bool ran) {
   free(((struct stat_job *)j)->path);
 }
 
-static const struct weft__job_ops stat_ops = {"weft_file_stat", stat_work, stat_deliver, stat_discard, NULL};
+static const struct weft__job_ops stat_ops = WEFT__JOB_OPS("weft_file_stat", stat_work, stat_deliver, stat_discard, NULL);
 
 WEFT_BOUNDARY async(void) weft_file_stat(const char *path, struct stat *out) {
   if (path == NULL || out == NULL) return weft_fail(-EFAULT);

@@ -294,7 +294,7 @@ static int port_open(void) {
 }
 
 /* Every job of a closing loop was taken back by the cancellation of its
- * fiber (job_cancel), so the list is empty and no worker will touch the
+ * fiber (weft__job_cancel), so the list is empty and no worker will touch the
  * port again: a job still running is an orphan, which the worker discards
  * without looking at its port. */
 void weft__pool_close(void) {
@@ -362,7 +362,7 @@ static int submit(struct weft__job *j) {
   return r;
 }
 
-static int job_attempt(struct weft__fiber *f, struct weft__node *op) {
+int weft__job_attempt(struct weft__fiber *f, struct weft__node *op) {
   struct weft__loop *L = &weft__loop;
   struct weft__job *j = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_GIVEN) {
@@ -389,9 +389,9 @@ static int job_attempt(struct weft__fiber *f, struct weft__node *op) {
 /* A cancelled job that has not started never runs: it leaves the queue.
  * One that runs is left to its worker, which discards its outcome.  One
  * that finished and waits in the loop's list leaves the list; its outcome
- * is discarded with the node (job_release), as is that of a job already
+ * is discarded with the node (weft__job_release), as is that of a job already
  * handed to the fiber (GIVEN). */
-static void job_cancel(struct weft__fiber *f, struct weft__node *op) {
+void weft__job_cancel(struct weft__fiber *f, struct weft__node *op) {
   (void)f;
   struct weft__job *j = op->u.ev.obj;
   if (j == NULL || op->ev_phase != WEFT__EV_WAITING) return;
@@ -417,7 +417,7 @@ static void job_cancel(struct weft__fiber *f, struct weft__node *op) {
   weft__loop.waiting_io--;
 }
 
-static void job_release(struct weft__node *op) {
+void weft__job_release(struct weft__node *op) {
   struct weft__job *j = op->u.ev.obj;
   if (j == NULL) return;
   op->u.ev.obj = NULL;
@@ -425,11 +425,9 @@ static void job_release(struct weft__node *op) {
   free(j);
 }
 
-static const struct weft__event_ops job_ops = {"a job of the worker pool", job_attempt, job_cancel, job_release};
-
 struct weft__node *weft__job_node(struct weft__job *j) {
   struct weft__node *n = weft__node_new(WEFT__K_EVENT);
-  n->u.ev.ops = &job_ops;
+  n->u.ev.ops = &j->ops->ev;
   n->u.ev.obj = j;
   return n;
 }
@@ -457,7 +455,7 @@ static void detach_discard(struct weft__job *j, bool ran) {
   if (d->release != NULL) d->release(d->arg, ran ? (void *)j->value : NULL);
 }
 
-static const struct weft__job_ops detach_ops = {"weft_detach", detach_work, detach_deliver, detach_discard, NULL};
+static const struct weft__job_ops detach_ops = WEFT__JOB_OPS("weft_detach", detach_work, detach_deliver, detach_discard, NULL);
 
 WEFT_BOUNDARY async(ptr) weft_detach_release(void *(*fn)(void *arg), void *arg, void (*release)(void *arg, void *result)) {
   if (fn == NULL) weft__misuse("weft_detach was given a NULL function");

@@ -8,20 +8,28 @@
 struct weft__job;
 
 /* What a kind of job does (start, if given, runs on the loop's thread as
- * the action starts, before the job is queued).  work runs on a worker thread and sets value
- * and err; deliver runs on the loop's thread when the waiting fiber takes
- * the outcome, and takes over whatever the job holds; discard runs when the
- * job ends without delivering (cancelled before it started, cancelled while
- * it ran, or the loop closed) and frees what the job holds: ran says
- * whether work ran.  discard runs on the loop's thread, except for a job
- * cancelled while work ran: then on the worker, once work returns. */
+ * the action starts, before the job is queued).  work runs on a worker
+ * thread and sets value and err; deliver runs on the loop's thread when the
+ * waiting fiber takes the outcome, and takes over whatever the job holds;
+ * discard runs when the job ends without delivering (cancelled before it
+ * started, cancelled while it ran, or the loop closed) and frees what the
+ * job holds: ran says whether work ran.  discard runs on the loop's thread,
+ * except for a job cancelled while work ran: then on the worker, once work
+ * returns.  ev is the job's action as a wait (pool.c's hooks, with the name
+ * of the public function): write it with WEFT__JOB_OPS. */
 struct weft__job_ops {
-  const char *name; /* the public function that built the action */
+  struct weft__event_ops ev;
   void (*work)(struct weft__job *j);
   int (*deliver)(struct weft__fiber *f, struct weft__job *j);
   void (*discard)(struct weft__job *j, bool ran);
-  void (*start)(struct weft__job *j); /* on the loop, as the action starts; may be NULL */
+  void (*start)(struct weft__job *j); /* may be NULL */
 };
+
+int weft__job_attempt(struct weft__fiber *f, struct weft__node *op);
+void weft__job_cancel(struct weft__fiber *f, struct weft__node *op);
+void weft__job_release(struct weft__node *op);
+#define WEFT__JOB_OPS(name, work, deliver, discard, start)                          \
+  {{(name), weft__job_attempt, weft__job_cancel, weft__job_release}, (work), (deliver), (discard), (start)}
 
 enum weft__job_state {
   WEFT__JOB_NEW,     /* built, not submitted (or taken back off the queue) */

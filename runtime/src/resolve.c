@@ -56,7 +56,7 @@ static void gai_discard(struct weft__job *j, bool ran) {
   if (g->list != NULL) freeaddrinfo(g->list);
 }
 
-static const struct weft__job_ops gai_ops = {"weft_getaddrinfo", gai_work, gai_deliver, gai_discard, NULL};
+static const struct weft__job_ops gai_ops = WEFT__JOB_OPS("weft_getaddrinfo", gai_work, gai_deliver, gai_discard, NULL);
 
 static char *copy_str(const char *s) {
   if (s == NULL) return NULL;
