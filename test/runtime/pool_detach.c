@@ -129,6 +129,12 @@ static async(ptr) a_done(struct two *t, void *r) {
   return weft_return(ptr, NULL);
 }
 
+static async(void) ignore_long(void *env, long v) {
+  (void)env;
+  (void)v;
+  return weft_return(void);
+}
+
 static async(void) ignore_ptr(void *env, void *p) {
   (void)env;
   (void)p;
@@ -283,6 +289,35 @@ static void loop_close(void) {
   printf("loop closed with a job running and one queued, in %lld ms\n", test_now_ms() - t0);
 }
 
+/* A finaliser that runs while the loop closes starts no job: the detach
+ * fails with -ECANCELED and fn never runs. */
+static struct job at_close;
+static int at_close_err;
+
+static async(ptr) note_close_err(void *env, int err) {
+  (void)env;
+  at_close_err = err;
+  return weft_return(ptr, NULL);
+}
+
+static async(void) detach_in_finaliser(void *env) {
+  (void)env;
+  return weft_bind(weft_catch(weft_detach(square, &at_close), note_close_err, NULL), ignore_ptr, NULL);
+}
+
+static async(void) spawn_sleeper(void *env) {
+  weft_spawn(weft_finally(weft_bind(weft_sleep_ms(60000), ignore_long, NULL), detach_in_finaliser, env));
+  return weft_return(void);
+}
+
+static void finaliser_at_close(void) {
+  job_init(&at_close, 3, false);
+  at_close_err = 1;
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), spawn_sleeper, NULL), NULL), 0);
+  CHECK_INT_EQ(at_close_err, -ECANCELED);
+  CHECK_INT_EQ(atomic_load(&at_close.started), 0);
+}
+
 /* ---- 6. WEFT_POOL_SIZE ----------------------------------------------- */
 
 /* The child prints its pool size; the pool reads the variable once.  It
@@ -329,6 +364,7 @@ int main(int argc, char **argv) {
   cancelled_while_running();
   finished_undelivered();
   loop_close();
+  finaliser_at_close();
   pool_size_env();
   puts("pool_detach: ok");
   return 0;
