@@ -649,7 +649,12 @@ static int op_ready(struct weft__fiber *f, struct weft__node *op) {
   if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   st = weft__ready_now(fd, dir);
   if (st < 0) return weft__op_failed(f, st);
-  return st > 0 ? weft__op_done(f, 0) : io_wait(f, w);
+  if (st == 0) return io_wait(f, w);
+  /* The readiness goes to the program, whose own call may use it up: a
+   * gated fd's next weft call waits for a fresh report (epoll is level-
+   * triggered: at once if the fd is still ready) rather than block. */
+  w->ready[dir] = false;
+  return weft__op_done(f, 0);
 }
 
 void weft__read_push(struct weft__fiber *f, struct weft__rbuf *b) {

@@ -260,6 +260,54 @@ static void other_kinds(void) {
   puts("ready: a FIFO, an eventfd and a listening socket");
 }
 
+/* ---- 7. the readiness is the program's ------------------------------ */
+
+/* An eventfd is gated (weft cannot make it non-blocking per call, so it
+ * reads it only after epoll reported it ready).  A wait hands the report to
+ * the program; once the program has read the eventfd itself, a weft_read
+ * must wait for a new report, not call read(2) on an empty, blocking fd. */
+struct gated {
+  int efd;
+  int err;
+};
+
+static async(void) ring(struct gated *g, long slept) {
+  (void)slept;
+  uint64_t one = 1;
+  CHECK_INT_EQ(write(g->efd, &one, sizeof one), (ssize_t)sizeof one);
+  return weft_return(void);
+}
+
+static async(str) read_timed_out(struct gated *g, int err) {
+  g->err = err;
+  return weft_return(str, "");
+}
+
+static async(void) ignore_str(void *env, char *s) {
+  (void)env;
+  (void)s;
+  return weft_return(void);
+}
+
+static async(void) program_reads(struct gated *g) {
+  uint64_t count;
+  CHECK_INT_EQ(read(g->efd, &count, sizeof count), (ssize_t)sizeof count); /* the library's own read */
+  return weft_bind(weft_catch(weft_timeout(weft_read(g->efd, 8), 20), read_timed_out, g), ignore_str, NULL);
+}
+
+static void gated_readiness(void) {
+  struct gated g = {.err = 1};
+  g.efd = eventfd(0, EFD_CLOEXEC);
+  CHECK_SYS(g.efd);
+  alarm(10); /* a read that blocked the loop would never end */
+  async(void) waited = weft_then(weft_wait_readable(g.efd), program_reads, &g);
+  CHECK_INT_EQ(weft_run(weft_join(waited, weft_bind(weft_sleep_ms(5), ring, &g)), NULL), 0);
+  alarm(0);
+  CHECK_INT_EQ(g.err, -ETIMEDOUT);
+  close(g.efd);
+  puts("ready: after a wait, a gated fd is read by weft only on a new readiness report");
+}
+
 int main(void) {
   struct rd r;
 
@@ -299,6 +347,7 @@ int main(void) {
   puts("ready: weft_close, weft_timeout, weft_pick and weft_task_cancel end a wait and drop its watch");
 
   other_kinds();
+  gated_readiness();
 
   /* A regular file is always ready; a bad fd fails. */
   int f = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
