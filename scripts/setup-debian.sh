@@ -11,7 +11,7 @@ PACKAGES="
   clang-tidy-14 clang-tidy-19 clang-tidy-22 python3-jsonschema
   clangd-14 clangd-19 clangd-22 neovim
   valgrind wrk gdb time
-  libssl-dev libuv1-dev
+  libssl-dev libuv1-dev libcurl4-openssl-dev
   ocaml-nox ocaml-findlib liblwt-ocaml-dev
 "
 
@@ -19,8 +19,8 @@ missing=""
 for p in $PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-# OpenSSL is the real library test/runtime/ready_tls.c drives through the readiness waits; libuv is
-# what bench/detach.sh compares weft_detach with (uv_queue_work).
+# OpenSSL and libcurl are the real libraries test/runtime/ready_tls.c and ready_curl.c drive through the
+# readiness waits; libuv is what bench/detach.sh compares weft_detach with (uv_queue_work).
 # OCaml and Lwt build the Lwt side of scripts/bench.sh (make bench).
 # npm fetches the large C corpus of the checker's robustness test.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"

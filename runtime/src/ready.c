@@ -1,5 +1,5 @@
 /* ready.c: weft_wait_readable / weft_wait_writable, readiness waits for libraries that do their own IO (Lwt_unix.wait_read, uv_poll).
- * Covered by test/runtime/ready.c (waits, close, cancellation) and ready_tls.c (OpenSSL driven over a socketpair).
+ * Covered by test/runtime/ready.c (waits, close, cancellation), ready_tls.c (OpenSSL over a socketpair) and ready_curl.c (libcurl multi).
  *
  * The wait is a primitive of io.c's (op_ready): it queues on the fd like a
  * read or a write, which is what makes weft_close fail it with -EBADF and
