@@ -11,6 +11,7 @@ PACKAGES="
   clang-tidy-14 clang-tidy-19 clang-tidy-22 python3-jsonschema
   clangd-14 clangd-19 clangd-22 neovim
   valgrind wrk gdb time
+  libssl-dev libcurl4-openssl-dev
   ocaml-nox ocaml-findlib liblwt-ocaml-dev
   libuv1-dev libev-dev nodejs strace
 "
@@ -21,6 +22,8 @@ for p in $PACKAGES; do
 done
 # OCaml and Lwt, libuv, libev and Node build and run the peers of scripts/bench.sh (make bench, and its quick
 # mode in ctest bench-quick); wrk, valgrind and strace measure them.
+# OpenSSL and libcurl are the real libraries test/runtime/ready_tls.c and ready_curl.c drive through the
+# readiness waits; libuv is also what bench/detach.sh compares weft_detach with (uv_queue_work).
 # npm fetches the large C corpus of the checker's robustness test.
 command -v npm >/dev/null 2>&1 || missing="$missing npm"
 

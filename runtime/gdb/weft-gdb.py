@@ -332,6 +332,11 @@ def node_summary(ptr):
     elif kind == "signal":  # the signal number lives in u.read.fd
         rd = _field(u, "read") if u is not None else None
         parts.append("signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None))
+    elif kind == "ready":  # weft_wait_readable / weft_wait_writable: u.read.n is the direction
+        rd = _field(u, "read") if u is not None else None
+        writable = _int(_field(rd, "n")) if rd is not None else None
+        parts = ["weft_wait_%s" % ("writable" if writable else "readable"),
+                 "fd=%s" % _q(_field(rd, "fd") if rd is not None else None)]
     elif kind == "event":  # a wait on a promise, condition, channel...: its ops name the function
         parts = [_event_text(node, _field(u, "ev") if u is not None else None)]
     elif kind == "return":
@@ -484,7 +489,7 @@ class NodePrinter:
     MEMBER = {"bind": "seq", "then": "seq", "map": "seq", "catch": "seq", "finally": "seq",
               "join": "pair", "pick": "pair", "read": "read", "accept": "read", "close": "read",
               "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err",
-              "signal": "read", "event": "ev"}
+              "signal": "read", "event": "ev", "ready": "read"}
 
     def children(self):
         kind = _enum_name("weft__kind", _int(_field(self.val, "kind")), "WEFT__K_")

@@ -234,7 +234,10 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *                      when epoll reports it ready, a write PIPE_BUF bytes
  *                      at a time; this can block only if another process
  *                      takes the data or the room in between;
- *      regular files   read and written directly (they never wait long).
+ *      regular files   read and written directly (a file in the page cache
+ *                      never waits long; for a cold disk or a network file
+ *                      system, the weft_file_* calls of section 17 run on
+ *                      the worker pool).
  *    weft_accept on a blocking listening socket waits for readiness first;
  *    weft_connect makes a blocking socket non-blocking for the connect(2)
  *    call alone.  Close an fd weft has used with weft_close, not close(2):
@@ -343,8 +346,11 @@ async(int) weft_signal(int signo);
  * ---------------------------------------------------------------------- */
 
 /* weft_tcp_listen(host, port): a non-blocking listening TCP socket bound to
- * host (a numeric IPv4 or IPv6 address; NULL for 127.0.0.1) and port (0 picks
- * a free one), or a negative errno-style code. */
+ * host and port (0 picks a free one), or a negative errno-style code.  host
+ * is a numeric IPv4 or IPv6 address, "localhost" or NULL (127.0.0.1), or
+ * "" (0.0.0.0, every interface); any other name fails with -EINVAL, since
+ * resolving it would block: listen on a name with weft_tcp_listen_name
+ * (section 18), an action. */
 int weft_tcp_listen(const char *host, int port) WEFT_NOYIELD;
 
 /* weft_tcp_port(fd): the local port socket fd is bound to, or -errno. */
@@ -676,6 +682,209 @@ const struct weft_site *weft_failure_site(size_t i);
  * fiber that failed ("weft: a spawned fiber failed: ...") is followed by
  * the same lines for that fiber's failure. */
 size_t weft_failure_trace(char *buf, size_t size);
+
+/* ------------------------------------------------------------------------
+ * 15. Readiness: driving libraries that do their own IO
+ *
+ *    A library that owns its sockets (OpenSSL, libcurl's multi socket API,
+ *    a database client, c-ares) reads and writes them itself, without
+ *    blocking, and says "try again when the fd is readable (or writable)".
+ *    These waits are that "when": Lwt_unix.wait_read / wait_write, libuv's
+ *    uv_poll_t.  They do no IO.  A wait queues on the fd like a weft_read
+ *    (readable) or weft_write (writable) would, first come first served,
+ *    so weft_close fails it with -EBADF, and a wait cancelled (weft_pick,
+ *    weft_timeout, weft_task_cancel, a switch) releases its watch at once.
+ *    The fd's flags are the library's business: weft changes none.  For an
+ *    OpenSSL connection, make the socket non-blocking and retry SSL_read,
+ *    SSL_write or SSL_do_handshake after weft_wait_readable on
+ *    SSL_ERROR_WANT_READ and weft_wait_writable on SSL_ERROR_WANT_WRITE
+ *    (test/runtime/ready_tls.c does exactly that).
+ * ---------------------------------------------------------------------- */
+
+/* weft_wait_readable(fd): async(void) that completes once fd is readable
+ * (at once if it is): data, end of file, a pending connection on a
+ * listening socket, or an error or hang-up (the library's next call reports
+ * which).  Failures: -EBADF if fd is not open or is closed by weft_close
+ * while the wait is on. */
+async(void) weft_wait_readable(int fd);
+
+/* weft_wait_writable(fd): the same for writing: room in the send buffer,
+ * a finished connect, or an error or hang-up. */
+async(void) weft_wait_writable(int fd);
+
+/* ------------------------------------------------------------------------
+ * 16. The worker pool: running blocking functions off the loop
+ *
+ *    weft_detach runs a blocking function (a disk read, a DNS lookup, a
+ *    compression, a library call with no asynchronous API) on one of a
+ *    bounded set of threads, and completes on the loop with its result:
+ *    Lwt_preemptive.detach, libuv's uv_queue_work.  The pool is one per
+ *    process, shared by the loops of all threads.  Its size bounds how
+ *    many functions run at once (default 4, as libuv's; WEFT_POOL_SIZE in
+ *    the environment, read once, or weft_pool_set_size); more jobs wait in
+ *    a FIFO queue.  Threads are started on demand and live until exit.  A
+ *    finished job wakes its loop through an eventfd in the loop's epoll set:
+ *    the loop sleeps while the workers run and never polls for them.
+ *
+ *    The function runs on another thread: it must not touch the loop (no
+ *    actions, no weft_* call other than weft_run of a loop of its own) nor
+ *    data a fiber may change meanwhile without a lock.  Workers block all
+ *    signals.
+ *
+ *    Cancellation (weft_pick, weft_timeout, a task's or switch's cancel,
+ *    the loop closing) ends the action at once with -ECANCELED (or the
+ *    canceller's code), in three cases:
+ *      not started yet  the job leaves the queue: fn never runs;
+ *      running          fn runs to its end on its worker (a thread cannot
+ *                       be stopped safely); its result is not delivered;
+ *      finished, not    the result is not delivered.
+ *      yet delivered
+ *    Ownership follows: use weft_detach_release whenever the action may be
+ *    cancelled and fn's argument or result needs freeing.
+ *
+ *    Exit: queued jobs never run; idle workers are joined by an atexit
+ *    handler, and a worker still running a job is left to the exit.
+ *    fork: the child's pool starts empty; the parent's jobs never run in
+ *    the child; the child's first job starts threads of its own.
+ * ---------------------------------------------------------------------- */
+
+/* weft_detach(fn, arg): async(ptr) that runs fn(arg) on a worker thread and
+ * completes with what fn returns.  arg stays the caller's and must stay
+ * valid until fn has returned, which, if the action is cancelled while fn
+ * runs, is later than the action's end: pass only what outlives it, or
+ * hand arg over with weft_detach_release.  Failures: -ECANCELED when
+ * started during the loop's close, -EAGAIN (or another -errno) if no
+ * worker thread can be started at all, -ESHUTDOWN during exit. */
+async(ptr) weft_detach(void *(*fn)(void *arg), void *arg);
+
+/* weft_detach_release(fn, arg, release): weft_detach, with arg handed over
+ * to the action.  When the action delivers fn's result, arg and the result
+ * are the caller's again and release is not called.  When it ends without
+ * delivering (any cancellation, the loop closing, or the action freed
+ * without ever starting, as the unstarted rest of a cancelled fiber is),
+ * release(arg, result) is called once to free them: result is NULL if fn
+ * never ran.  release runs
+ * on the loop's thread, except when fn was running at the cancellation:
+ * then on the worker, right after fn returns, so it must be thread-safe
+ * (free() is). */
+async(ptr) weft_detach_release(void *(*fn)(void *arg), void *arg, void (*release)(void *arg, void *result));
+
+/* weft_pool_set_size(n): at most n jobs run at once from now on (1 to
+ * 1024; -EINVAL otherwise); 0 on success.  Growing starts threads for jobs
+ * already waiting; shrinking lets running jobs finish and leaves the extra
+ * threads idle.  Overrides WEFT_POOL_SIZE. */
+int weft_pool_set_size(size_t n) WEFT_NOYIELD;
+
+/* weft_pool_size(): the current size (WEFT_POOL_SIZE, a value set, or 4). */
+size_t weft_pool_size(void) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 17. Files: regular-file IO on the worker pool
+ *
+ *    A regular file is never "not ready" to epoll, yet a read from a cold
+ *    disk or a network file system blocks: these run the system call on
+ *    the worker pool (16) and complete on the loop, as libuv's uv_fs_* and
+ *    Lwt_unix's file functions do.  weft_read and weft_write on a regular
+ *    file still call read(2) and write(2) on the loop directly.  Every
+ *    input is copied or owned by the action, so a cancellation (which, for
+ *    a call already running, lets it finish on its worker; see 16) never
+ *    leaves a worker writing into the program's memory: what a cancelled
+ *    call produced (an opened fd, read bytes) is freed or closed by the
+ *    runtime.  Failures are -errno of the system call.
+ * ---------------------------------------------------------------------- */
+
+struct stat;
+
+/* weft_file_open(path, flags, mode): async(int), a new fd for path
+ * (open(2); O_CLOEXEC is always added).  path is copied.  An open cancelled
+ * while it ran closes the fd it got. */
+async(int) weft_file_open(const char *path, int flags, mode_t mode);
+
+/* weft_file_read(fd, n, offset): async(str), up to n bytes (n > 0, else
+ * -EINVAL) read at offset (pread(2)), or at the file position if offset is
+ * negative (read(2); concurrent position reads of one fd run in any order).
+ * "" at end of file.  The bytes are the runtime's and follow weft_read's
+ * rule: NUL-terminated, the running fiber's latest read (weft_str_len
+ * gives their length), valid until that fiber has completed two more
+ * reads.  -ENOMEM if n bytes cannot be allocated. */
+async(str) weft_file_read(int fd, size_t n, off_t offset);
+
+/* weft_file_write(fd, buf, len, offset): async(void), all len bytes written
+ * at offset (pwrite(2)), or at the file position if offset is negative
+ * (write(2), which O_APPEND makes an append).  buf is copied when the
+ * action is built: the caller may free it at once. */
+async(void) weft_file_write(int fd, const char *buf, size_t len, off_t offset);
+
+/* weft_file_fsync(fd): async(void), fsync(2). */
+async(void) weft_file_fsync(int fd);
+
+/* weft_file_stat(path, out): async(void), stat(2) of path (copied) into
+ * *out.  *out is written on the loop's thread when the action completes,
+ * so out must stay valid until then, and is untouched if it fails or is
+ * cancelled. */
+async(void) weft_file_stat(const char *path, struct stat *out);
+
+/* weft_file_close(fd): async(void), close(2) on the pool.  As weft_close,
+ * every fiber waiting on fd through weft (weft_read, a readiness wait...)
+ * fails with -EBADF when the close starts.  If it is cancelled before it
+ * started, fd stays open. */
+async(void) weft_file_close(int fd);
+
+/* ------------------------------------------------------------------------
+ * 18. Names: resolving and connecting without blocking the loop
+ *
+ *    getaddrinfo(3) blocks (DNS, /etc/hosts, NSS modules); weft runs it on
+ *    the worker pool (libuv's uv_getaddrinfo; Lwt_unix.getaddrinfo).  Its
+ *    failures are not errno values: they come back as negative codes of
+ *    their own, WEFT_EAI(EAI_NONAME) and so on, which weft_strerror
+ *    describes ("Name or service not known").  Out of memory and system
+ *    errors (EAI_MEMORY, EAI_SYSTEM) come back as -ENOMEM and -errno.
+ * ---------------------------------------------------------------------- */
+
+struct addrinfo;
+
+/* The failure code of getaddrinfo's error code eai (an EAI_* constant,
+ * negative in glibc): below every errno value, so never mistaken for one. */
+#define WEFT_EAI(eai) (-20000 + (eai))
+
+/* weft_strerror(err): a text for a weft failure code: getaddrinfo's
+ * gai_strerror for WEFT_EAI codes, strerror(-err) for the others.  The
+ * text is static or thread-local; do not free it. */
+const char *weft_strerror(int err) WEFT_NOYIELD;
+
+/* weft_getaddrinfo(host, service, hints): async(ptr), the struct addrinfo
+ * list getaddrinfo(3) gives for host and service (either may be NULL, not
+ * both) with hints (may be NULL: getaddrinfo's defaults).  host, service
+ * and hints are copied.  The list is the caller's: free it with
+ * freeaddrinfo(3).  A lookup cancelled while it ran frees its list itself.
+ * Failures: WEFT_EAI(EAI_NONAME) for a name that does not resolve, other
+ * WEFT_EAI codes, -ENOMEM, -errno. */
+async(ptr) weft_getaddrinfo(const char *host, const char *service, const struct addrinfo *hints);
+
+/* weft_tcp_connect(host, port): async(int), a new non-blocking,
+ * close-on-exec socket connected to host (a name or a numeric address;
+ * NULL means the loopback addresses, ::1 and 127.0.0.1, as getaddrinfo's
+ * NULL node does, with no lookup at all) at port.  The name is resolved on the pool
+ * (weft_getaddrinfo, SOCK_STREAM, any family) and each address is tried
+ * in turn, in getaddrinfo's order (RFC 6724), until one connects; a
+ * socket that failed is closed before the next try.  Failures: the
+ * resolver's code, or the last address's connect failure (-ECONNREFUSED,
+ * -ENETUNREACH...); -EINVAL for a port outside 0..65535.  Tries are
+ * sequential, without the RFC 8305 (Happy Eyeballs) race: an address that
+ * never answers holds the next back for the system's connect timeout, so
+ * bound the whole with weft_timeout.  Cancelled, it closes the socket it
+ * was connecting. */
+async(int) weft_tcp_connect(const char *host, int port);
+
+/* weft_tcp_listen_name(host, port): async(int), weft_tcp_listen for any
+ * host name: the name is resolved on the pool (AI_PASSIVE, SOCK_STREAM)
+ * and the first address that can be bound and listened on gives the
+ * socket (non-blocking, close-on-exec, SO_REUSEADDR).  NULL or "" mean
+ * every local address.  weft_tcp_listen itself stays synchronous and
+ * noyield, for what needs no resolver: numeric addresses, "localhost"
+ * (127.0.0.1) and "" (0.0.0.0).  Failures as weft_tcp_connect's, with
+ * bind's and listen's (-EADDRINUSE...). */
+async(int) weft_tcp_listen_name(const char *host, int port);
 
 /* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.

@@ -44,6 +44,7 @@ int weft__backend_open(void) {
 
 void weft__backend_close(void) {
   weft__signal_close(); /* the signalfd is in the epoll set: it goes first */
+  weft__pool_close();   /* so is the worker pool's eventfd */
   if (weft__loop.backend_fd >= 0) close(weft__loop.backend_fd);
   weft__loop.backend_fd = -1;
 }
@@ -76,6 +77,7 @@ int weft__backend_poll(int timeout_ms) {
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
   for (int i = 0; i < n; i++)
-    if (!weft__signal_ready(events[i].data.u64)) weft__io_ready(events[i].data.u64, events[i].events);
+    if (!weft__signal_ready(events[i].data.u64) && !weft__pool_ready(events[i].data.u64))
+      weft__io_ready(events[i].data.u64, events[i].events);
   return n;
 }

@@ -54,6 +54,7 @@ enum weft__kind {
   WEFT__K_CLOSE,
   WEFT__K_SIGNAL, /* u.read.fd holds the signal number */
   WEFT__K_EVENT, /* a wait on a synchronisation object (sync.c): ops say what */
+  WEFT__K_READY, /* weft_wait_readable/writable: u.read.fd, u.read.n = direction */
   WEFT__K_DEAD, /* consumed; only ever seen in debug builds' quarantine */
 };
 
@@ -312,6 +313,7 @@ struct weft__loop {
 
   bool closing;            /* loop_close has begun: nothing new is started */
   bool forked;             /* a fork's child inherited this loop: it must not touch epoll */
+  struct weft__pool_port *pool; /* the worker pool's way back into this loop (pool.c), or NULL */
 };
 
 extern _Thread_local struct weft__loop weft__loop;
@@ -357,6 +359,17 @@ void weft__io_close_all(void);
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
+
+/* io.c, for pool.c's file operations (file.c) */
+void weft__read_push(struct weft__fiber *f, struct weft__rbuf *b); /* b becomes f's latest read */
+void weft__io_forget(int fd); /* as weft_close does, without closing: waiters fail with -EBADF */
+
+/* ready.c: 1 if poll(2) says fd is ready in direction dir, 0 if not, -EBADF */
+int weft__ready_now(int fd, int dir);
+
+/* pool.c: the worker pool's completions reach the loop through an eventfd */
+bool weft__pool_ready(uint64_t data); /* an event of the pool's eventfd: finished jobs are delivered */
+void weft__pool_close(void);          /* the loop closes: its eventfd goes */
 
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);

@@ -658,6 +658,34 @@ static int op_close(struct weft__fiber *f, struct weft__node *op) {
   return weft__op_done(f, 0);
 }
 
+/* weft_wait_readable / weft_wait_writable (ready.c): the wait takes its
+ * turn in the fd's queue of that direction like a read or a write, so
+ * weft_close fails it with -EBADF and a cancelled one gives up its watch;
+ * it does no IO itself, and asks poll(2) whether the fd is ready, since
+ * a wake-up may also mean only that the wait reached the head. */
+static int op_ready(struct weft__fiber *f, struct weft__node *op) {
+  int fd = op->u.read.fd, dir = (int)op->u.read.n, st = 0;
+  struct weft__fdw *w = op_fd(f, fd, dir, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
+  st = weft__ready_now(fd, dir);
+  if (st < 0) return weft__op_failed(f, st);
+  if (st == 0) return io_wait(f, w);
+  /* The readiness goes to the program, whose own call may use it up: a
+   * gated fd's next weft call waits for a fresh report (epoll is level-
+   * triggered: at once if the fd is still ready) rather than block. */
+  w->ready[dir] = false;
+  return weft__op_done(f, 0);
+}
+
+void weft__read_push(struct weft__fiber *f, struct weft__rbuf *b) {
+  push_read(f, b);
+}
+
+void weft__io_forget(int fd) {
+  struct weft__loop *L = &weft__loop;
+  if (fd >= 0 && (size_t)fd < L->nfds && L->fds[fd].kind != WEFT__FD_UNKNOWN) fd_forget(fd, &L->fds[fd], -EBADF);
+}
+
 int weft__op_attempt(struct weft__fiber *f) {
   struct weft__node *op = f->op;
   int r;
@@ -669,6 +697,7 @@ int weft__op_attempt(struct weft__fiber *f) {
   case WEFT__K_CONNECT: r = op_connect(f, op); break;
   case WEFT__K_CLOSE: return op_close(f, op);
   case WEFT__K_SIGNAL: return weft__signal_attempt(f); /* signal.c */
+  case WEFT__K_READY: r = op_ready(f, op); break;
   default: weft__misuse("a fiber met %s where a primitive was expected", weft__node_name(op));
   }
   /* A finished operation gives its turn to the next in its fd's queue. */
@@ -683,7 +712,9 @@ int weft_tcp_listen(const char *host, int port) {
   socklen_t len;
   memset(&ss, 0, sizeof ss);
   if (port < 0 || port > 65535) return -EINVAL;
-  if (host == NULL) host = "127.0.0.1";
+  /* Two names need no resolver (weft_tcp_listen_name takes any name). */
+  if (host == NULL || strcmp(host, "localhost") == 0) host = "127.0.0.1";
+  else if (host[0] == '\0') host = "0.0.0.0";
   struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
   struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
   if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {

@@ -24,7 +24,7 @@ static const char *const kind_names[] = {
     [WEFT__K_WRITE] = "weft_write",   [WEFT__K_SLEEP] = "weft_sleep",
     [WEFT__K_ACCEPT] = "weft_accept", [WEFT__K_CONNECT] = "weft_connect",
     [WEFT__K_CLOSE] = "weft_close",   [WEFT__K_SIGNAL] = "weft_signal",
-    [WEFT__K_EVENT] = "a wait",
+    [WEFT__K_EVENT] = "a wait",       [WEFT__K_READY] = "a readiness wait",
     [WEFT__K_DEAD] = "a consumed action",
 };
 

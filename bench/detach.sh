@@ -1,0 +1,27 @@
+#!/bin/sh
+# detach.sh [N] [RUNS]: weft_detach against libuv's uv_queue_work, side by side in one invocation: median ns per round trip,
+# and the ratio.  Builds both (Release, in build/bench, as scripts/bench.sh does) and runs two shapes: one round trip at a
+# time (the latency of a hand-off to a worker and back) and 64 in flight (throughput).  Both pools have 4 threads.
+# Not a test: it prints figures.  libuv comes from libuv1-dev (scripts/setup-debian.sh installs it).
+set -eu
+cd "$(dirname "$0")/.."
+n=${1:-20000}
+runs=${2:-7}
+out=build/bench
+cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out.configure.log" 2>&1 ||
+  { cat "$out.configure.log" >&2; exit 1; }
+rm -f "$out.configure.log"
+cmake --build "$out" --target detach -j2 >/dev/null
+cmake --build "$out" --target detach_uv -j2 >/dev/null 2>&1 ||
+  { echo "detach.sh: bench/detach_uv.c did not build: is libuv1-dev installed?" >&2; exit 1; }
+export WEFT_POOL_SIZE=4 UV_THREADPOOL_SIZE=4
+for flight in 1 64; do
+  w=$("$out/bench/detach" "$n" "$runs" "$flight")
+  u=$("$out/bench/detach_uv" "$n" "$runs" "$flight")
+  echo "$w" | grep -v '^median_ns'
+  echo "$u" | grep -v '^median_ns'
+  wn=$(echo "$w" | sed -n 's/^median_ns //p')
+  un=$(echo "$u" | sed -n 's/^median_ns //p')
+  awk -v a="$wn" -v b="$un" -v f="$flight" \
+    'BEGIN { printf "ratio weft_detach / uv_queue_work, %2d in flight: %.2f\n", f, a / b }'
+done
