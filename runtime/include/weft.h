@@ -678,6 +678,69 @@ const struct weft_site *weft_failure_site(size_t i);
 size_t weft_failure_trace(char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
+ * 15. Datagrams (UDP) and shutdown
+ *
+ *    Lwt_unix.recvfrom / sendto / shutdown; libuv's uv_udp_recv_start,
+ *    uv_udp_send and uv_shutdown.  Each is an action on the fd's queues, as
+ *    weft_read and weft_write are: receives are served in the order they
+ *    started, a weft_close of the fd fails them with -EBADF, and the calls
+ *    are non-blocking per call (MSG_DONTWAIT), whatever the socket's flags.
+ * ---------------------------------------------------------------------- */
+
+/* What weft_recvfrom tells about the datagram it delivered. */
+typedef struct weft_datagram {
+  struct sockaddr_storage from; /* the sender's address */
+  socklen_t from_len;           /* its length, as recvfrom(2) reported it */
+  size_t size;                  /* the datagram's whole size in bytes; more than the
+                                   bytes delivered when it was truncated */
+} weft_datagram_t;
+
+/* weft_udp_bind(host, port): a non-blocking, close-on-exec UDP socket bound
+ * to a numeric IPv4 or IPv6 address (NULL: 127.0.0.1; "0.0.0.0" or "::"
+ * for every interface) and port (0: one the kernel picks; weft_tcp_port
+ * tells which), or -errno; -EINVAL for a host that is not a numeric
+ * address (resolve a name first).  Any datagram socket of the program's
+ * works with the actions below as well. */
+int weft_udp_bind(const char *host, int port) WEFT_NOYIELD;
+
+/* weft_recvfrom(fd, n, info): the next datagram on socket fd, at most n
+ * bytes of it (n > 0, else -EINVAL), as a string owned like weft_read's
+ * (NULs allowed; weft_str_len gives the length).  If info is not NULL,
+ * the sender's address, its length and the datagram's whole size are
+ * stored in *info when the datagram is received (info must stay valid
+ * until the action finishes).
+ *   Truncation: a datagram longer than n is delivered cut to n bytes, the
+ *     rest is dropped by the kernel (as recvfrom(2) does), and info->size
+ *     says how long it was (MSG_TRUNC): truncated iff info->size >
+ *     weft_str_len(s).  To never truncate, give n = 65536 for UDP.
+ *   An empty datagram is a datagram: "" with info->size == 0.  It is not
+ *     an end of input (a datagram socket has none).
+ *   Errors the kernel queued on the socket are failures of the next
+ *     receive (or send), once: a connected UDP socket whose earlier send
+ *     met a closed port fails with -ECONNREFUSED, and stays usable.
+ * -> async(str) */
+async(str) weft_recvfrom(int fd, size_t n, weft_datagram_t *info);
+
+/* weft_sendto(fd, buf, len, addr, addr_len): send buf as one datagram to
+ * addr (copied when the action is built), or to the connected peer when
+ * addr is NULL and addr_len 0.  buf is not copied: keep it valid until the
+ * action finishes.  len may be 0 (an empty datagram).  A datagram goes
+ * whole or not at all: too long for the socket fails with -EMSGSIZE.  Sends
+ * on one fd queue with weft_write's, first come, first served.  -EINVAL for
+ * an addr_len larger than a sockaddr_storage.  -> async(void) */
+async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockaddr *addr, socklen_t addr_len);
+
+/* weft_shutdown(fd, how): shutdown(2) of socket fd, as an action because
+ * SHUT_WR and SHUT_RDWR take their turn in fd's write queue: every
+ * weft_write and weft_sendto that started before is written first, so the
+ * peer sees all of it, then the end of the stream (uv_shutdown waits for
+ * pending writes the same way).  SHUT_RD does not queue: it acts at once,
+ * and a read waiting on fd then completes ("" on TCP).  Errors: -ENOTSOCK,
+ * -ENOTCONN, -EINVAL (a bad how), -EBADF (closed, also by a weft_close
+ * while the shutdown waited its turn).  -> async(void) */
+async(void) weft_shutdown(int fd, int how);
+
+/* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
  * ---------------------------------------------------------------------- */
 typedef void (*weft__fn)(void);

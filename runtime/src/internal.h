@@ -328,6 +328,14 @@ void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
 
+/* io.c, for udp.c: a socket operation of another file, run through fd's
+ * queue in direction dir (see there); and the bytes it received delivered
+ * as f's latest read, which weft_str_len measures. */
+typedef int (*weft__io_call)(struct weft__fiber *f, struct weft__node *op, int fd);
+int weft__io_queued(struct weft__fiber *f, int fd, int dir, weft__io_call call);
+char *weft__read_scratch(size_t n);
+int weft__read_done(struct weft__fiber *f, const char *bytes, size_t len);
+
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);
 void weft__accept_resume(int closed_fd); /* weft_close freed a descriptor */
