@@ -741,6 +741,37 @@ async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockad
 async(void) weft_shutdown(int fd, int how);
 
 /* ------------------------------------------------------------------------
+ * 16. Tickers: a periodic tick without drift
+ *
+ *    Go's time.Ticker, libuv's repeating uv_timer, Lwt_engine.on_timer with
+ *    repeat.  Tick k is due at start + k * period (k = 1, 2, ...), start
+ *    being when the ticker was made: deadlines are absolute, so the time
+ *    a consumer spends between ticks never shifts the later ones.  The
+ *    ticks wait in the loop's timer heap, like weft_sleep_ms.
+ * ---------------------------------------------------------------------- */
+typedef struct weft_ticker weft_ticker_t;
+
+/* weft_ticker_new(period_ms): a ticker whose clock (CLOCK_MONOTONIC)
+ * starts now; NULL if period_ms <= 0 or memory runs out. */
+weft_ticker_t *weft_ticker_new(long period_ms) WEFT_NOYIELD;
+
+/* weft_tick(t): completes at the next tick due, never before it, and
+ * produces how many ticks fell due since the previous weft_tick of t
+ * completed (since t was made, for the first): 1 when the consumer keeps
+ * up.  A consumer that falls behind is not made to catch up tick by tick:
+ * the ticks it missed are skipped, as Go's Ticker drops them, and
+ * counted: a weft_tick called after the ticks k..j fell due completes at
+ * once with j - k + 1, and the next one waits for tick j + 1.  Several
+ * fibers may wait on one ticker: each tick goes to the first in line, the
+ * next waits for the tick after.  Cancelling the wait (weft_timeout,
+ * weft_pick) consumes no tick.  -> async(long) */
+async(long) weft_tick(weft_ticker_t *t);
+
+/* weft_ticker_free(t): frees t (NULL is ignored).  Freeing a ticker a
+ * fiber waits on is a misuse the runtime reports. */
+void weft_ticker_free(weft_ticker_t *t) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
  * ---------------------------------------------------------------------- */
 typedef void (*weft__fn)(void);
