@@ -741,6 +741,93 @@ async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockad
 async(void) weft_shutdown(int fd, int how);
 
 /* ------------------------------------------------------------------------
+ * 17. Child processes
+ *
+ *    Lwt_process (exec, open_process) and libuv's uv_spawn / uv_process_t:
+ *    start a program with pipes to its stdin, stdout and stderr, wait for
+ *    its exit as an action, signal it.  Spawning never yields: posix_spawn
+ *    blocks the thread only until the child has called exec (glibc starts
+ *    it vfork-style), and reports an exec that failed (ENOENT, EACCES...)
+ *    as the spawn's own error, not as an exit status 127.
+ *
+ *    Waiting uses a pidfd (pidfd_open(2), Linux 5.3) in the loop's epoll
+ *    set: no SIGCHLD handler, no signal disposition touched, and the
+ *    program's own children are never reaped by weft.  Where pidfds are
+ *    refused (older kernels, or WEFT_PROCESS_POLL=1 in the environment at
+ *    spawn time, for tests), a wait polls with waitpid(WNOHANG) from the
+ *    timer heap instead, every 1 ms at first, backing off to every 50 ms.
+ *
+ *    Zombies: weft reaps a child only through weft_process_wait (the first
+ *    one to see it exit keeps its status in p for every later wait) and
+ *    weft_process_free.  A cancelled wait (weft_timeout, weft_pick, a
+ *    loop closing) reaps nothing: the child stays waitable, by a later
+ *    weft_process_wait in this or another weft_run.  weft_process_free of
+ *    a child that has not exited neither kills nor waits for it: it is
+ *    reaped, without blocking, by a later weft_process_spawn or
+ *    weft_process_free in the process that finds it exited (one still
+ *    running when the program exits is reaped by init).  Do not reap
+ *    weft's children yourself (waitpid(-1), SIGCHLD set to SIG_IGN): the
+ *    wait then fails with -ECHILD.
+ * ---------------------------------------------------------------------- */
+typedef struct weft_process weft_process_t;
+
+/* What the child's fd 0, 1 or 2 is (weft_process_options_t.stdio[i]). */
+enum weft_stdio {
+  WEFT_STDIO_INHERIT = 0, /* the parent's own fd i (the default) */
+  WEFT_STDIO_PIPE,        /* a new pipe; the parent's end is weft_process_stdin/stdout/stderr(p) */
+  WEFT_STDIO_NULL,        /* /dev/null */
+  WEFT_STDIO_FD,          /* the parent's fd stdio_fd[i] (2>&1: stdio_fd[2] = a pipe's or file's fd) */
+};
+
+typedef struct weft_process_options {
+  char *const *envp;   /* the child's environment, NULL-terminated; NULL: this process's (environ) */
+  const char *cwd;     /* the child's working directory; NULL: this process's */
+  int stdio[3];        /* enum weft_stdio for the child's fds 0, 1, 2 */
+  int stdio_fd[3];     /* the parent's fd for WEFT_STDIO_FD */
+} weft_process_options_t;
+
+/* weft_process_spawn(out, file, argv, opts): starts file with argv
+ * (argv[0] first, NULL-terminated), searched in PATH when file has no '/'
+ * (as execvp); opts may be NULL (everything inherited).  On success *out
+ * is the new process (free it with weft_process_free) and 0 is returned;
+ * else *out is NULL and -errno: -ENOENT or -EACCES for a program that
+ * cannot be run, -EINVAL for a NULL file or argv or a bad stdio mode,
+ * -EBADF for a bad stdio_fd, -EMFILE...  The child starts with an empty
+ * signal mask (weft_signal blocks signals in the loop's thread; the child
+ * does not inherit that) and with no fd of the parent's but 0, 1, 2 and
+ * those without close-on-exec.  The pipes' parent ends are close-on-exec
+ * and belong to the caller, who closes them (weft_close): the child sees
+ * the end of its stdin only when its pipe is closed. */
+int weft_process_spawn(weft_process_t **out, const char *file, char *const argv[],
+                       const weft_process_options_t *opts) WEFT_NOYIELD;
+
+/* The parent's end of the child's stdin (for weft_write), stdout or stderr
+ * (for weft_read) pipe, or -1 if that fd was not WEFT_STDIO_PIPE. */
+int weft_process_stdin(const weft_process_t *p) WEFT_NOYIELD;
+int weft_process_stdout(const weft_process_t *p) WEFT_NOYIELD;
+int weft_process_stderr(const weft_process_t *p) WEFT_NOYIELD;
+pid_t weft_process_pid(const weft_process_t *p) WEFT_NOYIELD;
+
+/* weft_process_wait(p): completes when the child has exited, with its
+ * status as waitpid(2) gives it (read it with WIFEXITED/WEXITSTATUS,
+ * WIFSIGNALED/WTERMSIG from <sys/wait.h>); at once if it was already
+ * reaped.  Several fibers may wait for one child; each gets the status.
+ * Cancellation leaves the child unreaped and waitable.  Fails with
+ * -ECHILD if something else reaped the child.  -> async(int) */
+async(int) weft_process_wait(weft_process_t *p);
+
+/* weft_process_kill(p, sig): sends sig (pidfd_send_signal where there is
+ * a pidfd, so never to a recycled pid); 0, or -ESRCH once the child has
+ * been reaped, -EINVAL for a bad signal. */
+int weft_process_kill(weft_process_t *p, int sig) WEFT_NOYIELD;
+
+/* weft_process_free(p): releases p (NULL is ignored), reaping the child if
+ * it has exited; a child still running is left running (see above).  The
+ * pipes are the caller's and are not closed.  Freeing p while a fiber
+ * waits on it is a misuse the runtime reports. */
+void weft_process_free(weft_process_t *p) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
  * 16. Tickers: a periodic tick without drift
  *
  *    Go's time.Ticker, libuv's repeating uv_timer, Lwt_engine.on_timer with

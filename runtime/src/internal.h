@@ -348,6 +348,9 @@ void weft__signal_settle(void);                    /* before a poll: unblock wha
 void weft__signal_close(void);
 void weft__signal_forked(void);                    /* in a fork's child: the parent's signalfd is not ours */
 
+/* process.c: an event of a child's pidfd (its own generation in the data) */
+bool weft__process_ready(uint64_t data);
+
 /* sync.c */
 int weft__event_attempt(struct weft__fiber *f);
 void weft__event_cancel(struct weft__fiber *f); /* f->op is a WEFT__K_EVENT */
