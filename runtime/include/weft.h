@@ -741,7 +741,7 @@ async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockad
 async(void) weft_shutdown(int fd, int how);
 
 /* ------------------------------------------------------------------------
- * 17. Child processes
+ * 16. Child processes
  *
  *    Lwt_process (exec, open_process) and libuv's uv_spawn / uv_process_t:
  *    start a program with pipes to its stdin, stdout and stderr, wait for
@@ -828,7 +828,7 @@ int weft_process_kill(weft_process_t *p, int sig) WEFT_NOYIELD;
 void weft_process_free(weft_process_t *p) WEFT_NOYIELD;
 
 /* ------------------------------------------------------------------------
- * 16. Tickers: a periodic tick without drift
+ * 17. Tickers: a periodic tick without drift
  *
  *    Go's time.Ticker, libuv's repeating uv_timer, Lwt_engine.on_timer with
  *    repeat.  Tick k is due at start + k * period (k = 1, 2, ...), start
