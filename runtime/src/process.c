@@ -343,7 +343,9 @@ static int watch(struct weft_process *p) {
   return 0;
 }
 
-static void unwatch(struct weft_process *p) {
+/* weft_process_free calls this: it never yields, but the checker counts
+ * every weft__ call as building an action (see sync.c's give). */
+static WEFT_BOUNDARY void unwatch(struct weft_process *p) {
   if (!p->registered) return;
   weft__backend_set(p->pidfd, EPOLLIN, 0, pidfd_data(p));
   p->registered = false;
