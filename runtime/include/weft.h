@@ -727,7 +727,9 @@ async(str) weft_recvfrom(int fd, size_t n, weft_datagram_t *info);
  * action finishes.  len may be 0 (an empty datagram).  A datagram goes
  * whole or not at all: too long for the socket fails with -EMSGSIZE.  Sends
  * on one fd queue with weft_write's, first come, first served.  -EINVAL for
- * an addr_len larger than a sockaddr_storage.  -> async(void) */
+ * an addr_len larger than a sockaddr_storage.  Meant for datagram sockets:
+ * on a stream socket use weft_write, whose rest is finished if it is
+ * cancelled half way (a weft_sendto's is not).  -> async(void) */
 async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockaddr *addr, socklen_t addr_len);
 
 /* weft_shutdown(fd, how): shutdown(2) of socket fd, as an action because

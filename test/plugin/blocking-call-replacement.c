@@ -90,5 +90,9 @@ async(ssize_t) datagrams(int sock, char *buf, struct sockaddr *sa, socklen_t *le
 async(int) detachable(sem_t *sem, pthread_t t) {
   int r = sem_wait(sem); // expected-warning {{call to 'sem_wait' blocks the event loop; run it on the worker pool with 'weft_detach'}}
   r += pthread_join(t, NULL); // expected-warning {{call to 'pthread_join' blocks the event loop; run it on the worker pool with 'weft_detach'}}
+  int (*down)(sem_t *) = sem_wait;
+  r += down(sem); // expected-warning {{call through 'down' may call 'sem_wait', which blocks the event loop; run it on the worker pool with 'weft_detach'}}
+  ssize_t (*put)(int, const void *, size_t) = write;
+  r += (int)put(r, sem, 1); // expected-warning {{call through 'put' may call 'write', which blocks the event loop; use 'weft_write' instead, or 'weft_file_write' on a regular file}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   return weft_return(int, r);
 }

@@ -176,6 +176,12 @@ int main(void) {
   refused(&c);
   CHECK_INT_EQ(weft_run(weft_recvfrom(c.b, 0, NULL), NULL), -EINVAL);
   CHECK_INT_EQ(weft_run(weft_sendto(c.a, "x", 1, NULL, sizeof(struct sockaddr_storage) + 1), NULL), -EINVAL);
+  int p[2];
+  CHECK_INT_EQ(pipe2(p, O_CLOEXEC), 0);
+  CHECK_INT_EQ(weft_run(weft_recvfrom(p[0], 8, NULL), NULL), -ENOTSOCK);
+  CHECK_INT_EQ(weft_run(weft_sendto(p[1], "x", 1, NULL, 0), NULL), -ENOTSOCK);
+  close(p[0]);
+  close(p[1]);
   closed(&c);
   CHECK_INT_EQ(weft_run(weft_close(c.a), NULL), 0);
   return 0;
