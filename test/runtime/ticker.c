@@ -126,6 +126,48 @@ static void cancelled(void) {
   weft_ticker_free(t);
 }
 
+/* Two fibers on one ticker: each tick goes to one of them, in turn. */
+struct pair {
+  weft_ticker_t *t;
+  long ticks[2];
+  int turns[2];
+  int order[10];
+  int norder;
+};
+
+struct waiter {
+  struct pair *p;
+  int id;
+};
+
+static async(void) take_turns(struct waiter *w);
+
+static async(void) took(struct waiter *w, long count) {
+  w->p->ticks[w->id] += count;
+  w->p->order[w->p->norder++] = w->id;
+  return ++w->p->turns[w->id] < 5 ? take_turns(w) : weft_return(void);
+}
+
+static async(void) take_turns(struct waiter *w) {
+  return weft_bind(weft_tick(w->p->t), took, w);
+}
+
+static void two_waiters(void) {
+  struct pair p = {0};
+  struct waiter a = {&p, 0}, b = {&p, 1};
+  long long start = test_now_us();
+  p.t = weft_ticker_new(20);
+  CHECK_TRUE(p.t != NULL);
+  CHECK_INT_EQ(weft_run(weft_join(take_turns(&a), take_turns(&b)), NULL), 0);
+  /* Ten ticks or more fell due, none delivered twice: the last one is due
+   * no later than now. */
+  CHECK_INT_GE(p.ticks[0] + p.ticks[1], 10);
+  CHECK_INT_GE(test_now_us(), start + (p.ticks[0] + p.ticks[1]) * 20000LL);
+  CHECK_INT_EQ(p.norder, 10);
+  CHECK_INT_EQ(p.order[0], 0); /* the first in line got the first tick */
+  weft_ticker_free(p.t);
+}
+
 int main(void) {
   CHECK_TRUE(weft_ticker_new(0) == NULL);
   CHECK_TRUE(weft_ticker_new(-5) == NULL);
@@ -133,5 +175,6 @@ int main(void) {
   no_drift();
   missed_ticks();
   cancelled();
+  two_waiters();
   return 0;
 }
