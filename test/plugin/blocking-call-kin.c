@@ -88,6 +88,6 @@ async(ssize_t) queues(int q, mqd_t mq, struct msg *m, int sock, int file, int pi
   n += splice(pipes[0], NULL, sock, NULL, 4, SPLICE_F_MOVE); // expected-warning {{call to 'splice' blocks the event loop; run it on the worker pool with 'weft_detach'}}
   char *line = NULL;
   size_t cap = 0;
-  n += getline(&line, &cap, stdin); // expected-warning {{call to 'getline' blocks the event loop; use 'weft_read' instead}}
+  n += getline(&line, &cap, stdin); // expected-warning {{call to 'getline' blocks the event loop; use 'weft_read_line' instead}}
   return weft_return(ssize_t, n);
 }

@@ -1,8 +1,8 @@
 // RUN: %weft_verify %s
 // Each family of blocking calls names its replacement: the worker pool's
 // file primitives (open, positioned IO, fsync, stat), descriptor IO that
-// may be a file (read, write: both names), the async resolver, child
-// processes, datagrams, and weft_detach for blocking calls with no primitive
+// may be a file (read, write: both names), stdio reads (the buffered
+// reader), the async resolver, child processes, datagrams, and weft_detach for blocking calls with no primitive
 // of their own.  An open with O_NONBLOCK (a FIFO or a device) is not warned.
 #define _GNU_SOURCE
 #include <weft.h>
@@ -83,6 +83,17 @@ async(ssize_t) datagrams(int sock, char *buf, struct sockaddr *sa, socklen_t *le
   n += sendmsg(sock, m, 0); // expected-warning {{call to 'sendmsg' blocks the event loop; use 'weft_sendto' instead}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   n += sendmmsg(sock, mm, 1, 0); // expected-warning {{call to 'sendmmsg' blocks the event loop; use 'weft_sendto' instead}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   return weft_return(ssize_t, n);
+}
+
+// Stdio reads: lines and records through the buffered reader, bytes
+// through weft_read.
+async(size_t) stdio_reads(FILE *f, char *buf, char **line, size_t *cap) {
+  size_t n = fread(buf, 1, 8, f); // expected-warning {{call to 'fread' blocks the event loop; use 'weft_read_exactly' instead}}
+  n += (size_t)getdelim(line, cap, ';', f); // expected-warning {{call to 'getdelim' blocks the event loop; use 'weft_read_until' instead}}
+  n += (size_t)getline(line, cap, f); // expected-warning {{call to 'getline' blocks the event loop; use 'weft_read_line' instead}}
+  n += fgets(buf, 8, f) != NULL; // expected-warning {{call to 'fgets' blocks the event loop; use 'weft_read_line' instead}}
+  n += (size_t)fgetc(f); // expected-warning {{call to 'fgetc' blocks the event loop; use 'weft_read' instead}}
+  return weft_return(size_t, n);
 }
 
 // Calls with no primitive of their own that any thread may make: the pool.

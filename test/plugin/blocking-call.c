@@ -48,7 +48,7 @@ async(ptr) resolve(const char *host) {
 }
 
 async(str) prompt(char *buf) {
-  if (fgets(buf, 64, stdin) == NULL) // expected-warning {{call to 'fgets' blocks the event loop; use 'weft_read' instead}}
+  if (fgets(buf, 64, stdin) == NULL) // expected-warning {{call to 'fgets' blocks the event loop; use 'weft_read_line' instead}}
     return weft_fail(str, -5);
   return weft_return(str, buf);
 }
