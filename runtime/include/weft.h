@@ -887,6 +887,189 @@ async(int) weft_tcp_connect(const char *host, int port);
 async(int) weft_tcp_listen_name(const char *host, int port);
 
 /* ------------------------------------------------------------------------
+ * 19. Datagrams (UDP) and shutdown
+ *
+ *    Lwt_unix.recvfrom / sendto / shutdown; libuv's uv_udp_recv_start,
+ *    uv_udp_send and uv_shutdown.  Each is an action on the fd's queues, as
+ *    weft_read and weft_write are: receives are served in the order they
+ *    started, a weft_close of the fd fails them with -EBADF, and the calls
+ *    are non-blocking per call (MSG_DONTWAIT), whatever the socket's flags.
+ * ---------------------------------------------------------------------- */
+
+/* What weft_recvfrom tells about the datagram it delivered. */
+typedef struct weft_datagram {
+  struct sockaddr_storage from; /* the sender's address */
+  socklen_t from_len;           /* its length, as recvfrom(2) reported it */
+  size_t size;                  /* the datagram's whole size in bytes; more than the
+                                   bytes delivered when it was truncated */
+} weft_datagram_t;
+
+/* weft_udp_bind(host, port): a non-blocking, close-on-exec UDP socket bound
+ * to a numeric IPv4 or IPv6 address (NULL: 127.0.0.1; "0.0.0.0" or "::"
+ * for every interface) and port (0: one the kernel picks; weft_tcp_port
+ * tells which), or -errno; -EINVAL for a host that is not a numeric
+ * address (resolve a name first).  Any datagram socket of the program's
+ * works with the actions below as well. */
+int weft_udp_bind(const char *host, int port) WEFT_NOYIELD;
+
+/* weft_recvfrom(fd, n, info): the next datagram on socket fd, at most n
+ * bytes of it (n > 0, else -EINVAL), as a string owned like weft_read's
+ * (NULs allowed; weft_str_len gives the length).  If info is not NULL,
+ * the sender's address, its length and the datagram's whole size are
+ * stored in *info when the datagram is received (info must stay valid
+ * until the action finishes).
+ *   Truncation: a datagram longer than n is delivered cut to n bytes, the
+ *     rest is dropped by the kernel (as recvfrom(2) does), and info->size
+ *     says how long it was (MSG_TRUNC): truncated iff info->size >
+ *     weft_str_len(s).  To never truncate, give n = 65536 for UDP.
+ *   An empty datagram is a datagram: "" with info->size == 0.  It is not
+ *     an end of input (a datagram socket has none).
+ *   Errors the kernel queued on the socket are failures of the next
+ *     receive (or send), once: a connected UDP socket whose earlier send
+ *     met a closed port fails with -ECONNREFUSED, and stays usable.
+ * -> async(str) */
+async(str) weft_recvfrom(int fd, size_t n, weft_datagram_t *info);
+
+/* weft_sendto(fd, buf, len, addr, addr_len): send buf as one datagram to
+ * addr (copied when the action is built), or to the connected peer when
+ * addr is NULL and addr_len 0.  buf is not copied: keep it valid until the
+ * action finishes.  len may be 0 (an empty datagram).  A datagram goes
+ * whole or not at all: too long for the socket fails with -EMSGSIZE.  Sends
+ * on one fd queue with weft_write's, first come, first served.  -EINVAL for
+ * an addr_len larger than a sockaddr_storage.  Meant for datagram sockets:
+ * on a stream socket use weft_write, whose rest is finished if it is
+ * cancelled half way (a weft_sendto's is not).  -> async(void) */
+async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockaddr *addr, socklen_t addr_len);
+
+/* weft_shutdown(fd, how): shutdown(2) of socket fd, as an action because
+ * SHUT_WR and SHUT_RDWR take their turn in fd's write queue: every
+ * weft_write and weft_sendto that started before is written first, so the
+ * peer sees all of it, then the end of the stream (uv_shutdown waits for
+ * pending writes the same way).  SHUT_RD does not queue: it acts at once,
+ * and a read waiting on fd then completes ("" on TCP).  Errors: -ENOTSOCK,
+ * -ENOTCONN, -EINVAL (a bad how), -EBADF (closed, also by a weft_close
+ * while the shutdown waited its turn).  -> async(void) */
+async(void) weft_shutdown(int fd, int how);
+
+/* ------------------------------------------------------------------------
+ * 20. Child processes
+ *
+ *    Lwt_process (exec, open_process) and libuv's uv_spawn / uv_process_t:
+ *    start a program with pipes to its stdin, stdout and stderr, wait for
+ *    its exit as an action, signal it.  Spawning never yields: posix_spawn
+ *    blocks the thread only until the child has called exec (glibc starts
+ *    it vfork-style), and reports an exec that failed (ENOENT, EACCES...)
+ *    as the spawn's own error, not as an exit status 127.
+ *
+ *    Waiting uses a pidfd (pidfd_open(2), Linux 5.3) in the loop's epoll
+ *    set: no SIGCHLD handler, no signal disposition touched, and the
+ *    program's own children are never reaped by weft.  Where pidfds are
+ *    refused (older kernels, or WEFT_PROCESS_POLL=1 in the environment at
+ *    spawn time, for tests), a wait polls with waitpid(WNOHANG) from the
+ *    timer heap instead, every 1 ms at first, backing off to every 50 ms.
+ *
+ *    Zombies: weft reaps a child only through weft_process_wait (the first
+ *    one to see it exit keeps its status in p for every later wait) and
+ *    weft_process_free.  A cancelled wait (weft_timeout, weft_pick, a
+ *    loop closing) reaps nothing: the child stays waitable, by a later
+ *    weft_process_wait in this or another weft_run.  weft_process_free of
+ *    a child that has not exited neither kills nor waits for it: it is
+ *    reaped, without blocking, by a later weft_process_spawn or
+ *    weft_process_free in the process that finds it exited (one still
+ *    running when the program exits is reaped by init).  Do not reap
+ *    weft's children yourself (waitpid(-1), SIGCHLD set to SIG_IGN): the
+ *    wait then fails with -ECHILD.
+ * ---------------------------------------------------------------------- */
+typedef struct weft_process weft_process_t;
+
+/* What the child's fd 0, 1 or 2 is (weft_process_options_t.stdio[i]). */
+enum weft_stdio {
+  WEFT_STDIO_INHERIT = 0, /* the parent's own fd i (the default) */
+  WEFT_STDIO_PIPE,        /* a new pipe; the parent's end is weft_process_stdin/stdout/stderr(p) */
+  WEFT_STDIO_NULL,        /* /dev/null */
+  WEFT_STDIO_FD,          /* the parent's fd stdio_fd[i] (2>&1: stdio_fd[2] = a pipe's or file's fd) */
+};
+
+typedef struct weft_process_options {
+  char *const *envp;   /* the child's environment, NULL-terminated; NULL: this process's (environ) */
+  const char *cwd;     /* the child's working directory; NULL: this process's */
+  int stdio[3];        /* enum weft_stdio for the child's fds 0, 1, 2 */
+  int stdio_fd[3];     /* the parent's fd for WEFT_STDIO_FD */
+} weft_process_options_t;
+
+/* weft_process_spawn(out, file, argv, opts): starts file with argv
+ * (argv[0] first, NULL-terminated), searched in PATH when file has no '/'
+ * (as execvp); opts may be NULL (everything inherited).  On success *out
+ * is the new process (free it with weft_process_free) and 0 is returned;
+ * else *out is NULL and -errno: -ENOENT or -EACCES for a program that
+ * cannot be run, -EINVAL for a NULL file or argv or a bad stdio mode,
+ * -EBADF for a bad stdio_fd, -EMFILE...  The child starts with an empty
+ * signal mask (weft_signal blocks signals in the loop's thread; the child
+ * does not inherit that) and with no fd of the parent's but 0, 1, 2 and
+ * those without close-on-exec.  The pipes' parent ends are close-on-exec
+ * and belong to the caller, who closes them (weft_close): the child sees
+ * the end of its stdin only when its pipe is closed. */
+int weft_process_spawn(weft_process_t **out, const char *file, char *const argv[],
+                       const weft_process_options_t *opts) WEFT_NOYIELD;
+
+/* The parent's end of the child's stdin (for weft_write), stdout or stderr
+ * (for weft_read) pipe, or -1 if that fd was not WEFT_STDIO_PIPE. */
+int weft_process_stdin(const weft_process_t *p) WEFT_NOYIELD;
+int weft_process_stdout(const weft_process_t *p) WEFT_NOYIELD;
+int weft_process_stderr(const weft_process_t *p) WEFT_NOYIELD;
+pid_t weft_process_pid(const weft_process_t *p) WEFT_NOYIELD;
+
+/* weft_process_wait(p): completes when the child has exited, with its
+ * status as waitpid(2) gives it (read it with WIFEXITED/WEXITSTATUS,
+ * WIFSIGNALED/WTERMSIG from <sys/wait.h>); at once if it was already
+ * reaped.  Several fibers may wait for one child; each gets the status.
+ * Cancellation leaves the child unreaped and waitable.  Fails with
+ * -ECHILD if something else reaped the child.  -> async(int) */
+async(int) weft_process_wait(weft_process_t *p);
+
+/* weft_process_kill(p, sig): sends sig (pidfd_send_signal where there is
+ * a pidfd, so never to a recycled pid); 0, or -ESRCH once the child has
+ * been reaped, -EINVAL for a bad signal. */
+int weft_process_kill(weft_process_t *p, int sig) WEFT_NOYIELD;
+
+/* weft_process_free(p): releases p (NULL is ignored), reaping the child if
+ * it has exited; a child still running is left running (see above).  The
+ * pipes are the caller's and are not closed.  Freeing p while a fiber
+ * waits on it is a misuse the runtime reports. */
+void weft_process_free(weft_process_t *p) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 21. Tickers: a periodic tick without drift
+ *
+ *    Go's time.Ticker, libuv's repeating uv_timer, Lwt_engine.on_timer with
+ *    repeat.  Tick k is due at start + k * period (k = 1, 2, ...), start
+ *    being when the ticker was made: deadlines are absolute, so the time
+ *    a consumer spends between ticks never shifts the later ones.  The
+ *    ticks wait in the loop's timer heap, like weft_sleep_ms.
+ * ---------------------------------------------------------------------- */
+typedef struct weft_ticker weft_ticker_t;
+
+/* weft_ticker_new(period_ms): a ticker whose clock (CLOCK_MONOTONIC)
+ * starts now; NULL if period_ms <= 0 or memory runs out. */
+weft_ticker_t *weft_ticker_new(long period_ms) WEFT_NOYIELD;
+
+/* weft_tick(t): completes at the next tick due, never before it, and
+ * produces how many ticks fell due since the previous weft_tick of t
+ * completed (since t was made, for the first): 1 when the consumer keeps
+ * up.  A consumer that falls behind is not made to catch up tick by tick:
+ * the ticks it missed are skipped, as Go's Ticker drops them, and
+ * counted: a weft_tick called after the ticks k..j fell due completes at
+ * once with j - k + 1, and the next one waits for tick j + 1.  Several
+ * fibers may wait on one ticker: each tick goes to the first in line, the
+ * next waits for the tick after.  Cancelling the wait (weft_timeout,
+ * weft_pick) consumes no tick.  -> async(long) */
+async(long) weft_tick(weft_ticker_t *t);
+
+/* weft_ticker_free(t): frees t (NULL is ignored).  Freeing a ticker a
+ * fiber waits on is a misuse the runtime reports. */
+void weft_ticker_free(weft_ticker_t *t) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
  * ---------------------------------------------------------------------- */
 typedef void (*weft__fn)(void);

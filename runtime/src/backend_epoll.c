@@ -77,7 +77,8 @@ int weft__backend_poll(int timeout_ms) {
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
   for (int i = 0; i < n; i++)
-    if (!weft__signal_ready(events[i].data.u64) && !weft__pool_ready(events[i].data.u64))
+    if (!weft__signal_ready(events[i].data.u64) && !weft__pool_ready(events[i].data.u64) &&
+        !weft__process_ready(events[i].data.u64))
       weft__io_ready(events[i].data.u64, events[i].events);
   return n;
 }

@@ -370,6 +370,13 @@ int weft__ready_now(int fd, int dir);
 /* pool.c: the worker pool's completions reach the loop through an eventfd */
 bool weft__pool_ready(uint64_t data); /* an event of the pool's eventfd: finished jobs are delivered */
 void weft__pool_close(void);          /* the loop closes: its eventfd goes */
+/* io.c, for udp.c: a socket operation of another file, run through fd's
+ * queue in direction dir (see there); and the bytes it received delivered
+ * as f's latest read, which weft_str_len measures. */
+typedef int (*weft__io_call)(struct weft__fiber *f, struct weft__node *op, int fd);
+int weft__io_queued(struct weft__fiber *f, int fd, int dir, weft__io_call call);
+char *weft__read_scratch(size_t n);
+int weft__read_done(struct weft__fiber *f, const char *bytes, size_t len);
 
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);
@@ -382,6 +389,9 @@ bool weft__signal_ready(uint64_t data);             /* an event of the signalfd:
 void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
 void weft__signal_close(void);
 void weft__signal_forked(void);                    /* in a fork's child: the parent's signalfd is not ours */
+
+/* process.c: an event of a child's pidfd (its own generation in the data) */
+bool weft__process_ready(uint64_t data);
 
 /* sync.c */
 int weft__event_attempt(struct weft__fiber *f);

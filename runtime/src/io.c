@@ -705,6 +705,33 @@ int weft__op_attempt(struct weft__fiber *f) {
   return r;
 }
 
+/* ---- operations of other files on the fd queues (udp.c) ---------------- */
+
+/* The same queue, generation and readiness wait as weft_read and weft_write,
+ * for a socket call io.c does not know: call makes one non-blocking attempt
+ * (it returns 0 with f->value set, or -errno; -EAGAIN waits for readiness
+ * and tries again).  A weft_close of fd fails the operation with -EBADF. */
+int weft__io_queued(struct weft__fiber *f, int fd, int dir, weft__io_call call) {
+  int st = 0, r;
+  struct weft__fdw *w = op_fd(f, fd, dir, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
+  do r = call(f, f->op, fd);
+  while (r == -EINTR);
+  if (r == -EAGAIN || r == -EWOULDBLOCK) return io_wait(f, w);
+  if (f->io_fd >= 0) q_leave(f, false);
+  return r < 0 ? weft__op_failed(f, r) : WEFT__OP_DONE;
+}
+
+char *weft__read_scratch(size_t n) {
+  return scratch(n);
+}
+
+int weft__read_done(struct weft__fiber *f, const char *bytes, size_t len) {
+  struct weft__rbuf *b = rbuf_of(bytes, len);
+  push_read(f, b);
+  return weft__op_done(f, (uintptr_t)b->data);
+}
+
 /* ---- TCP helpers ------------------------------------------------------ */
 
 int weft_tcp_listen(const char *host, int port) {

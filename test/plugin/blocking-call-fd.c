@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 async(ssize_t) unknown_fd(int fd, char *buf) {
-  ssize_t n = read(fd, buf, 16); // expected-warning {{call to 'read' blocks the event loop; use 'weft_read' instead}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
+  ssize_t n = read(fd, buf, 16); // expected-warning {{call to 'read' blocks the event loop; use 'weft_read' instead, or 'weft_file_read' on a regular file}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   n += recv(fd, buf, 16, 0); // expected-warning {{call to 'recv' blocks the event loop; use 'weft_read' instead}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   int c = accept(fd, NULL, NULL); // expected-warning {{call to 'accept' blocks the event loop; use 'weft_accept' instead}} expected-note {{the checker cannot show that this descriptor is non-blocking}}
   return weft_return(ssize_t, n + c);

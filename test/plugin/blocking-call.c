@@ -23,9 +23,9 @@ async(void) nap(void) {
 }
 
 async(int) shell(void) {
-  int status = system("true"); // expected-warning {{call to 'system' blocks the event loop}}
-  waitpid(-1, &status, 0); // expected-warning {{call to 'waitpid' blocks the event loop}}
-  pthread_mutex_lock(&lock); // expected-warning {{call to 'pthread_mutex_lock' blocks the event loop}}
+  int status = system("true"); // expected-warning {{call to 'system' blocks the event loop; use 'weft_process_spawn' instead}}
+  waitpid(-1, &status, 0); // expected-warning {{call to 'waitpid' blocks the event loop; use 'weft_process_wait' instead}}
+  pthread_mutex_lock(&lock); // expected-warning {{call to 'pthread_mutex_lock' blocks the event loop; move it out of async context or wrap it in weft_unchecked(...)}}
   pthread_mutex_unlock(&lock);
   return weft_return(int, status);
 }
@@ -43,12 +43,12 @@ async(int) await_signal(void) {
 
 async(ptr) resolve(const char *host) {
   struct addrinfo *res = NULL;
-  getaddrinfo(host, "80", NULL, &res); // expected-warning {{call to 'getaddrinfo' blocks the event loop}}
+  getaddrinfo(host, "80", NULL, &res); // expected-warning {{call to 'getaddrinfo' blocks the event loop; use 'weft_getaddrinfo' instead}}
   return weft_return(ptr, res);
 }
 
 async(str) prompt(char *buf) {
-  if (fgets(buf, 64, stdin) == NULL) // expected-warning {{call to 'fgets' blocks the event loop; use 'weft_read' instead}}
+  if (fgets(buf, 64, stdin) == NULL) // expected-warning {{call to 'fgets' blocks the event loop; use 'weft_read_line' instead}}
     return weft_fail(str, -5);
   return weft_return(str, buf);
 }

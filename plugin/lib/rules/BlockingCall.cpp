@@ -34,18 +34,19 @@ struct BlockingEntry {
   int ModeArg; // the argument When looks at
   int64_t Value;
   StringRef Replacement;
+  StringRef OnFile; // the replacement for a regular file, if it differs
 };
 
 // Name -> its rows; a call blocks when one of its rows says so.
 const llvm::StringMap<std::vector<BlockingEntry>> &blockingTable() {
   static const llvm::StringMap<std::vector<BlockingEntry>> Table = [] {
     llvm::StringMap<std::vector<BlockingEntry>> T;
-#define WEFT_BLOCKING_CALL(Name, FdArg, When, ModeArg, Value, Replacement)                          \
-  T[#Name].push_back(BlockingEntry{FdArg, When, ModeArg, (int64_t)(Value), Replacement});
+#define WEFT_BLOCKING_CALL(Name, FdArg, When, ModeArg, Value, Replacement, OnFile)                  \
+  T[#Name].push_back(BlockingEntry{FdArg, When, ModeArg, (int64_t)(Value), Replacement, OnFile});
 #include "BlockingCalls.def"
 #ifdef F_OFD_SETLKW
     // Open file description locks wait like F_SETLKW.
-    T["fcntl"].push_back(BlockingEntry{-1, OnlyIf, 1, F_OFD_SETLKW, ""});
+    T["fcntl"].push_back(BlockingEntry{-1, OnlyIf, 1, F_OFD_SETLKW, "weft_detach", ""});
 #endif
     return T;
   }();
@@ -177,6 +178,16 @@ private:
       warnIfBlocks(N, S, F, /*Indirect=*/true, G, Facts, C);
   }
 
+  // The %select of the warning's advice: none, use the replacement, use it
+  // or the regular file's primitive, or run the call on the worker pool.
+  static unsigned adviceOf(StringRef Replacement, StringRef OnFile) {
+    if (Replacement.empty())
+      return 0;
+    if (Replacement == "weft_detach")
+      return 3;
+    return OnFile.empty() ? 1 : 2;
+  }
+
   // Warns if the call at S, of F (directly, or through S's pointer when
   // Indirect), blocks: F is declared weft_blocking, or its row of
   // BlockingCalls.def says these arguments block.
@@ -195,11 +206,12 @@ private:
     if (Rows && !blocks(*Rows, Call, N.Def, Facts, Fd))
       return;
     StringRef Replacement = Rows ? Rows->front().Replacement : StringRef();
+    StringRef OnFile = Rows ? Rows->front().OnFile : StringRef();
     {
       Diag D = C.report(id(), Indirect ? DiagId::warn_blocking_call_indirect : DiagId::warn_blocking_call, S.Loc);
       if (Indirect)
         D << S.Pointer;
-      D << F << unsigned(!Replacement.empty()) << Replacement;
+      D << F << unsigned(adviceOf(Replacement, OnFile)) << Replacement << OnFile;
     } // emitted here, before its notes
     noteChain(C, G.reachChain(N.Def), /*Reach=*/true);
     if (Declared)
