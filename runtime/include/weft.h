@@ -678,6 +678,147 @@ const struct weft_site *weft_failure_site(size_t i);
 size_t weft_failure_trace(char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
+ * 15. Buffered channels: a reader and a writer over an fd
+ *
+ *    Lwt_io's input and output channels; libuv has none (a uv_read_cb gets
+ *    whatever arrived).  A channel does not own its fd: freeing it (or
+ *    closing a writer) leaves the fd open; close it with weft_close.  Do not
+ *    mix a channel with weft_read or weft_write on the same fd in the same
+ *    direction: bytes the reader has buffered are not seen by weft_read,
+ *    and a weft_write goes out before what the writer still buffers.
+ *
+ *    Operations on one channel are served one at a time, in the order they
+ *    began: several fibers may use one reader (or writer); an operation
+ *    that has to wait for IO holds the channel, and the others queue behind
+ *    it (FIFO, like the fd's own queues).  A queued operation that is
+ *    cancelled leaves the queue.
+ *
+ *    Cancellation (weft_pick, weft_timeout, weft_task_cancel) never loses
+ *    bytes: every byte a read returned is in the reader's buffer at once, so
+ *    a read_line cancelled while it waits, or between two reads of a long
+ *    line, leaves what arrived buffered for the next operation.
+ *
+ *    Memory: a channel holds no buffer while it is empty.  A reader's
+ *    buffer (capacity bytes, 4096 when capacity is 0) is taken when bytes
+ *    arrive and given back when an operation finds it empty and must wait;
+ *    it grows past capacity only as far as an operation asks (a line up to
+ *    max_len, read_exactly(n), peek(n)).  A writer's is taken at the first
+ *    buffered write and given back by a flush that empties it.
+ *
+ *    Strings returned by a reader (read_line, read_exactly, read_until,
+ *    peek) point into the reader's buffer: no copy.  They are
+ *    NUL-terminated (the NUL is not counted; the byte it covers is put back
+ *    before the reader looks at its buffer again) and stay valid until the
+ *    next operation on the same reader begins to run (whichever fiber runs
+ *    it), or weft_reader_buffer or weft_reader_free is called.  Copy what
+ *    you keep longer.  They may contain NULs: weft_reader_last_len gives
+ *    the length.  The reader owns them: never free one.
+ *
+ *    Errors: -EPIPE when the input ends where bytes were required;
+ *    -EMSGSIZE when a line or field is longer than its max_len (nothing is
+ *    consumed: the bytes stay buffered); -ENOMEM; and the fd's own errors
+ *    (-ECONNRESET, -EBADF when weft_close closes the fd...).
+ * ---------------------------------------------------------------------- */
+
+typedef struct weft_reader weft_reader_t;
+typedef struct weft_writer weft_writer_t;
+
+/* weft_reader_new(fd, capacity): a reader over fd with a buffer of
+ * capacity bytes (0: 4096); NULL on no memory.  Reads on fd as weft_read
+ * does (section 5). */
+weft_reader_t *weft_reader_new(int fd, size_t capacity) WEFT_NOYIELD;
+
+/* weft_reader_free(r): frees r and its buffer (bytes still buffered are
+ * dropped); the fd stays open.  Freeing a reader an operation is running
+ * or queued on is a misuse (reported, then abort); NULL is ignored. */
+void weft_reader_free(weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_read_line(r, max_len): the next line, without its "\n" or "\r\n"
+ * (a CR elsewhere, even last before end of input, is part of the line);
+ * Lwt_io.read_line.  max_len is the most bytes a line may have, not
+ * counting its end.  At end of input, a last line with no newline is
+ * returned as it is; with nothing left, -EPIPE.  A longer line fails with
+ * -EMSGSIZE as soon as the buffered bytes show it, consuming nothing (the
+ * buffer then holds at least max_len + 1 of its bytes): answer, skip with
+ * weft_read_exactly or weft_read_until, or give up.  -> async(str), a
+ * string in r's buffer (see above). */
+async(str) weft_read_line(weft_reader_t *r, size_t max_len);
+
+/* weft_read_exactly(r, n): exactly n bytes (n = 0: ""); Lwt_io.read_into_exactly.
+ * If the input ends first, -EPIPE, and the bytes that did arrive stay
+ * buffered (weft_reader_buffered says how many; weft_peek returns them).
+ * A large n grows the buffer to n and reads straight into it: the result
+ * is never copied.  -> async(str), a string in r's buffer. */
+async(str) weft_read_exactly(weft_reader_t *r, size_t n);
+
+/* weft_read_until(r, delim, max_len): the bytes before the next delim, a
+ * NUL-terminated string of one or more bytes (copied when the action is
+ * built; "\r\n\r\n" ends an HTTP head), which is consumed and not
+ * returned.  Fails with -EMSGSIZE if more than max_len bytes come before
+ * it (nothing consumed), with -EPIPE if the input ends first (what arrived
+ * stays buffered), and with -EINVAL for an empty or NULL delim.  ->
+ * async(str), a string in r's buffer. */
+async(str) weft_read_until(weft_reader_t *r, const char *delim, size_t max_len);
+
+/* weft_peek(r, n): the next n bytes without consuming them: the next
+ * operation returns them again.  Waits until n bytes are buffered or the
+ * input ends: then fewer ("" at end of input with nothing buffered);
+ * weft_reader_last_len says how many.  -> async(str), a string in r's
+ * buffer. */
+async(str) weft_peek(weft_reader_t *r, size_t n);
+
+/* weft_reader_buffered(r): how many bytes r holds that no operation has
+ * consumed (Lwt_io.buffered): the next operations are served from them
+ * without IO.  Never yields. */
+size_t weft_reader_buffered(const weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_reader_buffer(r, &len): those bytes themselves, without IO (*len
+ * set to their count; "" when none), for a parser that looks ahead.
+ * Valid until the next operation on r; it ends the validity of the
+ * strings r returned before (their NULs are taken back).  Never yields. */
+const char *weft_reader_buffer(weft_reader_t *r, size_t *len) WEFT_NOYIELD;
+
+/* weft_reader_last_len(r): the length of the string r's last operation
+ * returned, NULs included (0 before any). */
+size_t weft_reader_last_len(const weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_writer_new(fd, capacity): a writer over fd with a buffer of
+ * capacity bytes (0: 4096); NULL on no memory.  Writes on fd as weft_write
+ * does (section 5: -EPIPE, never SIGPIPE, for a closed peer). */
+weft_writer_t *weft_writer_new(int fd, size_t capacity) WEFT_NOYIELD;
+
+/* weft_writer_free(w): frees w; bytes still buffered are dropped (flush or
+ * close first); the fd stays open.  Freeing a writer an operation is
+ * running or queued on is a misuse; NULL is ignored. */
+void weft_writer_free(weft_writer_t *w) WEFT_NOYIELD;
+
+/* weft_writer_write(w, buf, len): buffers len bytes of buf (Lwt_io.write_from_exactly).
+ * If they fit in the buffer's room they are copied and the action ends at
+ * once, without IO; otherwise the buffer is written out first, and bytes
+ * still more than the buffer holds go out straight from buf (no copy).
+ * buf must stay valid until the action ends (as for weft_write).  A write
+ * cancelled after part of buf went out keeps the rest (copied) for the
+ * next flush, so the peer never sees half of it followed by other bytes;
+ * one cancelled before that adds nothing.  Fails with the first write
+ * error of w (then every later operation of w fails with it, and the
+ * buffered bytes are dropped), or -EBADF once w is closed.
+ * -> async(void) */
+async(void) weft_writer_write(weft_writer_t *w, const char *buf, size_t len);
+
+/* weft_flush(w): writes every buffered byte out (Lwt_io.flush).  Cancelled,
+ * it leaves what it had not written buffered.  -> async(void) */
+async(void) weft_flush(weft_writer_t *w);
+
+/* weft_writer_close(w): flushes, then closes w: later writes fail with
+ * -EBADF (Lwt_io.close, but the fd stays open: weft_close it).  Fails with
+ * the first write error w met, if any, so that a server learns whether
+ * its last answer went out.  -> async(void) */
+async(void) weft_writer_close(weft_writer_t *w);
+
+/* weft_writer_buffered(w): bytes buffered and not written yet. */
+size_t weft_writer_buffered(const weft_writer_t *w) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
  * Internals the macros above expand to.  Not part of the API.
  * ---------------------------------------------------------------------- */
 typedef void (*weft__fn)(void);

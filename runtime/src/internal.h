@@ -328,6 +328,11 @@ void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
 
+/* io.c, for bufio.c: IO steps of a channel operation (a WEFT__K_EVENT node) */
+int weft__io_read_some(struct weft__fiber *f, int fd, char *buf, size_t n, char **landed);
+int weft__io_write_some(struct weft__fiber *f, int fd, const char *buf, size_t len);
+void weft__io_leave(struct weft__fiber *f);
+
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);
 void weft__accept_resume(int closed_fd); /* weft_close freed a descriptor */
