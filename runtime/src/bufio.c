@@ -74,8 +74,9 @@ static void turn_take(struct turn *t, struct weft__node *op) {
 
 /* op completed (or failed): its places in the fd's queue and the channel's go. */
 static void turn_end(struct turn *t, struct weft__fiber *f, struct weft__node *op) {
+  if (op->ev_phase == WEFT__EV_NEW) return; /* served from the buffer: it held nothing */
   weft__io_leave(f);
-  if (op->ev_phase != WEFT__EV_NEW && t->holder == op) turn_pass(t);
+  if (t->holder == op) turn_pass(t);
   op->ev_phase = WEFT__EV_NEW;
 }
 
