@@ -222,12 +222,14 @@ static int fill(weft_reader_t *r, struct weft__fiber *f, size_t need, size_t lim
     r->size = r->start = r->end = 0;
   }
   if (r->buf == NULL) {
-    size_t size = max_size(r->capacity, need);
     char *landed = NULL;
-    int rc = weft__io_read_some(f, r->fd, NULL, size, &landed);
+    int rc = weft__io_read_some(f, r->fd, NULL, max_size(r->capacity, need), &landed);
     if (rc == WEFT__OP_WAIT || f->err != 0) return rc;
     *got = f->value;
     if (*got == 0) return rc;
+    /* A buffer of the size that arrived (or that the operation needs): a
+     * short request on a server with many connections pins no more. */
+    size_t size = max_size(*got, need);
     r->buf = malloc(add_sat(size, 1));
     if (r->buf == NULL) return weft__op_failed(f, -ENOMEM); /* those bytes are lost with the memory */
     memcpy(r->buf, landed, *got);
