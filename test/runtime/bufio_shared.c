@@ -116,6 +116,20 @@ int main(void) {
   CHECK_STR_EQ(e.got, "five");
   CHECK_INT_EQ(d.order, 1);
 
+  /* The holder has half a line buffered when a second operation queues:
+   * the second starts from where the first left the buffer, not from what
+   * it saw when it began (an empty line right after the first is kept). */
+  struct taker h = {.r = r}, k = {.r = r};
+  completions = 0;
+  CHECK_INT_EQ(write(fds[1], "ab", 2), 2);
+  struct feeder rest = {fds[1], "c\n\nxyz\n"};
+  CHECK_INT_EQ(weft_run(weft_join(weft_join(take_line(&h), take_line(&k)), feed(&rest)), NULL), 0);
+  CHECK_STR_EQ(h.got, "abc");
+  CHECK_STR_EQ(k.got, "");
+  CHECK_INT_EQ(k.order, 2);
+  CHECK_INT_EQ(weft_run(weft_read_line(r, 16), &s), 0);
+  CHECK_STR_EQ(s, "xyz");
+
   weft_reader_free(r);
   CHECK_SYS(close(fds[0]));
   CHECK_SYS(close(fds[1]));
