@@ -358,6 +358,24 @@ static int look(weft_reader_t *r, struct weft__fiber *f, struct weft__node *op, 
  * reads, or while one waits, loses nothing. */
 static int reader_attempt(struct weft__fiber *f, struct weft__node *op) {
   weft_reader_t *r = op->u.ev.obj;
+  /* The common case first: a line already buffered, nobody else on r. */
+  if (op->u.ev.ops == &line_ops && op->ev_phase == WEFT__EV_NEW && r->turn.holder == NULL &&
+      r->turn.head == NULL && r->start < r->end) {
+    restore(r);
+    char *p = r->buf + r->start;
+    size_t avail = r->end - r->start, max_len = op->u.ev.value;
+    char *nl = memchr(p, '\n', max_len < avail - 1 ? max_len + 2 : avail);
+    if (nl != NULL) {
+      size_t i = (size_t)(nl - p), len = i;
+      if (len > 0 && p[len - 1] == '\r') len--;
+      if (len <= max_len) {
+        p[len] = '\0';
+        r->start += i + 1;
+        r->last_len = len;
+        return weft__op_done(f, (uintptr_t)p);
+      }
+    }
+  }
   if (!turn_enter(&r->turn, f, op)) return WEFT__OP_WAIT;
   if (op->ev_phase != WEFT__EV_AGAIN) { /* its first run: nothing before it is looked at again */
     restore(r);
