@@ -42,28 +42,33 @@ else
   echo "# Lwt not installed (apt-get install ocaml-nox ocaml-findlib liblwt-ocaml-dev): no comparison"
 fi
 
+# Two figures per program: lines per second of wall time (what a user sees, but on a loaded machine it
+# mostly measures the scheduler) and lines per second of the reader's own CPU time (user + system).
 results="$out/results.txt"
 : >"$results"
 echo "$progs" | while IFS=: read -r name cmd; do
   i=0
-  rates=""
+  walls=""
+  cpus=""
+  lines=""
   while [ "$i" -lt "$runs" ]; do
     # shellcheck disable=SC2086
     line=$(cat "$input" | $cmd)
-    lines=$(echo "$line" | awk '{ for (i = 1; i <= NF; i++) if ($i == "lines") print $(i - 1) }' | head -1)
-    rate=$(echo "$line" | awk '{ print $(NF - 1) }')
-    rates="$rates $rate"
+    lines=$(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i == "lines") { print $(i - 1); exit } }')
+    walls="$walls $(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i == "lines/s") print $(i - 1) }')"
+    cpus="$cpus $(echo "$line" | awk '{ for (i = 2; i <= NF; i++) if ($i == "lines/cpu-s") print $(i - 1) }')"
     i=$((i + 1))
   done
-  median=$(echo "$rates" | tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-  printf "%-22s %12.0f lines/s (median of %s; %s lines)\n" "$name" "$median" "$runs" "$lines"
-  echo "$name $median $lines" >>"$results"
+  wall=$(echo "$walls" | tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  cpu=$(echo "$cpus" | tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  printf "%-22s %11.0f lines/s wall %11.0f lines/s CPU (medians of %s; %s lines)\n" "$name" "$wall" "$cpu" "$runs" "$lines"
+  echo "$name $wall $cpu $lines" >>"$results"
 done
 
 # Ratios: weft against each peer (above 1: weft reads more lines per second).
-awk '{ rate[$1] = $2; lines[$1] = $3 }
+awk '{ wall[$1] = $2; cpu[$1] = $3; lines[$1] = $4 }
      END {
-       for (w in rate) if (w ~ /^weft/) for (p in rate) if (p !~ /^weft/)
-         printf "ratio %-22s / %-18s %6.2f\n", w, p, rate[w] / rate[p]
+       for (w in wall) if (w ~ /^weft/) for (p in wall) if (p !~ /^weft/)
+         printf "ratio %-20s / %-17s %6.2f wall %6.2f CPU\n", w, p, wall[w] / wall[p], cpu[w] / cpu[p]
        for (a in lines) for (b in lines) if (lines[a] != lines[b]) { print "# line counts differ: " a " " b; exit 1 }
      }' "$results" | sort
