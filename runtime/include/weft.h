@@ -698,12 +698,14 @@ size_t weft_failure_trace(char *buf, size_t size);
  *    a read_line cancelled while it waits, or between two reads of a long
  *    line, leaves what arrived buffered for the next operation.
  *
- *    Memory: a channel holds no buffer while it is empty.  A reader's
- *    buffer (capacity bytes, 4096 when capacity is 0) is taken when bytes
- *    arrive and given back when an operation finds it empty and must wait;
- *    it grows past capacity only as far as an operation asks (a line up to
- *    max_len, read_exactly(n), peek(n)).  A writer's is taken at the first
- *    buffered write and given back by a flush that empties it.
+ *    Memory: a channel holds no buffer while it is empty.  A reader takes
+ *    one when bytes arrive (the size that arrived; capacity bytes, 4096
+ *    when capacity is 0, once more must be appended) and gives it back
+ *    when an operation finds it empty and must wait; it grows past
+ *    capacity only as far as an operation asks (a line up to max_len,
+ *    read_exactly(n), peek(n); such an operation fails with -ENOMEM before
+ *    it reads if that much memory cannot be had).  A writer's is taken at
+ *    the first buffered write and given back by a flush that empties it.
  *
  *    Strings returned by a reader (read_line, read_exactly, read_until,
  *    peek) point into the reader's buffer: no copy.  They are

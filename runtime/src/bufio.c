@@ -221,17 +221,24 @@ static int fill(weft_reader_t *r, struct weft__fiber *f, size_t need, size_t lim
     r->buf = NULL;
     r->size = r->start = r->end = 0;
   }
+  if (r->buf == NULL && need > r->capacity) {
+    /* An operation asking for more than the usual buffer gets its buffer
+     * before it reads: if there is no memory for it, nothing is read. */
+    if ((r->buf = malloc(add_sat(need, 1))) == NULL) return weft__op_failed(f, -ENOMEM);
+    r->size = need;
+    r->start = r->end = 0;
+  }
   if (r->buf == NULL) {
     char *landed = NULL;
-    int rc = weft__io_read_some(f, r->fd, NULL, max_size(r->capacity, need), &landed);
+    int rc = weft__io_read_some(f, r->fd, NULL, r->capacity, &landed);
     if (rc == WEFT__OP_WAIT || f->err != 0) return rc;
     *got = f->value;
     if (*got == 0) return rc;
-    /* A buffer of the size that arrived (or that the operation needs): a
-     * short request on a server with many connections pins no more. */
-    size_t size = max_size(*got, need);
-    r->buf = malloc(add_sat(size, 1));
-    if (r->buf == NULL) return weft__op_failed(f, -ENOMEM); /* those bytes are lost with the memory */
+    /* A buffer of the size that arrived: a short request on a server with
+     * many connections pins no more. */
+    size_t size = *got;
+    r->buf = malloc(size + 1);
+    if (r->buf == NULL) return weft__op_failed(f, -ENOMEM); /* those few bytes are lost with the memory */
     memcpy(r->buf, landed, *got);
     r->size = size;
     r->start = 0;

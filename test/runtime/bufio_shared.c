@@ -57,6 +57,13 @@ static async(void) take_after(struct taker *t, long slept) {
   return take_line(t);
 }
 
+static async(void) spawn_two(struct taker **t)
+{
+  weft_spawn(take_line(t[0]));
+  weft_spawn(take_line(t[1]));
+  return weft_yield(); /* both start: one holds the reader, one queues */
+}
+
 static weft_reader_t *misused;
 
 static async(void) free_it(void *unused) {
@@ -129,6 +136,14 @@ int main(void) {
   CHECK_INT_EQ(k.order, 2);
   CHECK_INT_EQ(weft_run(weft_read_line(r, 16), &s), 0);
   CHECK_STR_EQ(s, "xyz");
+
+  /* The loop closes while one spawned fiber holds the reader and another
+   * is queued behind it: both are cancelled and leave it, and it can be
+   * freed (valgrind and ASan watch the rest). */
+  struct taker m = {.r = r}, n = {.r = r};
+  struct taker *two[] = {&m, &n};
+  CHECK_INT_EQ(weft_run(weft_then(weft_return(void), spawn_two, two), NULL), 0);
+  CHECK_INT_EQ(m.order + n.order, 0);
 
   weft_reader_free(r);
   CHECK_SYS(close(fds[0]));
