@@ -1,11 +1,11 @@
 /* bufio.c: buffered channels over an fd (Lwt_io's input and output channels): weft_reader_t's lines, exact and
- * delimited reads and peeks, weft_writer_t's buffered writes, flush and close.  Covered by test/runtime/bufio_*.c. */
+ * delimited reads and peeks, weft_writer_t's buffered writes, flush and close.  Covered by test/runtime/bufio_*.c,
+ * memory_bufio_lines.c and, through examples/http_hello.c, test/examples/http_hello*.py. */
 #include "internal.h"
 
 #include <errno.h>
 
-/* A reader or writer holds no buffer until bytes arrive (or are written),
- * and gives it back when it is empty: an idle connection costs the struct. */
+/* The usual size of a buffer when the program says 0: Lwt_io's default. */
 #define DEFAULT_CAPACITY 4096
 
 /* How many IO calls one attempt makes before the fiber lets the others run:
