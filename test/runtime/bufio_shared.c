@@ -64,6 +64,8 @@ static async(void) spawn_two(struct taker **t)
   return weft_yield(); /* both start: one holds the reader, one queues */
 }
 
+static async(void) close_it(int *fd) { return weft_close(*fd); }
+
 static weft_reader_t *misused;
 
 static async(void) free_it(void *unused) {
@@ -147,6 +149,20 @@ int main(void) {
 
   weft_reader_free(r);
   CHECK_SYS(close(fds[0]));
+
+  /* weft_close of the fd while one operation waits on it and another is
+   * queued: the first fails with -EBADF in place, hands the reader on, and
+   * the second fails with -EBADF too; nothing hangs. */
+  CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds));
+  r = weft_reader_new(fds[0], 0);
+  struct taker x = {.r = r}, y = {.r = r};
+  completions = 0;
+  CHECK_INT_EQ(weft_run(weft_join(weft_join(take_line(&x), take_line(&y)), weft_then(weft_yield(), close_it, &fds[0])),
+                        NULL),
+               0);
+  CHECK_INT_EQ(x.err, -EBADF);
+  CHECK_INT_EQ(y.err, -EBADF);
+  weft_reader_free(r);
   CHECK_SYS(close(fds[1]));
 
   expect_misuse("weft_reader_free on a reader in use", free_in_use, "weft_reader_free was called while a fiber uses it");
