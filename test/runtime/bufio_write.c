@@ -150,11 +150,53 @@ static void cancelled_write(int kind) {
   CHECK_SYS(close(fds[0]));
 }
 
+/* Two fibers share one writer: each one's bytes go out whole, in the
+ * order the writes began, small ones buffered between large ones. */
+enum { CHUNK = 300000 };
+
+struct sharer {
+  weft_writer_t *w;
+  const char *data;
+  size_t len;
+};
+
+static async(void) share(struct sharer *s) { return weft_writer_write(s->w, s->data, s->len); }
+static async(void) flush_and_close(struct flusher *f) { return flush_then_close(f); }
+
+static void shared_writer(int kind) {
+  int fds[2];
+  make_pair(kind, fds);
+  char *a = malloc(CHUNK), *b = malloc(CHUNK);
+  struct drain d = {.fd = fds[0], .got = malloc(BIG + 4)};
+  CHECK_TRUE(a != NULL && b != NULL && d.got != NULL);
+  memset(a, 'a', CHUNK);
+  memset(b, 'b', CHUNK);
+  weft_writer_t *w = weft_writer_new(fds[1], 64);
+  struct sharer sa = {w, a, CHUNK}, s1 = {w, "1", 1}, sb = {w, b, CHUNK}, s2 = {w, "2", 1};
+  struct flusher f = {w, fds[1]};
+  CHECK_INT_EQ(weft_run(weft_join(weft_join(weft_join(share(&sa), share(&s1)), weft_join(share(&sb), share(&s2))),
+                                  weft_join(drain(&d), weft_then(weft_yield(), flush_and_close, &f))),
+                        NULL),
+               0);
+  CHECK_UINT_EQ(d.len, 2 * CHUNK + 2);
+  CHECK_UINT_EQ(strspn(d.got, "a"), CHUNK);
+  CHECK_UINT_EQ(d.got[CHUNK], '1');
+  for (size_t i = 0; i < CHUNK; i++)
+    if (d.got[CHUNK + 1 + i] != 'b') CHECK_FAILED_("byte %zu of the second write is 0x%02x", i, d.got[CHUNK + 1 + i]);
+  CHECK_UINT_EQ(d.got[2 * CHUNK + 1], '2');
+  weft_writer_free(w);
+  free(a);
+  free(b);
+  free(d.got);
+  CHECK_SYS(close(fds[0]));
+}
+
 int main(void) {
   for (int kind = PIPE; kind <= SOCKETS; kind++) {
     buffering(kind);
     closed_peer(kind);
     cancelled_write(kind);
+    shared_writer(kind);
   }
   return 0;
 }
