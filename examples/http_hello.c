@@ -16,9 +16,10 @@
 #include "tcp_server.h"
 
 enum {
-  IN_MAX = 8192,        /* the head of a request (request line and headers) must fit */
-  OUT_MAX = 16384,      /* answers queued before one write */
+  IN_MAX = 8192,        /* the head of a request (request line and headers, with their line ends) must fit */
+  OUT_MAX = 16384,      /* answers buffered before one write */
   ANSWER_MAX = 256,     /* room one answer needs */
+  SKIP_MAX = 4096,      /* body bytes skipped at a time */
 };
 
 /* The deadlines, in milliseconds (nginx's client_header_timeout,
@@ -35,40 +36,7 @@ static long long now_ms(void)
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* One connection.  Requests may arrive in pieces or several at once
- * (pipelining); bytes not yet parsed wait in in[in_start, in_end).  The
- * buffers are taken when bytes arrive and given back when nothing is left
- * in them, so that an idle connection costs this struct and no buffer (as
- * the runtime takes a read buffer only when data is ready). */
-struct conn {
-  int fd;
-  size_t in_start, in_end;
-  size_t body_left;     /* bytes of the current request's body still to skip */
-  bool closing;         /* answer what is queued, then close */
-  bool stopping;        /* the server shuts down: answer the request in flight, then close */
-  bool idle;            /* waiting for a request with nothing of it received */
-  bool answered;        /* a request was answered: the next one may keep the connection idle */
-  bool dropped;         /* the client did not take its answers in time */
-  long long since;      /* when the current wait for a request (idle) or its head began, in ms */
-  size_t out_len;
-  char *in;             /* IN_MAX bytes, then OUT_MAX for out; NULL while idle */
-  char *out;
-};
-
-static bool take_buffers(struct conn *c)
-{
-  c->in = malloc(IN_MAX + OUT_MAX);
-  c->out = c->in ? c->in + IN_MAX : NULL;
-  return c->in != NULL;
-}
-
-static void give_back_buffers(struct conn *c)
-{
-  free(c->in);
-  c->in = c->out = NULL;
-}
-
-/* ---- Parsing: plain synchronous code on the bytes received so far ---- */
+/* ---- Parsing: plain synchronous code on one line of a head ---- */
 
 struct request {
   int status;           /* 200, or the error to answer with */
@@ -78,20 +46,29 @@ struct request {
   size_t body;          /* Content-Length */
 };
 
-/* The length of the head at p (up to and including its empty line), or 0 if
- * it has not all arrived.  Lines end in CRLF, or in a bare LF. */
-static size_t head_length(const char *p, size_t n)
-{
-  for (size_t i = 0; i + 1 < n; i++) {
-    if (p[i] != '\n')
-      continue;
-    if (p[i + 1] == '\n')
-      return i + 2;
-    if (p[i + 1] == '\r' && i + 2 < n && p[i + 2] == '\n')
-      return i + 3;
-  }
-  return 0;
-}
+/* One connection.  Requests are read a line at a time from a buffered
+ * reader; answers go to a buffered writer, flushed whenever the server
+ * would wait for the client, so that pipelined requests get their answers
+ * in one write.  Neither channel holds a buffer while it is empty: an idle
+ * connection costs this struct and the two channels' own. */
+struct conn {
+  int fd;
+  weft_reader_t *in;
+  weft_writer_t *out;
+  struct request req;   /* the request whose head is being read */
+  bool first;           /* its request line is still to come */
+  size_t head_used;     /* bytes of its head so far, line ends counted as two */
+  size_t body_left;     /* bytes of the current request's body still to skip */
+  bool closing;         /* answer what is queued, then close */
+  bool stopping;        /* the server shuts down: answer the request in flight, then close */
+  bool idle;            /* waiting for a request with nothing of it received */
+  bool answered;        /* a request was answered: the next one may keep the connection idle */
+  bool dropped;         /* the client did not take its answers in time */
+  bool gone;            /* the client went away, or missed a deadline */
+  long long since;      /* when the current wait for a request (idle) or its head began, in ms */
+  async(void) (*after_flush)(struct conn *c); /* what goes on once the answers are written */
+  char answer[ANSWER_MAX];
+};
 
 static bool is_token(const char *s, size_t n, const char *token)
 {
@@ -151,47 +128,23 @@ static bool parse_header(struct request *r, const char *line, size_t n)
   return true;
 }
 
-/* Parses the complete head p[0, n): "METHOD TARGET HTTP/1.x", then headers. */
-static struct request parse_request(const char *p, size_t n)
+/* The request line: "METHOD TARGET HTTP/1.x". */
+static bool parse_request_line(struct request *r, const char *p, size_t len)
 {
-  struct request r = {.status = 200};
-  bool first = true;
-  /* A NUL is never valid in a head (RFC 9112, section 2.2): it would cut
-   * the method, target or a field short for any C code that sees it. */
-  if (memchr(p, '\0', n))
-    return (struct request){.status = 400, .close = true};
-  while (n > 0) {
-    const char *nl = memchr(p, '\n', n);
-    if (!nl)
-      break;
-    size_t line_len = (size_t)(nl - p), len = line_len;
-    if (len > 0 && p[len - 1] == '\r')
-      len--;
-    if (len == 0)
-      break;
-    if (first) {
-      const char *sp1 = memchr(p, ' ', len);
-      const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - p)) : NULL;
-      const char *version = sp2 ? sp2 + 1 : NULL;
-      if (!sp2 || sp1 == p || sp2 == sp1 + 1 || (size_t)(p + len - version) != 8 ||
-          strncmp(version, "HTTP/1.", 7) != 0 || (version[7] != '0' && version[7] != '1'))
-        return (struct request){.status = 400, .close = true};
-      r.head = sp1 - p == 4 && strncmp(p, "HEAD", 4) == 0;
-      r.http10 = version[7] == '0';
-      r.close = r.http10; /* HTTP/1.0 closes unless it asks to keep alive */
-      first = false;
-    } else if (!parse_header(&r, p, len)) {
-      return (struct request){.status = 400, .close = true};
-    }
-    p += line_len + 1;
-    n -= line_len + 1;
-  }
-  if (r.status != 200)
-    r.close = true;
-  return r;
+  const char *sp1 = memchr(p, ' ', len);
+  const char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - p)) : NULL;
+  const char *version = sp2 ? sp2 + 1 : NULL;
+  if (!sp2 || sp1 == p || sp2 == sp1 + 1 || (size_t)(p + len - version) != 8 ||
+      strncmp(version, "HTTP/1.", 7) != 0 || (version[7] != '0' && version[7] != '1'))
+    return false;
+  r->head = sp1 - p == 4 && strncmp(p, "HEAD", 4) == 0;
+  r->http10 = version[7] == '0';
+  r->close = r->http10; /* HTTP/1.0 closes unless it asks to keep alive */
+  return true;
 }
 
-static void queue_answer(struct conn *c, const struct request *r)
+/* The answer to r, formatted in c->answer; its length. */
+static size_t format_answer(struct conn *c, const struct request *r)
 {
   static const char body[] = "Hello, world!\n";
   const char *reason = r->status == 200   ? "OK"
@@ -200,67 +153,26 @@ static void queue_answer(struct conn *c, const struct request *r)
                                           : "Not Implemented";
   size_t body_len = r->status == 200 ? sizeof body - 1 : 0;
   const char *connection = r->close ? "Connection: close\r\n" : r->http10 ? "Connection: keep-alive\r\n" : "";
-  int n = snprintf(c->out + c->out_len, OUT_MAX - c->out_len,
+  int n = snprintf(c->answer, sizeof c->answer,
                    "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%s\r\n%s",
                    r->status, reason, body_len, connection, r->head ? "" : body_len ? body : "");
-  c->out_len += (size_t)n;
   c->answered = true;
   if (r->close)
     c->closing = true;
-}
-
-/* Answers every complete request received so far, while there is room for
- * the answers: it skips bodies and the blank lines allowed between requests. */
-static void answer_requests(struct conn *c)
-{
-  while (c->in != NULL && !c->closing && OUT_MAX - c->out_len >= ANSWER_MAX) {
-    const char *p = c->in + c->in_start;
-    size_t n = c->in_end - c->in_start;
-    if (c->body_left > 0) {
-      size_t skip = c->body_left < n ? c->body_left : n;
-      if (skip == 0)
-        return;
-      c->body_left -= skip;
-      c->in_start += skip;
-      continue;
-    }
-    if (n > 0 && (p[0] == '\r' || p[0] == '\n')) {
-      c->in_start++;
-      continue;
-    }
-    size_t len = head_length(p, n);
-    if (len == 0) {
-      if (n == IN_MAX)
-        queue_answer(c, &(struct request){.status = 431, .close = true});
-      return;
-    }
-    struct request r = parse_request(p, len);
-    if (c->stopping)
-      r.close = true;
-    c->in_start += len;
-    c->body_left = r.body;
-    c->since = 0; /* the next request's head has its own deadline */
-    queue_answer(c, &r);
-  }
+  return (size_t)n;
 }
 
 /* ---- The conversation with one client, in the monadic style ---- */
 
 static async(void) converse(struct conn *c);
-
-/*   write fd answers >>= fun () -> converse c */
-static async(void) written(struct conn *c)
-{
-  if (c->dropped)
-    return weft_return(void);
-  c->out_len = 0;
-  return converse(c);
-}
+static async(void) next_request(struct conn *c);
+static async(void) read_head_line(struct conn *c);
+static async(void) skip_body(struct conn *c);
 
 /* A client that sends requests but does not read the answers would hold
  * its connection for ever once the socket's buffers are full (a "slow
- * read" attack; nginx's send_timeout): it is dropped.  The runtime still
- * sends the rest of a write cut half way, until the connection closes. */
+ * read" attack; nginx's send_timeout): it is dropped.  What the writer
+ * had not sent is dropped with it. */
 static async(void) not_taken(struct conn *c, int err)
 {
   if (err != -ETIMEDOUT)
@@ -269,31 +181,170 @@ static async(void) not_taken(struct conn *c, int err)
   return weft_return(void);
 }
 
-/*   read fd room >>= fun data -> if data = "" then return () else converse c
- * The runtime's bytes are copied at once: they would not outlive the next read. */
-static async(void) received(struct conn *c, char *data)
+static async(void) written(struct conn *c)
 {
-  size_t len = weft_str_len(data);
-  /* A new request: its head's deadline counts from its first byte.  The
-   * empty lines allowed before a request are not its start, or a client
-   * sending one now and then would hold the connection for ever. */
-  if (c->idle && strspn(data, "\r\n") < len)
-    c->since = 0;
-  c->idle = false;
+  return c->dropped ? weft_return(void) : c->after_flush(c);
+}
+
+/*   timeout (flush out) >>= fun () -> next c */
+static async(void) flush_then(struct conn *c, async(void) (*next)(struct conn *c))
+{
+  c->after_flush = next;
+  return weft_then(weft_catch(weft_timeout(weft_flush(c->out), send_ms), not_taken, c), written, c);
+}
+
+/* Whether answers wait in the writer while the next step would wait for
+ * the client: they go out first, or a client that waits for them before
+ * it sends more would never get them. */
+static bool must_flush(struct conn *c, bool would_wait)
+{
+  return would_wait && weft_writer_buffered(c->out) > 0;
+}
+
+/* The answer to the request whose head is complete (or refused), written
+ * into the writer, which sends it when its buffer is full or at the next
+ * wait; then the body, if any, is skipped. */
+static async(void) answer(struct conn *c, struct request r)
+{
+  if (c->stopping || r.status != 200)
+    r.close = true;
+  size_t n = format_answer(c, &r);
+  c->body_left = r.close ? 0 : r.body;
+  c->since = 0; /* the next request's head has its own deadline */
+  c->after_flush = converse;
+  return weft_then(weft_catch(weft_timeout(weft_writer_write(c->out, c->answer, n), send_ms), not_taken, c),
+                   written, c);
+}
+
+/* A deadline passed or the client closed: it is dropped without an
+ * answer, as nginx does.  A head line too long for what is left of IN_MAX
+ * gets its 431. */
+static async(str) read_failed(struct conn *c, int err)
+{
+  if (err == -EMSGSIZE) {
+    c->req.status = 431;
+    return weft_return(str, NULL);
+  }
+  if (err != -ETIMEDOUT && err != -EPIPE)
+    return weft_fail(str, err);
+  c->gone = true;
+  return weft_return(str, NULL);
+}
+
+/*   read_line in room >>= fun line -> parse it, then the next line or the answer */
+static async(void) head_line(struct conn *c, char *line)
+{
+  if (line == NULL)
+    return c->gone ? weft_return(void) : answer(c, c->req);
+  size_t len = weft_reader_last_len(c->in);
+  c->head_used += len + 2;
+  /* A NUL is never valid in a head (RFC 9112, section 2.2): it would cut
+   * the method, target or a field short for any C code that sees it. */
+  if (memchr(line, '\0', len) != NULL)
+    return answer(c, (struct request){.status = 400});
+  if (c->first) {
+    c->first = false;
+    if (!parse_request_line(&c->req, line, len))
+      return answer(c, (struct request){.status = 400});
+    return read_head_line(c);
+  }
   if (len == 0)
-    return weft_return(void); /* the client is done, or too slow; a partial request is dropped */
-  if (c->in == NULL && !take_buffers(c))
-    return weft_fail(-ENOMEM);
-  memcpy(c->in + c->in_end, data, len);
-  c->in_end += len;
+    return answer(c, c->req); /* the empty line: the head is complete */
+  if (!parse_header(&c->req, line, len))
+    return answer(c, (struct request){.status = 400});
+  return read_head_line(c);
+}
+
+/* The next line of the head, within what is left of IN_MAX and of the
+ * head's deadline. */
+static async(void) read_head_line(struct conn *c)
+{
+  size_t buffered = 0;
+  const char *bytes = weft_reader_buffer(c->in, &buffered);
+  if (must_flush(c, memchr(bytes, '\n', buffered) == NULL))
+    return flush_then(c, read_head_line);
+  if (c->head_used + 2 > IN_MAX)
+    return answer(c, (struct request){.status = 431});
+  long long now = now_ms();
+  long wait = c->since + header_ms > now ? (long)(c->since + header_ms - now) : 0;
+  async(str) line = weft_timeout(weft_read_line(c->in, IN_MAX - c->head_used - 2), wait);
+  return weft_bind(weft_catch(line, read_failed, c), head_line, c);
+}
+
+static async(void) blank_skipped(struct conn *c, char *byte)
+{
+  (void)byte;
+  return next_request(c);
+}
+
+/*   peek in 1 >>= fun first -> the start of a request, or a blank line before one */
+static async(void) first_byte(struct conn *c, char *s)
+{
+  c->idle = false;
+  if (s == NULL || weft_reader_buffered(c->in) == 0)
+    return weft_return(void); /* the client is done, or too slow */
+  /* The empty lines allowed before a request are not its start, or a
+   * client sending one now and then would hold the connection for ever. */
+  if (s[0] == '\r' || s[0] == '\n')
+    return weft_bind(weft_read_exactly(c->in, 1), blank_skipped, c);
+  /* A new request: its head's deadline counts from its first byte. */
+  c->since = now_ms();
+  c->req = (struct request){.status = 200};
+  c->first = true;
+  c->head_used = 0;
+  return read_head_line(c);
+}
+
+static async(str) idle_over(struct conn *c, int err)
+{
+  (void)c;
+  return err == -ETIMEDOUT ? weft_return(str, NULL) : weft_fail(str, err);
+}
+
+/* Waits for the first byte of the next request: the first request of a
+ * connection gets the header deadline, a later one the keep-alive timeout. */
+static async(void) next_request(struct conn *c)
+{
+  bool nothing = weft_reader_buffered(c->in) == 0;
+  if (must_flush(c, nothing))
+    return flush_then(c, next_request);
+  if (nothing && c->stopping)
+    return weft_return(void); /* shutting down: nothing is in flight */
+  long long now = now_ms();
+  if (c->since == 0)
+    c->since = now;
+  long long limit = c->answered ? idle_ms : header_ms;
+  long wait = c->since + limit > now ? (long)(c->since + limit - now) : 0;
+  c->idle = nothing;
+  return weft_bind(weft_catch(weft_timeout(weft_peek(c->in, 1), wait), idle_over, c), first_byte, c);
+}
+
+static async(void) body_skipped(struct conn *c, char *bytes)
+{
+  if (bytes == NULL)
+    return weft_return(void); /* the body stopped coming */
+  c->body_left -= weft_reader_last_len(c->in);
   return converse(c);
 }
 
-/* A deadline passed: the client is dropped without an answer, as nginx does. */
-static async(str) too_slow(struct conn *c, int err)
+static async(str) body_failed(struct conn *c, int err)
 {
   (void)c;
-  return err == -ETIMEDOUT ? weft_return(str, "") : weft_fail(str, err);
+  return err == -ETIMEDOUT || err == -EPIPE ? weft_return(str, NULL) : weft_fail(str, err);
+}
+
+/* Skips the body: what is buffered at once, otherwise the next piece,
+ * which must keep coming within the header deadline. */
+static async(void) skip_body(struct conn *c)
+{
+  size_t buffered = weft_reader_buffered(c->in);
+  if (must_flush(c, buffered == 0))
+    return flush_then(c, skip_body);
+  size_t n = c->body_left < SKIP_MAX ? c->body_left : SKIP_MAX;
+  if (buffered > 0 && buffered < n)
+    n = buffered;
+  async(str) skip = weft_timeout(weft_read_exactly(c->in, n), header_ms);
+  return weft_bind(weft_catch(skip, body_failed, c), body_skipped, c);
 }
 
 /* ---- Lingering close ----
@@ -327,41 +378,17 @@ static async(void) linger(struct conn *c)
   return weft_catch(weft_timeout(discard(c), linger_ms), linger_over, c);
 }
 
-/* let rec converse c = answer what has arrived, or read more (within the
- * deadline of what is awaited: a request head, more of it, the next request
- * on a kept-alive connection, or more of a body). */
+static async(void) linger_after_flush(struct conn *c) { return linger(c); }
+
+/* let rec converse c = skip the body, or read the next request; once the
+ * connection is closing, send the last answers and linger. */
 static async(void) converse(struct conn *c)
 {
-  answer_requests(c);
-  if (c->out_len > 0)
-    return weft_then(weft_catch(weft_timeout(weft_write(c->fd, c->out, c->out_len), send_ms), not_taken, c), written, c);
   if (c->closing)
-    return linger(c);
-  if (c->in != NULL) {
-    memmove(c->in, c->in + c->in_start, c->in_end - c->in_start);
-    c->in_end -= c->in_start;
-    c->in_start = 0;
-    if (c->in_end == 0)
-      give_back_buffers(c); /* nothing waits in them (out_len is 0 here) */
-  }
-  bool nothing = c->in_end == 0 && c->body_left == 0;
-  if (nothing && c->stopping)
-    return weft_return(void); /* shutting down: nothing is in flight */
-  long long now = now_ms();
-  long wait;
-  if (c->body_left > 0) {
-    wait = header_ms; /* a body must keep coming */
-  } else {
-    if (c->since == 0)
-      c->since = now;
-    /* The first request of a connection gets the header deadline, a later
-     * one the keep-alive timeout until its first byte arrives. */
-    long long limit = nothing && c->answered ? idle_ms : header_ms;
-    wait = c->since + limit > now ? (long)(c->since + limit - now) : 0;
-  }
-  c->idle = nothing;
-  async(str) more = weft_timeout(weft_read(c->fd, IN_MAX - c->in_end), wait);
-  return weft_bind(weft_catch(more, too_slow, c), received, c);
+    return weft_writer_buffered(c->out) > 0 ? flush_then(c, linger_after_flush) : linger(c);
+  if (c->body_left > 0)
+    return skip_body(c);
+  return next_request(c);
 }
 
 /* At shutdown: a connection waiting for a request with nothing of it
@@ -377,7 +404,8 @@ static void stop(void *state, int fd)
 
 static async(void) release(struct conn *c)
 {
-  give_back_buffers(c); /* a write cut by cancellation has its rest copied by the runtime */
+  weft_reader_free(c->in); /* answers not sent are dropped: the client is gone or too slow */
+  weft_writer_free(c->out);
   return weft_return(void);
 }
 
@@ -387,6 +415,13 @@ static async(void) connection(void *state, int fd)
 {
   struct conn *c = state;
   c->fd = fd;
+  c->in = weft_reader_new(fd, 0);
+  c->out = weft_writer_new(fd, OUT_MAX);
+  if (c->in == NULL || c->out == NULL) {
+    weft_reader_free(c->in);
+    weft_writer_free(c->out);
+    return weft_fail(-ENOMEM);
+  }
   return weft_finally(converse(c), release, c);
 }
 

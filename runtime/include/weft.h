@@ -236,7 +236,7 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *                      takes the data or the room in between;
  *      regular files   read and written directly (a file in the page cache
  *                      never waits long; for a cold disk or a network file
- *                      system, the weft_file_* calls of section 17 run on
+ *                      system, the weft_file_* calls of section 18 run on
  *                      the worker pool).
  *    weft_accept on a blocking listening socket waits for readiness first;
  *    weft_connect makes a blocking socket non-blocking for the connect(2)
@@ -350,7 +350,7 @@ async(int) weft_signal(int signo);
  * is a numeric IPv4 or IPv6 address, "localhost" or NULL (127.0.0.1), or
  * "" (0.0.0.0, every interface); any other name fails with -EINVAL, since
  * resolving it would block: listen on a name with weft_tcp_listen_name
- * (section 18), an action. */
+ * (section 19), an action. */
 int weft_tcp_listen(const char *host, int port) WEFT_NOYIELD;
 
 /* weft_tcp_port(fd): the local port socket fd is bound to, or -errno. */
@@ -684,7 +684,150 @@ const struct weft_site *weft_failure_site(size_t i);
 size_t weft_failure_trace(char *buf, size_t size);
 
 /* ------------------------------------------------------------------------
- * 15. Readiness: driving libraries that do their own IO
+ * 15. Buffered channels: a reader and a writer over an fd
+ *
+ *    Lwt_io's input and output channels; libuv has none (a uv_read_cb gets
+ *    whatever arrived).  A channel does not own its fd: freeing it (or
+ *    closing a writer) leaves the fd open; close it with weft_close.  Do not
+ *    mix a channel with weft_read or weft_write on the same fd in the same
+ *    direction: bytes the reader has buffered are not seen by weft_read,
+ *    and a weft_write goes out before what the writer still buffers.
+ *
+ *    Operations on one channel are served one at a time, in the order they
+ *    began: several fibers may use one reader (or writer); an operation
+ *    that has to wait for IO holds the channel, and the others queue behind
+ *    it (FIFO, like the fd's own queues).  A queued operation that is
+ *    cancelled leaves the queue.
+ *
+ *    Cancellation (weft_pick, weft_timeout, weft_task_cancel) never loses
+ *    bytes: every byte a read returned is in the reader's buffer at once, so
+ *    a read_line cancelled while it waits, or between two reads of a long
+ *    line, leaves what arrived buffered for the next operation.
+ *
+ *    Memory: a channel holds no buffer while it is empty.  A reader takes
+ *    one when bytes arrive (the size that arrived; capacity bytes, 4096
+ *    when capacity is 0, once more must be appended) and gives it back
+ *    when an operation finds it empty and must wait; it grows past
+ *    capacity only as far as an operation asks (a line up to max_len,
+ *    read_exactly(n), peek(n); such an operation fails with -ENOMEM before
+ *    it reads if that much memory cannot be had).  A writer's is taken at
+ *    the first buffered write and given back by a flush that empties it.
+ *
+ *    Strings returned by a reader (read_line, read_exactly, read_until,
+ *    peek) point into the reader's buffer: no copy.  They are
+ *    NUL-terminated (the NUL is not counted; the byte it covers is put back
+ *    before the reader looks at its buffer again) and stay valid until the
+ *    next operation on the same reader begins to run (whichever fiber runs
+ *    it), or weft_reader_buffer or weft_reader_free is called.  Copy what
+ *    you keep longer.  They may contain NULs: weft_reader_last_len gives
+ *    the length.  The reader owns them: never free one.
+ *
+ *    Errors: -EPIPE when the input ends where bytes were required;
+ *    -EMSGSIZE when a line or field is longer than its max_len (nothing is
+ *    consumed: the bytes stay buffered); -ENOMEM; and the fd's own errors
+ *    (-ECONNRESET, -EBADF when weft_close closes the fd...).
+ * ---------------------------------------------------------------------- */
+
+typedef struct weft_reader weft_reader_t;
+typedef struct weft_writer weft_writer_t;
+
+/* weft_reader_new(fd, capacity): a reader over fd with a buffer of
+ * capacity bytes (0: 4096); NULL on no memory.  Reads on fd as weft_read
+ * does (section 5). */
+weft_reader_t *weft_reader_new(int fd, size_t capacity) WEFT_NOYIELD;
+
+/* weft_reader_free(r): frees r and its buffer (bytes still buffered are
+ * dropped); the fd stays open.  Freeing a reader an operation is running
+ * or queued on is a misuse (reported, then abort); NULL is ignored. */
+void weft_reader_free(weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_read_line(r, max_len): the next line, without its "\n" or "\r\n"
+ * (a CR elsewhere, even last before end of input, is part of the line);
+ * Lwt_io.read_line.  max_len is the most bytes a line may have, not
+ * counting its end.  At end of input, a last line with no newline is
+ * returned as it is; with nothing left, -EPIPE.  A longer line fails with
+ * -EMSGSIZE as soon as the buffered bytes show it, consuming nothing (the
+ * buffer then holds at least max_len + 1 of its bytes): answer, skip with
+ * weft_read_exactly or weft_read_until, or give up.  -> async(str), a
+ * string in r's buffer (see above). */
+async(str) weft_read_line(weft_reader_t *r, size_t max_len);
+
+/* weft_read_exactly(r, n): exactly n bytes (n = 0: ""); Lwt_io.read_into_exactly.
+ * If the input ends first, -EPIPE, and the bytes that did arrive stay
+ * buffered (weft_reader_buffered says how many; weft_peek returns them).
+ * A large n grows the buffer to n and reads straight into it: the result
+ * is never copied.  -> async(str), a string in r's buffer. */
+async(str) weft_read_exactly(weft_reader_t *r, size_t n);
+
+/* weft_read_until(r, delim, max_len): the bytes before the next delim, a
+ * NUL-terminated string of one or more bytes (copied when the action is
+ * built; "\r\n\r\n" ends an HTTP head), which is consumed and not
+ * returned.  Fails with -EMSGSIZE if more than max_len bytes come before
+ * it (nothing consumed), with -EPIPE if the input ends first (what arrived
+ * stays buffered), and with -EINVAL for an empty or NULL delim.  ->
+ * async(str), a string in r's buffer. */
+async(str) weft_read_until(weft_reader_t *r, const char *delim, size_t max_len);
+
+/* weft_peek(r, n): the next n bytes without consuming them: the next
+ * operation returns them again.  Waits until n bytes are buffered or the
+ * input ends: then fewer ("" at end of input with nothing buffered);
+ * weft_reader_last_len says how many.  -> async(str), a string in r's
+ * buffer. */
+async(str) weft_peek(weft_reader_t *r, size_t n);
+
+/* weft_reader_buffered(r): how many bytes r holds that no operation has
+ * consumed (Lwt_io.buffered): the next operations are served from them
+ * without IO.  Never yields. */
+size_t weft_reader_buffered(const weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_reader_buffer(r, &len): those bytes themselves, without IO (*len
+ * set to their count; "" when none), for a parser that looks ahead.
+ * Valid until the next operation on r; it ends the validity of the
+ * strings r returned before (their NULs are taken back).  Never yields. */
+const char *weft_reader_buffer(weft_reader_t *r, size_t *len) WEFT_NOYIELD;
+
+/* weft_reader_last_len(r): the length of the string r's last operation
+ * returned, NULs included (0 before any). */
+size_t weft_reader_last_len(const weft_reader_t *r) WEFT_NOYIELD;
+
+/* weft_writer_new(fd, capacity): a writer over fd with a buffer of
+ * capacity bytes (0: 4096); NULL on no memory.  Writes on fd as weft_write
+ * does (section 5: -EPIPE, never SIGPIPE, for a closed peer). */
+weft_writer_t *weft_writer_new(int fd, size_t capacity) WEFT_NOYIELD;
+
+/* weft_writer_free(w): frees w; bytes still buffered are dropped (flush or
+ * close first); the fd stays open.  Freeing a writer an operation is
+ * running or queued on is a misuse; NULL is ignored. */
+void weft_writer_free(weft_writer_t *w) WEFT_NOYIELD;
+
+/* weft_writer_write(w, buf, len): buffers len bytes of buf (Lwt_io.write_from_exactly).
+ * If they fit in the buffer's room they are copied and the action ends at
+ * once, without IO; otherwise the buffer is written out first, and bytes
+ * still more than the buffer holds go out straight from buf (no copy).
+ * buf must stay valid until the action ends (as for weft_write).  A write
+ * cancelled after part of buf went out keeps the rest (copied) for the
+ * next flush, so the peer never sees half of it followed by other bytes;
+ * one cancelled before that adds nothing.  Fails with the first write
+ * error of w (then every later operation of w fails with it, and the
+ * buffered bytes are dropped), or -EBADF once w is closed.
+ * -> async(void) */
+async(void) weft_writer_write(weft_writer_t *w, const char *buf, size_t len);
+
+/* weft_flush(w): writes every buffered byte out (Lwt_io.flush).  Cancelled,
+ * it leaves what it had not written buffered.  -> async(void) */
+async(void) weft_flush(weft_writer_t *w);
+
+/* weft_writer_close(w): flushes, then closes w: later writes fail with
+ * -EBADF (Lwt_io.close, but the fd stays open: weft_close it).  Fails with
+ * the first write error w met, if any, so that a server learns whether
+ * its last answer went out.  -> async(void) */
+async(void) weft_writer_close(weft_writer_t *w);
+
+/* weft_writer_buffered(w): bytes buffered and not written yet. */
+size_t weft_writer_buffered(const weft_writer_t *w) WEFT_NOYIELD;
+
+/* ------------------------------------------------------------------------
+ * 16. Readiness: driving libraries that do their own IO
  *
  *    A library that owns its sockets (OpenSSL, libcurl's multi socket API,
  *    a database client, c-ares) reads and writes them itself, without
@@ -713,7 +856,7 @@ async(void) weft_wait_readable(int fd);
 async(void) weft_wait_writable(int fd);
 
 /* ------------------------------------------------------------------------
- * 16. The worker pool: running blocking functions off the loop
+ * 17. The worker pool: running blocking functions off the loop
  *
  *    weft_detach runs a blocking function (a disk read, a DNS lookup, a
  *    compression, a library call with no asynchronous API) on one of a
@@ -779,11 +922,11 @@ int weft_pool_set_size(size_t n) WEFT_NOYIELD;
 size_t weft_pool_size(void) WEFT_NOYIELD;
 
 /* ------------------------------------------------------------------------
- * 17. Files: regular-file IO on the worker pool
+ * 18. Files: regular-file IO on the worker pool
  *
  *    A regular file is never "not ready" to epoll, yet a read from a cold
  *    disk or a network file system blocks: these run the system call on
- *    the worker pool (16) and complete on the loop, as libuv's uv_fs_* and
+ *    the worker pool (17) and complete on the loop, as libuv's uv_fs_* and
  *    Lwt_unix's file functions do.  weft_read and weft_write on a regular
  *    file still call read(2) and write(2) on the loop directly.  Every
  *    input is copied or owned by the action, so a cancellation (which, for
@@ -831,7 +974,7 @@ async(void) weft_file_stat(const char *path, struct stat *out);
 async(void) weft_file_close(int fd);
 
 /* ------------------------------------------------------------------------
- * 18. Names: resolving and connecting without blocking the loop
+ * 19. Names: resolving and connecting without blocking the loop
  *
  *    getaddrinfo(3) blocks (DNS, /etc/hosts, NSS modules); weft runs it on
  *    the worker pool (libuv's uv_getaddrinfo; Lwt_unix.getaddrinfo).  Its
@@ -887,7 +1030,7 @@ async(int) weft_tcp_connect(const char *host, int port);
 async(int) weft_tcp_listen_name(const char *host, int port);
 
 /* ------------------------------------------------------------------------
- * 19. Datagrams (UDP) and shutdown
+ * 20. Datagrams (UDP) and shutdown
  *
  *    Lwt_unix.recvfrom / sendto / shutdown; libuv's uv_udp_recv_start,
  *    uv_udp_send and uv_shutdown.  Each is an action on the fd's queues, as
@@ -952,7 +1095,7 @@ async(void) weft_sendto(int fd, const char *buf, size_t len, const struct sockad
 async(void) weft_shutdown(int fd, int how);
 
 /* ------------------------------------------------------------------------
- * 20. Child processes
+ * 21. Child processes
  *
  *    Lwt_process (exec, open_process) and libuv's uv_spawn / uv_process_t:
  *    start a program with pipes to its stdin, stdout and stderr, wait for
@@ -1039,7 +1182,7 @@ int weft_process_kill(weft_process_t *p, int sig) WEFT_NOYIELD;
 void weft_process_free(weft_process_t *p) WEFT_NOYIELD;
 
 /* ------------------------------------------------------------------------
- * 21. Tickers: a periodic tick without drift
+ * 22. Tickers: a periodic tick without drift
  *
  *    Go's time.Ticker, libuv's repeating uv_timer, Lwt_engine.on_timer with
  *    repeat.  Tick k is due at start + k * period (k = 1, 2, ...), start

@@ -377,6 +377,10 @@ typedef int (*weft__io_call)(struct weft__fiber *f, struct weft__node *op, int f
 int weft__io_queued(struct weft__fiber *f, int fd, int dir, weft__io_call call);
 char *weft__read_scratch(size_t n);
 int weft__read_done(struct weft__fiber *f, const char *bytes, size_t len);
+/* io.c, for bufio.c: IO steps of a channel operation (a WEFT__K_EVENT node) */
+int weft__io_read_some(struct weft__fiber *f, int fd, char *buf, size_t n, char **landed);
+int weft__io_write_some(struct weft__fiber *f, int fd, const char *buf, size_t len);
+void weft__io_leave(struct weft__fiber *f);
 
 /* accept.c: an accept that met EMFILE or ENFILE waits (see there) */
 int weft__accept_pause(struct weft__fiber *f);

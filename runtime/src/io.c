@@ -732,6 +732,76 @@ int weft__read_done(struct weft__fiber *f, const char *bytes, size_t len) {
   return weft__op_done(f, (uintptr_t)b->data);
 }
 
+/* ---- IO steps for the buffered channels (bufio.c) --------------------- */
+
+/* A channel operation is a wait node of bufio.c's own that does its IO
+ * through these, in the fd's queues like any read or write: the bytes a
+ * read returns are the channel's the moment the call returns, so no
+ * cancellation can come between the read and their arrival in the buffer.
+ * The fiber keeps its place at the head of the queue across several calls
+ * (a line read in pieces is not cut by another fiber's weft_read) until
+ * weft__io_leave. */
+int weft__io_read_some(struct weft__fiber *f, int fd, char *buf, size_t n, char **landed) {
+  int st = 0;
+  if (n > READ_MAX) n = READ_MAX;
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
+  if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+  if (buf == NULL) buf = scratch(n); /* nothing is held while the read waits */
+  for (;;) {
+    ssize_t r = io_read(w, fd, buf, n);
+    if (r >= 0) {
+      if (landed != NULL) *landed = buf;
+      return weft__op_done(f, (uintptr_t)r);
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
+    if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
+      nowait_refused(fd, w);
+      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+      continue;
+    }
+    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
+      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
+      continue;
+    }
+    return weft__op_failed(f, -errno);
+  }
+}
+
+/* One write of up to len bytes: WEFT__OP_DONE with f->value the bytes
+ * written (at least one) or f->err, or WEFT__OP_WAIT. */
+int weft__io_write_some(struct weft__fiber *f, int fd, const char *buf, size_t len) {
+  int st = 0;
+  struct weft__fdw *w = op_fd(f, fd, WEFT__IO_WRITE, &st);
+  if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
+  for (;;) {
+    size_t chunk = len;
+    if (w->kind == WEFT__FD_GATED) {
+      if (gate_closed(w, WEFT__IO_WRITE)) return io_wait(f, w);
+      if (chunk > PIPE_BUF) chunk = PIPE_BUF;
+    }
+    ssize_t r = io_write(w, fd, buf, chunk);
+    if (r > 0) return weft__op_done(f, (uintptr_t)r);
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0 || errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
+    if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
+      nowait_refused(fd, w);
+      continue;
+    }
+    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET)
+      continue;
+    return weft__op_failed(f, -errno);
+  }
+}
+
+/* The channel operation is over: its turn in the fd's queue goes to the
+ * next in line, and its next IO step queues afresh. */
+void weft__io_leave(struct weft__fiber *f) {
+  if (f->io_fd >= 0) q_leave(f, false);
+  f->op_retry = false;
+}
+
 /* ---- TCP helpers ------------------------------------------------------ */
 
 int weft_tcp_listen(const char *host, int port) {
