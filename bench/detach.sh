@@ -1,19 +1,26 @@
 #!/bin/sh
-# detach.sh [N] [RUNS]: weft_detach against libuv's uv_queue_work, side by side in one invocation: median ns per round trip,
-# and the ratio.  Builds both (Release, in build/bench, as scripts/bench.sh does) and runs two shapes: one round trip at a
+# detach.sh [N] [RUNS], or detach.sh BUILD_DIR with WEFT_BENCH_MODE=quick|full (an extra of scripts/bench.sh): weft_detach against libuv's uv_queue_work, side by side in one invocation: median ns per round trip,
+# and the ratio.  Alone, builds both (Release, in build/bench-detach) and runs two shapes: one round trip at a
 # time (the latency of a hand-off to a worker and back) and 64 in flight (throughput).  Both pools have 4 threads.
 # Not a test: it prints figures.  libuv comes from libuv1-dev (scripts/setup-debian.sh installs it).
 set -eu
 cd "$(dirname "$0")/.."
-n=${1:-20000}
-runs=${2:-7}
-out=build/bench
-cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out.configure.log" 2>&1 ||
-  { cat "$out.configure.log" >&2; exit 1; }
-rm -f "$out.configure.log"
-cmake --build "$out" --target detach -j2 >/dev/null
-cmake --build "$out" --target detach_uv -j2 >/dev/null 2>&1 ||
-  { echo "detach.sh: bench/detach_uv.c did not build: is libuv1-dev installed?" >&2; exit 1; }
+if [ -n "${WEFT_BENCH_MODE:-}" ]; then
+  # An extra of scripts/bench.sh: $1 is its build tree, bench/ programs built; fewer round trips in quick mode.
+  out=$1
+  case "$WEFT_BENCH_MODE" in quick) n=2000; runs=3 ;; *) n=20000; runs=7 ;; esac
+  [ -x "$out/bench/detach_uv" ] || { echo "detach.sh: $out/bench/detach_uv is missing: is libuv1-dev installed?" >&2; exit 1; }
+else
+  n=${1:-20000}
+  runs=${2:-7}
+  out=build/bench-detach
+  cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out.configure.log" 2>&1 ||
+    { cat "$out.configure.log" >&2; exit 1; }
+  rm -f "$out.configure.log"
+  cmake --build "$out" --target detach -j2 >/dev/null
+  cmake --build "$out" --target detach_uv -j2 >/dev/null 2>&1 ||
+    { echo "detach.sh: bench/detach_uv.c did not build: is libuv1-dev installed?" >&2; exit 1; }
+fi
 export WEFT_POOL_SIZE=4 UV_THREADPOOL_SIZE=4
 for flight in 1 64; do
   w=$("$out/bench/detach" "$n" "$runs" "$flight")

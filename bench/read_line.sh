@@ -1,20 +1,29 @@
 #!/bin/sh
-# read_line.sh [MB] [RUNS]: lines per second reading a file of short lines through a pipe (cat FILE | prog):
+# read_line.sh [MB] [RUNS], or read_line.sh BUILD_DIR with WEFT_BENCH_MODE=quick|full (an extra of scripts/bench.sh): lines per second reading a file of short lines through a pipe (cat FILE | prog):
 # weft_read_line (reader buffers of 4 KiB, as Lwt_io's default, and 64 KiB) against Lwt_io.read_line (native OCaml)
 # and getline(3) on a blocking stdio stream, the practical limit.  Each runs RUNS times (default 5); the median is
 # printed, then the ratios.  Not a test: it prints figures.  Needs ocaml-nox, ocaml-findlib, liblwt-ocaml-dev for Lwt.
 set -eu
 cd "$(dirname "$0")/.."
-mb=${1:-100}
-runs=${2:-5}
-out=build/bench-read-line
-mkdir -p "$out"
-cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out/configure.log" 2>&1 ||
-  { cat "$out/configure.log" >&2; exit 1; }
-cmake --build "$out" --target bench_read_line bench_getline_lines -j2 >/dev/null
+if [ -n "${WEFT_BENCH_MODE:-}" ]; then
+  # An extra of scripts/bench.sh: $1 is its build tree (bench/ programs built); 5 MB in quick mode.
+  out=$1
+  case "$WEFT_BENCH_MODE" in quick) mb=5; runs=3 ;; *) mb=100; runs=5 ;; esac
+  data=build/bench-read-line
+  mkdir -p "$data"
+else
+  mb=${1:-100}
+  runs=${2:-5}
+  out=build/bench-read-line
+  data=$out
+  mkdir -p "$out"
+  cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DWEFT_BUILD_PLUGIN=OFF -DWEFT_BUILD_TESTS=OFF >"$out/configure.log" 2>&1 ||
+    { cat "$out/configure.log" >&2; exit 1; }
+  cmake --build "$out" --target bench_read_line bench_getline_lines -j2 >/dev/null
+fi
 
 # The input: short lines of 0 to 40 bytes (about 20 on average), a fixed pseudo-random sequence.
-input="$out/lines-${mb}MB.txt"
+input="$data/lines-${mb}MB.txt"
 if [ ! -s "$input" ]; then
   awk -v bytes=$((mb * 1000000)) 'BEGIN {
     srand(12); total = 0; chars = "abcdefghijklmnopqrstuvwxyz0123456789 ,.;:"
@@ -32,19 +41,19 @@ progs="weft_read_line(4K):$out/bench/bench_read_line
 weft_read_line(64K):$out/bench/bench_read_line 65536
 getline:$out/bench/bench_getline_lines"
 if command -v ocamlfind >/dev/null 2>&1 && ocamlfind query lwt.unix >/dev/null 2>&1; then
-  mkdir -p "$out/lwt"
-  cp bench/lwt_read_line.ml "$out/lwt/"
-  (cd "$out/lwt" && ocamlfind ocamlopt -O3 -thread -package lwt.unix -linkpkg lwt_read_line.ml -o lwt_read_line 2>/dev/null ||
+  mkdir -p "$data/lwt"
+  cp bench/lwt_read_line.ml "$data/lwt/"
+  (cd "$data/lwt" && ocamlfind ocamlopt -O3 -thread -package lwt.unix -linkpkg lwt_read_line.ml -o lwt_read_line 2>/dev/null ||
      ocamlfind ocamlopt -thread -package lwt.unix -linkpkg lwt_read_line.ml -o lwt_read_line)
   progs="$progs
-Lwt_io.read_line:$out/lwt/lwt_read_line"
+Lwt_io.read_line:$data/lwt/lwt_read_line"
 else
   echo "# Lwt not installed (apt-get install ocaml-nox ocaml-findlib liblwt-ocaml-dev): no comparison"
 fi
 
 # Two figures per program: lines per second of wall time (what a user sees, but on a loaded machine it
 # mostly measures the scheduler) and lines per second of the reader's own CPU time (user + system).
-results="$out/results.txt"
+results="$data/results.txt"
 : >"$results"
 echo "$progs" | while IFS=: read -r name cmd; do
   i=0
