@@ -238,6 +238,138 @@ private:
   bool SawAsyncLocal = false;
 };
 
+// Whether a body can concern any rule, decided by one cheap pass before the
+// full walk (which costs several times the pass, per node): a large C file
+// that includes weft.h but whose functions never touch weft pays only the
+// pass.  Every hook of the walk is about one of these, so a body without any
+// of them has nothing to report:
+//   - an expression whose type involves an async type: an action, a struct,
+//     array or pointer holding one, a function taking or returning one
+//     (every action, every struct copy, forged pointer or byte copy of one);
+//   - a reference to a declaration named weft_... (every weft__ internal a
+//     combinator expands to, weft_read, weft_write, weft_promise_resolve);
+//   - a parameter or local declaration involving an async type, any local
+//     declaration carrying an annotation, any local declaration other than a
+//     plain variable or a label (records, typedefs, functions: rare in
+//     bodies), a
+//     variable of variably modified type (its bounds are code the pass does
+//     not see), and a block (its body is not among the children).
+class BodyFilter {
+public:
+  bool concernsWeft(const FunctionDecl *FD) {
+    if (involvesAsync(FD->getType()))
+      return true;
+    for (const ParmVarDecl *P : FD->parameters())
+      if (involvesAsync(P->getType()) || P->hasAttrs())
+        return true;
+    for (const Decl *D : FD->decls())
+      if (concernsWeft(D))
+        return true;
+    llvm::SmallVector<const Stmt *, 64> Work;
+    Work.push_back(FD->getBody());
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (const auto *E = dyn_cast<Expr>(S)) {
+        // Parentheses, reads, decays and qualification changes have the
+        // type of their operand, up to what involvesAsync looks through.
+        const auto *ICE = dyn_cast<ImplicitCastExpr>(E);
+        bool SameAsOperand = isa<ParenExpr>(E) ||
+                             (ICE && (ICE->getCastKind() == CK_LValueToRValue || ICE->getCastKind() == CK_NoOp ||
+                                      ICE->getCastKind() == CK_ArrayToPointerDecay ||
+                                      ICE->getCastKind() == CK_FunctionToPointerDecay));
+        if ((!SameAsOperand && involvesAsync(E->getType())) || isa<BlockExpr>(E))
+          return true;
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+          if (isWeftName(DRE->getDecl()))
+            return true;
+        if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(E))
+          if (UE->isArgumentType() && involvesAsync(UE->getArgumentType()))
+            return true;
+      } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+        for (const Decl *D : DS->decls())
+          if (concernsWeft(D))
+            return true;
+      }
+      for (const Stmt *K : S->children())
+        if (K)
+          Work.push_back(K);
+    }
+    return false;
+  }
+
+private:
+  static bool isWeftName(const NamedDecl *D) {
+    const IdentifierInfo *II = D ? D->getIdentifier() : nullptr;
+    return II && startsWith(II->getName(), "weft_");
+  }
+
+  bool concernsWeft(const Decl *D) {
+    if (isa<LabelDecl>(D))
+      return false;
+    const auto *VD = dyn_cast<VarDecl>(D);
+    if (!VD || D->hasAttrs())
+      return true;
+    QualType T = VD->getType();
+    return involvesAsync(T) || T->isVariablyModifiedType() || isa<TypeOfExprType>(T.getTypePtr());
+  }
+
+  // Whether T is or holds an async type, or points to, is an array of or is
+  // a function taking or returning such a type: what every rule looks for
+  // in an expression's type (isAsyncType, containsAsync, of it or of what
+  // it points to).  A pointer inside a record is not followed: what it
+  // points to is an expression's type where the body reads through it.
+  // Memoised per canonical type.
+  bool involvesAsync(QualType T, unsigned Depth = 0) {
+    if (T.isNull() || Depth > 32)
+      return false;
+    const Type *Ty = T.getCanonicalType().getTypePtr();
+    if (isa<BuiltinType>(Ty))
+      return false; // most expressions: the fast path
+    if (Ty == Last)
+      return LastAnswer;
+    auto It = Known.find(Ty);
+    bool Answer;
+    if (It != Known.end()) {
+      Answer = It->second;
+    } else {
+      Answer = compute(Ty, Depth);
+      Known[Ty] = Answer; // compute() may have grown the map: no iterator kept
+    }
+    Last = Ty;
+    LastAnswer = Answer;
+    return Answer;
+  }
+
+  bool compute(const Type *Ty, unsigned Depth) {
+    if (Ty->isBuiltinType() || Ty->isEnumeralType())
+      return false;
+    if (const auto *PT = dyn_cast<PointerType>(Ty))
+      return involvesAsync(PT->getPointeeType(), Depth + 1);
+    if (const auto *RT = dyn_cast<ReferenceType>(Ty))
+      return involvesAsync(RT->getPointeeType(), Depth + 1);
+    if (const auto *AT = dyn_cast<AtomicType>(Ty))
+      return involvesAsync(AT->getValueType(), Depth + 1);
+    if (const auto *FT = dyn_cast<FunctionType>(Ty)) {
+      if (involvesAsync(FT->getReturnType(), Depth + 1))
+        return true;
+      if (const auto *FPT = dyn_cast<FunctionProtoType>(FT))
+        for (QualType P : FPT->getParamTypes())
+          if (involvesAsync(P, Depth + 1))
+            return true;
+      return false;
+    }
+    if (const auto *AT = dyn_cast<ArrayType>(Ty))
+      return involvesAsync(AT->getElementType(), Depth + 1);
+    if (isa<RecordType>(Ty))
+      return containsAsync(QualType(Ty, 0));
+    return false;
+  }
+
+  llvm::DenseMap<const Type *, bool> Known;
+  const Type *Last = nullptr;
+  bool LastAnswer = false;
+};
+
 // Whether the checker looks at code located at Loc at all.
 bool isUserCode(SourceLocation Loc, const SourceManager &SM) {
   if (Loc.isInvalid())
@@ -302,7 +434,8 @@ public:
         continue;
       for (const ParmVarDecl *P : FD->parameters())
         annotations(P, Checks, C);
-      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary"))
+      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary") &&
+          Filter.concernsWeft(FD))
         function(FD);
     }
     C.Function = nullptr;
@@ -343,6 +476,7 @@ private:
   CheckContext C;
   std::vector<std::unique_ptr<Check>> Owned;
   llvm::SmallVector<Check *, 16> Checks;
+  BodyFilter Filter;
   bool WantsLinearity = false;
   bool CompilerErrors = false;
 };
