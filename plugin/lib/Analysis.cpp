@@ -395,6 +395,35 @@ bool declaresAsyncTypes(ASTContext &Ctx, llvm::SmallVectorImpl<const RecordDecl 
 
 } // namespace
 
+namespace {
+
+// Narrows the AST's traversal scope to the top-level declarations of user
+// code for its lifetime (see Driver::run), then restores it; each change
+// drops the parent map, so it is built again over what is in scope.
+class ScopedUserTraversal {
+public:
+  explicit ScopedUserTraversal(ASTContext &Ctx) : Ctx(Ctx) {
+    // A copy in Clang 14 and 19, a reference to the vector from Clang 22.
+    auto Old = Ctx.getTraversalScope();
+    Saved.assign(Old.begin(), Old.end());
+    std::vector<Decl *> User;
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      if (isUserCode(D->getLocation(), SM))
+        User.push_back(D);
+    Ctx.setTraversalScope(User);
+  }
+  ~ScopedUserTraversal() { Ctx.setTraversalScope(Saved); }
+  ScopedUserTraversal(const ScopedUserTraversal &) = delete;
+  ScopedUserTraversal &operator=(const ScopedUserTraversal &) = delete;
+
+private:
+  ASTContext &Ctx;
+  std::vector<Decl *> Saved;
+};
+
+} // namespace
+
 class Driver {
 public:
   Driver(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts)
@@ -415,6 +444,12 @@ public:
     if (Checks.empty() || !declaresAsyncTypes(Ctx, Types))
       return;
     const SourceManager &SM = Ctx.getSourceManager();
+    // The rules ask for parents (ASTContext::getParents) of nodes in user
+    // code only.  The first question builds the parent map of everything in
+    // the traversal scope, by default the whole translation unit, system
+    // headers included (most of the checker's cost on a small file): the
+    // scope is narrowed to the user's own declarations, and given back.
+    ScopedUserTraversal Scope(Ctx);
     for (const RecordDecl *RD : Types)
       if (isUserCode(RD->getLocation(), SM))
         for (Check *K : Checks)
