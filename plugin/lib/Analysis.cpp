@@ -248,19 +248,17 @@ private:
 //     (every action, every struct copy, forged pointer or byte copy of one);
 //   - a reference to a declaration named weft_... (every weft__ internal a
 //     combinator expands to, weft_read, weft_write, weft_promise_resolve);
-//   - a parameter or local declaration involving an async type, any local
-//     declaration carrying an annotation, any local declaration other than a
-//     plain variable or a label (records, typedefs, functions: rare in
-//     bodies), a
-//     variable of variably modified type (its bounds are code the pass does
-//     not see), and a block (its body is not among the children).
+//   - a parameter or local declaration involving an async type or carrying
+//     a weft annotation, a variable of variably modified type (its bounds
+//     are code the pass does not see), and a block (its body is not among
+//     the children).
 class BodyFilter {
 public:
   bool concernsWeft(const FunctionDecl *FD) {
     if (involvesAsync(FD->getType()))
       return true;
     for (const ParmVarDecl *P : FD->parameters())
-      if (involvesAsync(P->getType()) || P->hasAttrs())
+      if (involvesAsync(P->getType()) || hasWeftAttr(P))
         return true;
     for (const Decl *D : FD->decls())
       if (concernsWeft(D))
@@ -270,20 +268,16 @@ public:
     while (!Work.empty()) {
       const Stmt *S = Work.pop_back_val();
       if (const auto *E = dyn_cast<Expr>(S)) {
-        // Parentheses, reads, decays and qualification changes have the
-        // type of their operand, up to what involvesAsync looks through.
-        const auto *ICE = dyn_cast<ImplicitCastExpr>(E);
-        bool SameAsOperand = isa<ParenExpr>(E) ||
-                             (ICE && (ICE->getCastKind() == CK_LValueToRValue || ICE->getCastKind() == CK_NoOp ||
-                                      ICE->getCastKind() == CK_ArrayToPointerDecay ||
-                                      ICE->getCastKind() == CK_FunctionToPointerDecay));
-        if ((!SameAsOperand && involvesAsync(E->getType())) || isa<BlockExpr>(E))
+        if ((!typeFollowsOperands(E) && involvesAsync(E->getType())) || isa<BlockExpr>(E))
           return true;
         if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
           if (isWeftName(DRE->getDecl()))
             return true;
         if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(E))
           if (UE->isArgumentType() && involvesAsync(UE->getArgumentType()))
+            return true;
+        if (const auto *OE = dyn_cast<OffsetOfExpr>(E))
+          if (involvesAsync(OE->getTypeSourceInfo()->getType()))
             return true;
       } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
         for (const Decl *D : DS->decls())
@@ -298,19 +292,87 @@ public:
   }
 
 private:
-  static bool isWeftName(const NamedDecl *D) {
-    const IdentifierInfo *II = D ? D->getIdentifier() : nullptr;
-    return II && startsWith(II->getName(), "weft_");
+  // Whether E's type involves an async type only if an operand's does (or
+  // the callee's, for a call): the pass need not ask.  Parentheses, reads,
+  // decays, qualification changes, operators, subscripts, calls and
+  // statement expressions; casts to a written type, member accesses,
+  // declaration references, literals of a type are asked.
+  static bool typeFollowsOperands(const Expr *E) {
+    switch (E->getStmtClass()) {
+    case Stmt::ParenExprClass:
+    case Stmt::UnaryOperatorClass:
+    case Stmt::BinaryOperatorClass:
+    case Stmt::CompoundAssignOperatorClass:
+    case Stmt::ArraySubscriptExprClass:
+    case Stmt::ConditionalOperatorClass:
+    case Stmt::BinaryConditionalOperatorClass:
+    case Stmt::CallExprClass:
+    case Stmt::StmtExprClass:
+    case Stmt::ChooseExprClass:
+    case Stmt::IntegerLiteralClass:
+    case Stmt::CharacterLiteralClass:
+    case Stmt::FloatingLiteralClass:
+      return true;
+    case Stmt::ImplicitCastExprClass:
+      switch (cast<ImplicitCastExpr>(E)->getCastKind()) {
+      case CK_LValueToRValue:
+      case CK_NoOp:
+      case CK_ArrayToPointerDecay:
+      case CK_FunctionToPointerDecay:
+        return true;
+      default:
+        return false;
+      }
+    default:
+      return false;
+    }
   }
 
-  bool concernsWeft(const Decl *D) {
-    if (isa<LabelDecl>(D))
-      return false;
-    const auto *VD = dyn_cast<VarDecl>(D);
-    if (!VD || D->hasAttrs())
+  static bool isWeftName(const NamedDecl *D) {
+    const IdentifierInfo *II = D ? D->getIdentifier() : nullptr;
+    if (!II || II->getLength() < 5 || II->getNameStart()[0] != 'w')
+      return false; // most names, without a comparison
+    return startsWith(II->getName(), "weft_");
+  }
+
+  // Whether a declaration made in a body concerns a rule: one carrying a
+  // weft annotation, a variable, record or function whose type involves an
+  // async type, a variable whose type holds code (bounds, typeof), a record
+  // with such a member.  Labels, enumerations and typedefs say nothing the
+  // expressions that use them do not.  Anything else counts.
+  bool concernsWeft(const Decl *D, unsigned Depth = 0) {
+    if (Depth > 8 || hasWeftAttr(D))
       return true;
-    QualType T = VD->getType();
-    return involvesAsync(T) || T->isVariablyModifiedType() || isa<TypeOfExprType>(T.getTypePtr());
+    if (isa<LabelDecl>(D) || isa<EnumDecl>(D) || isa<EnumConstantDecl>(D))
+      return false;
+    if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+      return involvesAsync(TD->getUnderlyingType());
+    if (const auto *FD = dyn_cast<FunctionDecl>(D))
+      return involvesAsync(FD->getType());
+    if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      QualType T = VD->getType();
+      return involvesAsync(T) || T->isVariablyModifiedType() || isa<TypeOfExprType>(T.getTypePtr());
+    }
+    if (const auto *F = dyn_cast<FieldDecl>(D))
+      return involvesAsync(F->getType()) || F->getType()->isVariablyModifiedType();
+    if (const auto *RD = dyn_cast<RecordDecl>(D)) {
+      if (asAsync(RD))
+        return true;
+      for (const Decl *M : RD->decls())
+        if (concernsWeft(M, Depth + 1))
+          return true;
+      return false;
+    }
+    return true;
+  }
+
+  static bool hasWeftAttr(const Decl *D) {
+    if (!D->hasAttrs())
+      return false;
+    for (const auto *A : D->specific_attrs<AnnotateAttr>())
+      if (startsWith(A->getAnnotation(), "weft."))
+        return true;
+    return false;
   }
 
   // Whether T is or holds an async type, or points to, is an array of or is
@@ -402,15 +464,10 @@ namespace {
 // drops the parent map, so it is built again over what is in scope.
 class ScopedUserTraversal {
 public:
-  explicit ScopedUserTraversal(ASTContext &Ctx) : Ctx(Ctx) {
+  ScopedUserTraversal(ASTContext &Ctx, const std::vector<Decl *> &User) : Ctx(Ctx) {
     // A copy in Clang 14 and 19, a reference to the vector from Clang 22.
     auto Old = Ctx.getTraversalScope();
     Saved.assign(Old.begin(), Old.end());
-    std::vector<Decl *> User;
-    const SourceManager &SM = Ctx.getSourceManager();
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
-      if (isUserCode(D->getLocation(), SM))
-        User.push_back(D);
     Ctx.setTraversalScope(User);
   }
   ~ScopedUserTraversal() { Ctx.setTraversalScope(Saved); }
@@ -449,14 +506,18 @@ public:
     // the traversal scope, by default the whole translation unit, system
     // headers included (most of the checker's cost on a small file): the
     // scope is narrowed to the user's own declarations, and given back.
-    ScopedUserTraversal Scope(Ctx);
+    std::vector<Decl *> User;
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      if (isUserCode(D->getLocation(), SM))
+        User.push_back(D);
+    ScopedUserTraversal Scope(Ctx, User);
     for (const RecordDecl *RD : Types)
       if (isUserCode(RD->getLocation(), SM))
         for (Check *K : Checks)
           K->onAsyncType(asAsync(RD), C);
 
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-      if (D->isInvalidDecl() || !isUserCode(D->getLocation(), SM))
+    for (Decl *D : User) {
+      if (D->isInvalidDecl())
         continue;
       annotations(D, Checks, C);
       if (const auto *RD = dyn_cast<RecordDecl>(D))

@@ -47,6 +47,29 @@ int copy_through_void(void *p) {
   return copy.id;
 }
 
+// Only an annotated local variable.
+int annotated_local(void) {
+  noyield int n = 1; // expected-error {{'noyield' applies to functions and function pointers, not to a variable of type 'int'}}
+  return n;
+}
+
+// Only a function declared at block scope, with both effects.
+void block_scope_function(void) {
+  // expected-error@+2 {{function 'both' is declared both 'noyield' and 'mayyield'}}
+  // expected-note@+1 {{'both' is declared 'noyield' here}}
+  noyield mayyield void both(void);
+}
+
+// Only a local struct whose union member holds an action, never used.
+void nested_union(void) {
+  struct outer {
+    union {
+      async(int) a; // expected-error {{union member 'a' holds an action}}
+      long b;
+    } u;
+  };
+}
+
 // A body skipped, next to the others: nothing to say about it.
 int plain(int a, int b) {
   int t = a;
