@@ -238,6 +238,200 @@ private:
   bool SawAsyncLocal = false;
 };
 
+// Whether a body can concern any rule, decided by one cheap pass before the
+// full walk (which costs several times the pass, per node): a large C file
+// that includes weft.h but whose functions never touch weft pays only the
+// pass.  Every hook of the walk is about one of these, so a body without any
+// of them has nothing to report:
+//   - an expression whose type involves an async type: an action, a struct,
+//     array or pointer holding one, a function taking or returning one
+//     (every action, every struct copy, forged pointer or byte copy of one);
+//   - a reference to a declaration named weft_... (every weft__ internal a
+//     combinator expands to, weft_read, weft_write, weft_promise_resolve);
+//   - a parameter or local declaration involving an async type or carrying
+//     a weft annotation, a variable of variably modified type (its bounds
+//     are code the pass does not see), and a block (its body is not among
+//     the children).
+class BodyFilter {
+public:
+  bool concernsWeft(const FunctionDecl *FD) {
+    if (involvesAsync(FD->getType()))
+      return true;
+    for (const ParmVarDecl *P : FD->parameters())
+      if (involvesAsync(P->getType()) || hasWeftAttr(P))
+        return true;
+    for (const Decl *D : FD->decls())
+      if (concernsWeft(D))
+        return true;
+    llvm::SmallVector<const Stmt *, 64> Work;
+    Work.push_back(FD->getBody());
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (const auto *E = dyn_cast<Expr>(S)) {
+        if ((!typeFollowsOperands(E) && involvesAsync(E->getType())) || isa<BlockExpr>(E))
+          return true;
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+          if (isWeftName(DRE->getDecl()))
+            return true;
+        if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(E))
+          if (UE->isArgumentType() && involvesAsync(UE->getArgumentType()))
+            return true;
+        if (const auto *OE = dyn_cast<OffsetOfExpr>(E))
+          if (involvesAsync(OE->getTypeSourceInfo()->getType()))
+            return true;
+      } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+        for (const Decl *D : DS->decls())
+          if (concernsWeft(D))
+            return true;
+      }
+      for (const Stmt *K : S->children())
+        if (K)
+          Work.push_back(K);
+    }
+    return false;
+  }
+
+private:
+  // Whether E's type involves an async type only if an operand's does (or
+  // the callee's, for a call): the pass need not ask.  Parentheses, reads,
+  // decays, qualification changes, operators, subscripts, calls and
+  // statement expressions; casts to a written type, member accesses,
+  // declaration references, literals of a type are asked.
+  static bool typeFollowsOperands(const Expr *E) {
+    switch (E->getStmtClass()) {
+    case Stmt::ParenExprClass:
+    case Stmt::UnaryOperatorClass:
+    case Stmt::BinaryOperatorClass:
+    case Stmt::CompoundAssignOperatorClass:
+    case Stmt::ArraySubscriptExprClass:
+    case Stmt::ConditionalOperatorClass:
+    case Stmt::BinaryConditionalOperatorClass:
+    case Stmt::CallExprClass:
+    case Stmt::StmtExprClass:
+    case Stmt::ChooseExprClass:
+    case Stmt::IntegerLiteralClass:
+    case Stmt::CharacterLiteralClass:
+    case Stmt::FloatingLiteralClass:
+      return true;
+    case Stmt::ImplicitCastExprClass:
+      switch (cast<ImplicitCastExpr>(E)->getCastKind()) {
+      case CK_LValueToRValue:
+      case CK_NoOp:
+      case CK_ArrayToPointerDecay:
+      case CK_FunctionToPointerDecay:
+        return true;
+      default:
+        return false;
+      }
+    default:
+      return false;
+    }
+  }
+
+  static bool isWeftName(const NamedDecl *D) {
+    const IdentifierInfo *II = D ? D->getIdentifier() : nullptr;
+    if (!II || II->getLength() < 5 || II->getNameStart()[0] != 'w')
+      return false; // most names, without a comparison
+    return startsWith(II->getName(), "weft_");
+  }
+
+  // Whether a declaration made in a body concerns a rule: one carrying a
+  // weft annotation, a variable, record or function whose type involves an
+  // async type, a variable whose type holds code (bounds, typeof), a record
+  // with such a member.  Labels, enumerations and typedefs say nothing the
+  // expressions that use them do not.  Anything else counts.
+  bool concernsWeft(const Decl *D, unsigned Depth = 0) {
+    if (Depth > 8 || hasWeftAttr(D))
+      return true;
+    if (isa<LabelDecl>(D) || isa<EnumDecl>(D) || isa<EnumConstantDecl>(D))
+      return false;
+    if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
+      return involvesAsync(TD->getUnderlyingType());
+    if (const auto *FD = dyn_cast<FunctionDecl>(D))
+      return involvesAsync(FD->getType());
+    if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      QualType T = VD->getType();
+      return involvesAsync(T) || T->isVariablyModifiedType() || isa<TypeOfExprType>(T.getTypePtr());
+    }
+    if (const auto *F = dyn_cast<FieldDecl>(D))
+      return involvesAsync(F->getType()) || F->getType()->isVariablyModifiedType();
+    if (const auto *RD = dyn_cast<RecordDecl>(D)) {
+      if (asAsync(RD))
+        return true;
+      for (const Decl *M : RD->decls())
+        if (concernsWeft(M, Depth + 1))
+          return true;
+      return false;
+    }
+    return true;
+  }
+
+  static bool hasWeftAttr(const Decl *D) {
+    if (!D->hasAttrs())
+      return false;
+    for (const auto *A : D->specific_attrs<AnnotateAttr>())
+      if (startsWith(A->getAnnotation(), "weft."))
+        return true;
+    return false;
+  }
+
+  // Whether T is or holds an async type, or points to, is an array of or is
+  // a function taking or returning such a type: what every rule looks for
+  // in an expression's type (isAsyncType, containsAsync, of it or of what
+  // it points to).  A pointer inside a record is not followed: what it
+  // points to is an expression's type where the body reads through it.
+  // Memoised per canonical type.
+  bool involvesAsync(QualType T, unsigned Depth = 0) {
+    if (T.isNull() || Depth > 32)
+      return false;
+    const Type *Ty = T.getCanonicalType().getTypePtr();
+    if (isa<BuiltinType>(Ty))
+      return false; // most expressions: the fast path
+    if (Ty == Last)
+      return LastAnswer;
+    auto It = Known.find(Ty);
+    bool Answer;
+    if (It != Known.end()) {
+      Answer = It->second;
+    } else {
+      Answer = compute(Ty, Depth);
+      Known[Ty] = Answer; // compute() may have grown the map: no iterator kept
+    }
+    Last = Ty;
+    LastAnswer = Answer;
+    return Answer;
+  }
+
+  bool compute(const Type *Ty, unsigned Depth) {
+    if (Ty->isBuiltinType() || Ty->isEnumeralType())
+      return false;
+    if (const auto *PT = dyn_cast<PointerType>(Ty))
+      return involvesAsync(PT->getPointeeType(), Depth + 1);
+    if (const auto *RT = dyn_cast<ReferenceType>(Ty))
+      return involvesAsync(RT->getPointeeType(), Depth + 1);
+    if (const auto *AT = dyn_cast<AtomicType>(Ty))
+      return involvesAsync(AT->getValueType(), Depth + 1);
+    if (const auto *FT = dyn_cast<FunctionType>(Ty)) {
+      if (involvesAsync(FT->getReturnType(), Depth + 1))
+        return true;
+      if (const auto *FPT = dyn_cast<FunctionProtoType>(FT))
+        for (QualType P : FPT->getParamTypes())
+          if (involvesAsync(P, Depth + 1))
+            return true;
+      return false;
+    }
+    if (const auto *AT = dyn_cast<ArrayType>(Ty))
+      return involvesAsync(AT->getElementType(), Depth + 1);
+    if (isa<RecordType>(Ty))
+      return containsAsync(QualType(Ty, 0));
+    return false;
+  }
+
+  llvm::DenseMap<const Type *, bool> Known;
+  const Type *Last = nullptr;
+  bool LastAnswer = false;
+};
+
 // Whether the checker looks at code located at Loc at all.
 bool isUserCode(SourceLocation Loc, const SourceManager &SM) {
   if (Loc.isInvalid())
@@ -263,6 +457,30 @@ bool declaresAsyncTypes(ASTContext &Ctx, llvm::SmallVectorImpl<const RecordDecl 
 
 } // namespace
 
+namespace {
+
+// Narrows the AST's traversal scope to the top-level declarations of user
+// code for its lifetime (see Driver::run), then restores it; each change
+// drops the parent map, so it is built again over what is in scope.
+class ScopedUserTraversal {
+public:
+  ScopedUserTraversal(ASTContext &Ctx, const std::vector<Decl *> &User) : Ctx(Ctx) {
+    // A copy in Clang 14 and 19, a reference to the vector from Clang 22.
+    auto Old = Ctx.getTraversalScope();
+    Saved.assign(Old.begin(), Old.end());
+    Ctx.setTraversalScope(User);
+  }
+  ~ScopedUserTraversal() { Ctx.setTraversalScope(Saved); }
+  ScopedUserTraversal(const ScopedUserTraversal &) = delete;
+  ScopedUserTraversal &operator=(const ScopedUserTraversal &) = delete;
+
+private:
+  ASTContext &Ctx;
+  std::vector<Decl *> Saved;
+};
+
+} // namespace
+
 class Driver {
 public:
   Driver(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts)
@@ -283,13 +501,23 @@ public:
     if (Checks.empty() || !declaresAsyncTypes(Ctx, Types))
       return;
     const SourceManager &SM = Ctx.getSourceManager();
+    // The rules ask for parents (ASTContext::getParents) of nodes in user
+    // code only.  The first question builds the parent map of everything in
+    // the traversal scope, by default the whole translation unit, system
+    // headers included (most of the checker's cost on a small file): the
+    // scope is narrowed to the user's own declarations, and given back.
+    std::vector<Decl *> User;
+    for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
+      if (isUserCode(D->getLocation(), SM))
+        User.push_back(D);
+    ScopedUserTraversal Scope(Ctx, User);
     for (const RecordDecl *RD : Types)
       if (isUserCode(RD->getLocation(), SM))
         for (Check *K : Checks)
           K->onAsyncType(asAsync(RD), C);
 
-    for (Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
-      if (D->isInvalidDecl() || !isUserCode(D->getLocation(), SM))
+    for (Decl *D : User) {
+      if (D->isInvalidDecl())
         continue;
       annotations(D, Checks, C);
       if (const auto *RD = dyn_cast<RecordDecl>(D))
@@ -302,7 +530,8 @@ public:
         continue;
       for (const ParmVarDecl *P : FD->parameters())
         annotations(P, Checks, C);
-      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary"))
+      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary") &&
+          Filter.concernsWeft(FD))
         function(FD);
     }
     C.Function = nullptr;
@@ -343,6 +572,7 @@ private:
   CheckContext C;
   std::vector<std::unique_ptr<Check>> Owned;
   llvm::SmallVector<Check *, 16> Checks;
+  BodyFilter Filter;
   bool WantsLinearity = false;
   bool CompilerErrors = false;
 };

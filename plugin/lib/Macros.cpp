@@ -17,13 +17,33 @@ using namespace clang;
 
 namespace weft {
 
+// The answer of isSpelledInWeftHeader per file (FileID of the spelling
+// location): every expression of a body asks it, and a file name's
+// comparison costs more than the rest of the question.  Reset with the
+// other caches below.
+namespace {
+struct HeaderCache {
+  const SourceManager *SM = nullptr;
+  llvm::DenseMap<unsigned, bool> ByFile;
+};
+thread_local HeaderCache Headers;
+} // namespace
+
 bool isSpelledInWeftHeader(SourceLocation Loc, const SourceManager &SM) {
   if (Loc.isInvalid())
     return false;
   SourceLocation Spelling = SM.getSpellingLoc(Loc);
   if (Spelling.isInvalid())
     return false;
-  return llvm::sys::path::filename(SM.getFilename(Spelling)) == "weft.h";
+  if (Headers.SM != &SM) {
+    Headers.SM = &SM;
+    Headers.ByFile.clear();
+  }
+  FileID File = SM.getFileID(Spelling);
+  auto [It, New] = Headers.ByFile.try_emplace(File.getHashValue(), false);
+  if (New)
+    It->second = llvm::sys::path::filename(SM.getFilename(Spelling)) == "weft.h";
+  return It->second;
 }
 
 // Walks the chain of macro expansions that produced Loc, innermost first,
@@ -56,6 +76,8 @@ thread_local UncheckedCache Cache;
 } // namespace
 
 void resetMacroCaches() {
+  Headers.SM = nullptr;
+  Headers.ByFile.clear();
   Cache.SM = nullptr;
   Cache.ByEntry.clear();
 }

@@ -61,11 +61,12 @@ public:
   AsyncForgeCheck() : Check(CheckId::AsyncForge) {}
 
   void onExpr(const Expr *E, CheckContext &C) override {
-    const SourceManager &SM = C.sourceManager();
-    if (isSpelledInWeftHeader(E->getExprLoc(), SM))
-      return;
+    // Each kind's own test first, weft.h's macro bodies (which may do all
+    // of this) last: this hook sees every expression of every body.
     if (const auto *CL = dyn_cast<CompoundLiteralExpr>(E)) {
       if (AsyncType T = asAsync(CL->getType())) {
+        if (inWeftHeader(E, C))
+          return;
         C.report(id(), DiagId::err_forged_action, CL->getBeginLoc()) << T.spelling() << CL->getSourceRange();
         // Its initializer list is the same finding (the walk reaches it next).
         if (const auto *ILE = dyn_cast_or_null<InitListExpr>(CL->getInitializer())) {
@@ -77,13 +78,14 @@ public:
       return;
     }
     if (const auto *ILE = dyn_cast<InitListExpr>(E)) {
-      initList(ILE, C);
+      if (asAsync(ILE->getType()) && !inWeftHeader(E, C))
+        initList(ILE, C);
       return;
     }
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
       if (!ME->isArrow())
         return; // on an action itself: rule async-operator
-      if (AsyncType T = asAsync(pointee(ME->getBase()->getType())))
+      if (AsyncType T = asAsync(pointee(ME->getBase()->getType())); T && !inWeftHeader(E, C))
         C.report(id(), DiagId::err_forged_member, ME->getMemberLoc())
             << T.spelling() << ME->getMemberDecl() << ME->getSourceRange();
       return;
@@ -92,7 +94,7 @@ public:
       QualType From = pointee(CE->getSubExpr()->getType()), To = pointee(CE->getType());
       if (From.isNull() || To.isNull() || !containsAsync(From))
         return;
-      if (C.ast().hasSameUnqualifiedType(From, To))
+      if (C.ast().hasSameUnqualifiedType(From, To) || inWeftHeader(E, C))
         return;
       C.report(id(), DiagId::err_forged_pointer_cast, CE->getExprLoc())
           << CE->getSubExpr()->getType() << CE->getType() << (isAsyncType(From) ? 0 : 1)
@@ -109,7 +111,7 @@ public:
         return;
       for (const Expr *Arg : Call->arguments()) {
         QualType From = pointee(Arg->IgnoreParenImpCasts()->getType());
-        if (From.isNull() || !containsAsync(From))
+        if (From.isNull() || !containsAsync(From) || inWeftHeader(E, C))
           continue;
         C.report(id(), DiagId::err_forged_bytes, Arg->getExprLoc())
             << FD << (isAsyncType(From) ? 0 : 1) << Arg->IgnoreParenImpCasts()->getType()
@@ -119,6 +121,10 @@ public:
   }
 
 private:
+  static bool inWeftHeader(const Expr *E, CheckContext &C) {
+    return isSpelledInWeftHeader(E->getExprLoc(), C.sourceManager());
+  }
+
   // A pointer to an action itself, silently converted to another pointer
   // type (void *, char *): whatever receives it (read, fwrite, a callback's
   // void *) sees the action's bytes.  Giving back the memory of an array of
@@ -128,7 +134,8 @@ private:
     if (ICE->getCastKind() != CK_BitCast)
       return;
     QualType From = pointee(ICE->getSubExpr()->getType()), To = pointee(ICE->getType());
-    if (From.isNull() || To.isNull() || !isAsyncType(From) || C.ast().hasSameUnqualifiedType(From, To))
+    if (From.isNull() || To.isNull() || !isAsyncType(From) || C.ast().hasSameUnqualifiedType(From, To) ||
+        inWeftHeader(ICE, C))
       return;
     for (const DynTypedNode &P : C.ast().getParents(*ICE))
       if (const auto *Call = P.get<CallExpr>())

@@ -18,6 +18,15 @@ using namespace clang;
 namespace weft {
 namespace {
 
+// Whether Call is a call of weft_promise_resolve or weft_promise_reject.
+bool isSettle(const CallExpr *Call) {
+  const FunctionDecl *FD = Call->getDirectCallee();
+  if (!FD || !FD->getIdentifier())
+    return false;
+  StringRef Name = FD->getName();
+  return Name == "weft_promise_resolve" || Name == "weft_promise_reject";
+}
+
 // The promise variable a statement settles, if the statement is exactly a
 // call of weft_promise_resolve or weft_promise_reject on a local variable
 // or parameter.
@@ -26,11 +35,7 @@ const VarDecl *settledBy(const Stmt *S, const CallExpr *&Call) {
   if (!E)
     return nullptr;
   Call = dyn_cast<CallExpr>(E->IgnoreParenImpCasts());
-  const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-  if (!FD || !FD->getIdentifier() || Call->getNumArgs() < 1)
-    return nullptr;
-  StringRef Name = FD->getName();
-  if (Name != "weft_promise_resolve" && Name != "weft_promise_reject")
+  if (!Call || !isSettle(Call) || Call->getNumArgs() < 1)
     return nullptr;
   const auto *DRE = dyn_cast<DeclRefExpr>(Call->getArg(0)->IgnoreParenImpCasts());
   const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
@@ -58,9 +63,15 @@ class PromiseResolvedTwiceCheck : public Check {
 public:
   PromiseResolvedTwiceCheck() : Check(CheckId::PromiseResolvedTwice) {}
 
-  void onFunction(const FunctionDecl *F, CheckContext &C) override {
-    if (!F->hasBody())
+  // A function is looked into when its body settles a promise at all (the
+  // first such call the walk meets), not every function: this hook sees
+  // every expression, and most bodies settle none.
+  void onExpr(const Expr *E, CheckContext &C) override {
+    const auto *Call = dyn_cast<CallExpr>(E);
+    const FunctionDecl *F = C.currentFunction();
+    if (!Call || !F || F == Done || !isSettle(Call) || !F->hasBody())
       return;
+    Done = F;
     Blocks V;
     V.TraverseStmt(F->getBody());
     for (const CompoundStmt *B : V.Found)
@@ -75,6 +86,8 @@ private:
       return true;
     }
   };
+
+  const FunctionDecl *Done = nullptr; // the function last looked into
 
   void block(const CompoundStmt *B, CheckContext &C) {
     llvm::DenseMap<const VarDecl *, const CallExpr *> First;
@@ -92,7 +105,9 @@ private:
       }
       // Anything else that mentions a promise variable may change it, and a
       // label or case inside lets control reach what follows without the
-      // first settle: both end what is known.
+      // first settle: both end what is known (nothing is known yet here).
+      if (First.empty())
+        continue;
       Between W;
       W.TraverseStmt(const_cast<Stmt *>(S));
       if (W.EntryPoint) {
