@@ -408,14 +408,15 @@ def fiber_wait(fiber):
         rd = _field(u, "read") if u is not None else None
         return "weft_signal: signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None)
     if state == "wait_children":
-        comb = _enum_name("weft__kind", _int(_field(fiber, "combinator")), "WEFT__K_")
+        links = _links(fiber)
+        comb = _enum_name("weft__kind", _int(_field(links, "combinator")), "WEFT__K_")
         kids = []
-        child = _field(fiber, "child")
+        child = _field(links, "child")
         for i in range(2):
             c = _int(child[i]) if child is not None else None
             if c:
                 kids.append("%#x" % c)
-        site = _site(_field(fiber, "combinator_site"))
+        site = _site(_field(links, "combinator_site"))
         return "weft_%s of fibers %s%s" % (comb, ", ".join(kids) if kids else "(none left)",
                                           " at " + site if site else "")
     if state == "running":
@@ -431,6 +432,12 @@ def fiber_wait(fiber):
     # A wait state this script does not know (a promise, a channel...): the primitive the fiber
     # runs says what it waits on; for a wait on an object, which function made it and the object.
     return node_summary(_field(fiber, "op")) if op is not None else "waiting (a state this script does not know)"
+
+
+def _links(fiber):
+    """The fiber's join/pick and wait links (struct weft__fiber_links), or None: the block is
+    allocated the first time a fiber starts branches, is a branch, or waits on an object."""
+    return _deref(_field(fiber, "links"))
 
 
 def fiber_frames(fiber):
@@ -452,8 +459,9 @@ def fiber_summary(fiber, addr=None):
         flags.append("root")
     if _int(_field(fiber, "cancelled")):
         flags.append("cancelled")
-    if _int(_field(fiber, "parent"), 0):
-        flags.append("branch of %#x" % _int(_field(fiber, "parent")))
+    parent = _int(_field(_links(fiber), "parent"), 0)
+    if parent:
+        flags.append("branch of %#x" % parent)
     head = "fiber" + (" %#x" % addr if addr is not None else "")
     return "%s %s%s: %s, %s pending continuation(s)" % (
         head, fiber_state(fiber), " [" + ", ".join(flags) + "]" if flags else "", fiber_wait(fiber),

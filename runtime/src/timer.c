@@ -19,7 +19,7 @@ static bool before(const struct weft__timer *a, const struct weft__timer *b) {
 
 static void place(struct weft__timer *heap, size_t i, struct weft__timer t) {
   heap[i] = t;
-  t.fiber->heap_index = i;
+  t.fiber->heap_index = (uint32_t)i;
 }
 
 static void sift_up(struct weft__timer *heap, size_t i) {
@@ -48,6 +48,7 @@ void weft__timer_add(struct weft__fiber *f) {
   struct weft__loop *L = &weft__loop;
   if (L->heap_len == L->heap_cap) {
     size_t cap = L->heap_cap ? L->heap_cap * 2 : 16;
+    if (cap > WEFT__NO_TIMER) abort(); /* 2^32 timers: memory ran out long before */
     struct weft__timer *grown = realloc(L->heap, cap * sizeof *grown);
     if (grown == NULL) abort();
     L->heap = grown;
@@ -61,8 +62,8 @@ void weft__timer_add(struct weft__fiber *f) {
 void weft__timer_remove(struct weft__fiber *f) {
   struct weft__loop *L = &weft__loop;
   size_t i = f->heap_index;
-  if (i == SIZE_MAX) return;
-  f->heap_index = SIZE_MAX;
+  if (i == WEFT__NO_TIMER) return;
+  f->heap_index = WEFT__NO_TIMER;
   struct weft__timer last = L->heap[--L->heap_len];
   if (i == L->heap_len) return;
   place(L->heap, i, last);
@@ -79,7 +80,7 @@ void weft__timer_remove(struct weft__fiber *f) {
 static struct weft__fiber *pop_first(struct weft__loop *L) {
   struct weft__timer *heap = L->heap;
   struct weft__fiber *first = heap[0].fiber;
-  first->heap_index = SIZE_MAX;
+  first->heap_index = WEFT__NO_TIMER;
   size_t len = --L->heap_len, i = 0;
   if (len == 0) return first;
   for (;;) {
