@@ -553,6 +553,30 @@ class FiberPtrPrinter:
         return "(struct weft__fiber *) " + fiber_summary(fiber, _int(self.val))
 
 
+def _timer_entries(L):
+    """Every pending timer of loop L as (deadline, seq, fiber address, fiber), in the order they expire: the
+    heap's entries and the lane's (timer.c), whose holes of cancelled timers have no fiber and are skipped."""
+    timers = []
+    ranges = [("heap", 0, _int(_field(L, "heap_len"), 0)),
+              ("lane", _int(_field(L, "lane_head"), 0), _int(_field(L, "lane_len"), 0))]
+    for name, lo, hi in ranges:
+        arr = _field(L, name)
+        if arr is None or not _int(arr, 0):
+            continue
+        for i in range(lo, hi):
+            try:
+                entry = arr[i]  # struct weft__timer: (deadline, seq, fiber)
+            except (gdb.error, gdb.MemoryError):
+                break
+            f = _deref(_field(entry, "fiber"))
+            if f is None:
+                continue
+            timers.append((_int(_field(entry, "deadline"), 0), _int(_field(entry, "seq"), 0),
+                           _int(_field(entry, "fiber")), f))
+    timers.sort(key=lambda t: (t[0], t[1]))
+    return timers
+
+
 class LoopPrinter:
     """struct weft__loop: a one-line summary, then its fields as they are."""
 
@@ -565,7 +589,7 @@ class LoopPrinter:
         return "weft loop (%s, %s): %d fiber(s), %d ready, %s timer(s), backend fd %s" % (
             "open" if _int(_field(self.val, "open")) else "closed",
             "running" if _int(_field(self.val, "running")) else "not running",
-            fibers, ready, _q(_field(self.val, "heap_len")), _q(_field(self.val, "backend_fd")))
+            fibers, ready, len(_timer_entries(self.val)), _q(_field(self.val, "backend_fd")))
 
     def children(self):
         for f in self.val.type.strip_typedefs().fields():
@@ -679,7 +703,7 @@ Usage: weft fibers [--frames N]   (N: how many continuations to show per fiber, 
 class WeftLoop(gdb.Command):
     """Show this thread's loop: each fd weft knows with how it does IO there (socket, pipe nowait,
 private description, gated, direct), its epoll interest and its queues of readers and writers;
-the timer heap in deadline order (with accepts paused at the descriptor limit); the fibers
+the timers (heap and lane) in deadline order (with accepts paused at the descriptor limit); the fibers
 waiting for a signal; and the ready queue.
 Usage: weft loop"""
 
@@ -766,16 +790,7 @@ Usage: weft loop"""
 
     @staticmethod
     def _timers(L):
-        heap, n = _field(L, "heap"), _int(_field(L, "heap_len"), 0)
-        timers = []
-        for i in range(n if heap is not None and _int(heap, 0) else 0):
-            entry = heap[i]  # struct weft__timer: (deadline, seq, fiber)
-            f = _deref(_field(entry, "fiber"))
-            if f is None:
-                continue
-            timers.append((_int(_field(entry, "deadline"), 0), _int(_field(entry, "seq"), 0),
-                           _int(_field(entry, "fiber")), f))
-        timers.sort(key=lambda t: (t[0], t[1]))
+        timers = _timer_entries(L)
         gdb.write("timers: %d\n" % len(timers))
         for deadline, _, addr, f in timers:
             op = _field(f, "op")

@@ -223,7 +223,7 @@ struct weft__fiber {
   bool quiet;      /* the runtime's own fiber: its failure is not reported */
   unsigned char io_dir;  /* WEFT__IO_READ or WEFT__IO_WRITE */
   bool io_armed;         /* the queue's head, waiting for epoll */
-  uint32_t heap_index;   /* position in the timer heap; WEFT__NO_TIMER if none */
+  uint32_t heap_index;   /* position in the timer heap, WEFT__IN_LANE | position in the lane, or WEFT__NO_TIMER */
 
   struct weft__node *op; /* the primitive being waited for */
   size_t op_done;        /* WRITE: bytes written; SLEEP, CONNECT: 1 once started; ACCEPT: 1 if gated */
@@ -249,6 +249,7 @@ struct weft__fiber {
 };
 
 #define WEFT__NO_TIMER UINT32_MAX
+#define WEFT__IN_LANE 0x80000000u
 
 /* f's links, allocated the first time f starts branches or waits on an object. */
 struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f);
@@ -313,6 +314,11 @@ struct weft__loop {
   struct weft__timer *heap; /* timers: min-heap on (deadline, seq) */
   size_t heap_len, heap_cap;
   uint64_t timer_seq;
+  /* Timers set in deadline order (timer.c): a FIFO in lane[lane_head,
+   * lane_len), with lane_dead entries of cancelled timers (fiber NULL)
+   * somewhere strictly inside. */
+  struct weft__timer *lane;
+  size_t lane_head, lane_len, lane_cap, lane_dead;
 
   struct weft__fdw *fds;
   size_t nfds;
