@@ -71,7 +71,7 @@ void weft__fiber_free(struct weft__fiber *f) {
   else L->all = f->next_all;
   if (f->next_all) f->next_all->prev_all = f->prev_all;
   if (f->op && f->op->kind == WEFT__K_EVENT) weft__event_cancel(f); /* leaves the object's queue */
-  if (f->task) weft__task_fiber_gone(f);
+  if (f->links && f->links->task) weft__task_fiber_gone(f);
   if (f->op) {
     weft__io_abandon(f, false); /* the loop's teardown: nothing more is written */
     weft__node_release(f->op);
@@ -79,7 +79,10 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->cur) weft__node_free_tree(f->cur);
   weft__rbuf_free(f->rbuf);
   weft__rbuf_free(f->rprev);
-  free(f->trace);
+  if (f->links != NULL) {
+    free(f->links->trace);
+    f->links->trace = NULL;
+  }
   for (uint32_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
     if (f->frames[i].kind == WEFT__F_RESTORE && f->frames[i].saved_err != 0) free((void *)f->frames[i].saved);
   if (fiber_cache_len >= FIBER_CACHE_MAX || f->cap > 16) { /* a deep stack is not kept */
@@ -287,9 +290,10 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
       f->value = fr.saved;
       f->err = fr.saved_err;
       if (fr.saved_err != 0) { /* and so does its trace, set aside while the finaliser ran */
-        free(f->trace);
-        f->trace = (struct weft__trace *)fr.saved;
-        f->tracing = f->trace != NULL;
+        struct weft__fiber_links *l = weft__fiber_links(f);
+        free(l->trace);
+        l->trace = (struct weft__trace *)fr.saved;
+        f->tracing = l->trace != NULL;
         f->value = 0;
       }
       break;
@@ -320,8 +324,8 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     /* The failure's trace waits in the RESTORE frame while the finaliser
      * runs, so that failures the finaliser meets (and perhaps catches)
      * start traces of their own and leave this one whole. */
-    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)f->trace, f->err, NULL);
-    f->trace = NULL;
+    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)weft__fiber_trace(f), f->err, NULL);
+    if (f->links != NULL) f->links->trace = NULL;
     f->tracing = false;
     f->err = 0;
     take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
@@ -398,10 +402,10 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
   }
   if (wake && p->err != 0) {
     /* The parent fails with the branch's failure: its trace goes on from the branch's. */
-    free(p->trace);
-    p->trace = c->trace;
+    free(l->trace);
+    l->trace = c->links->trace;
     p->tracing = c->tracing;
-    c->trace = NULL;
+    c->links->trace = NULL;
     if (!p->tracing) weft__trace_start(p); /* the branch failed with no frame to record */
     weft__trace_add(p, l->combinator_site, l->combinator);
   }
@@ -424,7 +428,7 @@ static void finish(struct weft__fiber *f) {
     child_done(f->links->parent, f);
     return;
   }
-  if (f->task != NULL && weft__task_finish(f)) { /* its handle's joiner reports */
+  if (f->links != NULL && f->links->task != NULL && weft__task_finish(f)) { /* its handle's joiner reports */
     weft__fiber_free(f);
     return;
   }
@@ -434,7 +438,7 @@ static void finish(struct weft__fiber *f) {
     fprintf(stderr, "weft: a finaliser of a cancelled fiber failed: %s\n", strerror(-f->err));
   else if (!f->cancelled && f->err != 0) {
     fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
-    if (f->tracing) weft__trace_print(f->trace);
+    if (f->tracing) weft__trace_print(weft__fiber_trace(f));
   }
   weft__fiber_free(f);
 }

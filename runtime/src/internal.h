@@ -190,15 +190,17 @@ enum weft__fiber_state {
   WEFT__FS_DONE,
 };
 
-/* What only some fibers need lives in blocks allocated on first use and
+/* What only some fibers need lives in a block allocated on first use and
  * kept while the fiber is recycled: a pending sleep or an idle connection
- * carries no join, pick or wait links (issue 13: a sleeping fiber held 240
- * bytes, most of them for things it never did). */
+ * carries no join, pick or wait links, task or failure trace (issue 13: a
+ * sleeping fiber held 240 bytes, most of them for things it never did). */
 struct weft__fiber_links {
   struct weft__fiber *parent;              /* JOIN/PICK branch: the fiber that waits */
   struct weft__fiber *child[2];            /* JOIN/PICK: the branches still running */
   const struct weft_site *combinator_site; /* where that join or pick was written */
   struct weft__fiber *wait_prev, *wait_next; /* WAIT_EVENT: the object's FIFO of waiters */
+  struct weft_task *task;    /* spawned with a handle or under a switch (sync.c), else NULL */
+  struct weft__trace *trace; /* allocated at the first failure */
   unsigned char combinator;                /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
   unsigned char running_children;
 };
@@ -236,16 +238,12 @@ struct weft__fiber {
   uint32_t io_gen;
   struct weft__fiber *io_prev, *io_next;
 
-  struct weft__fiber_links *links; /* join/pick and wait links, NULL until first needed */
+  struct weft__fiber_links *links; /* join/pick and wait links, task, trace: NULL until first needed */
 
   struct weft__fiber *next_ready;
   struct weft__fiber *prev_all, *next_all;
-  struct weft_task *task; /* spawned with a handle or under a switch (sync.c), else NULL */
-
   struct weft__rbuf *rbuf;    /* the bytes the latest weft_read delivered */
   struct weft__rbuf *rprev;   /* and the read before it */
-
-  struct weft__trace *trace;  /* allocated at the first failure */
 };
 
 #define WEFT__NO_TIMER UINT32_MAX
@@ -253,6 +251,9 @@ struct weft__fiber {
 
 /* f's links, allocated the first time f starts branches or waits on an object. */
 struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f);
+static inline struct weft__trace *weft__fiber_trace(const struct weft__fiber *f) {
+  return f->links != NULL ? f->links->trace : NULL;
+}
 
 /* ---- the loop --------------------------------------------------------- */
 

@@ -585,14 +585,14 @@ static void task_end(struct weft_task *t, uintptr_t value, int err) {
 }
 
 bool weft__task_finish(struct weft__fiber *f) {
-  struct weft_task *t = f->task;
+  struct weft_task *t = f->links->task;
   task_end(t, f->value, f->err);
   return t->handle || t->joined;
 }
 
 void weft__task_fiber_gone(struct weft__fiber *f) {
-  struct weft_task *t = f->task;
-  f->task = NULL;
+  struct weft_task *t = f->links->task;
+  f->links->task = NULL;
   task_end(t, 0, -ECANCELED); /* freed unfinished: the loop closed */
   t->fiber = NULL;
   task_unref(t);
@@ -604,7 +604,7 @@ static struct weft_task *task_start(struct weft__node *m, const char *by) {
   struct weft_task *t = calloc(1, sizeof *t);
   if (t == NULL) abort();
   t->fiber = weft__fiber_new(m);
-  t->fiber->task = t;
+  weft__fiber_links(t->fiber)->task = t;
   t->refs = 1;
   weft__fiber_enqueue(t->fiber);
   return t;
