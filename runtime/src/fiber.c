@@ -151,11 +151,9 @@ static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
   return v;
 }
 
-struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f) {
-  if (f->links == NULL) {
-    f->links = calloc(1, sizeof *f->links);
-    if (f->links == NULL) abort();
-  }
+struct weft__fiber_links *weft__fiber_links_new(struct weft__fiber *f) {
+  f->links = calloc(1, sizeof *f->links);
+  if (f->links == NULL) abort();
   return f->links;
 }
 

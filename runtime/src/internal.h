@@ -249,8 +249,12 @@ struct weft__fiber {
 #define WEFT__NO_TIMER UINT32_MAX
 #define WEFT__IN_LANE 0x80000000u
 
-/* f's links, allocated the first time f starts branches or waits on an object. */
-struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f);
+/* f's links, allocated the first time f needs them (it starts branches, is
+ * one, waits on an object, is a task or fails). */
+struct weft__fiber_links *weft__fiber_links_new(struct weft__fiber *f);
+static inline struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f) {
+  return f->links != NULL ? f->links : weft__fiber_links_new(f);
+}
 static inline struct weft__trace *weft__fiber_trace(const struct weft__fiber *f) {
   return f->links != NULL ? f->links->trace : NULL;
 }

@@ -78,13 +78,19 @@ static void lane_squeeze(struct weft__loop *L) {
   L->lane_dead = 0;
 }
 
-/* After a removal at either end: the ends are live timers again, or the
+/* After a removal at the front: the front is a live timer again, or the
  * lane is empty and starts over at the beginning of its array. */
-static void lane_trim(struct weft__loop *L) {
+static void lane_trim_front(struct weft__loop *L) {
   while (L->lane_head < L->lane_len && L->lane[L->lane_head].fiber == NULL) {
     L->lane_head++;
     L->lane_dead--;
   }
+  if (L->lane_head == L->lane_len) L->lane_head = L->lane_len = 0;
+}
+
+/* The same after a removal anywhere: both ends are live again. */
+static void lane_trim(struct weft__loop *L) {
+  lane_trim_front(L);
   while (L->lane_len > L->lane_head && L->lane[L->lane_len - 1].fiber == NULL) {
     L->lane_len--;
     L->lane_dead--;
@@ -191,10 +197,13 @@ static const struct weft__timer *first(const struct weft__loop *L, bool *in_lane
   return L->heap_len ? &L->heap[0] : NULL;
 }
 
+/* Asked on every turn of the loop, mostly with one side empty. */
 int64_t weft__timer_next(void) {
+  const struct weft__loop *L = &weft__loop;
+  if (lane_empty(L)) return L->heap_len ? L->heap[0].deadline : -1;
+  if (L->heap_len == 0) return L->lane[L->lane_head].deadline;
   bool in_lane;
-  const struct weft__timer *t = first(&weft__loop, &in_lane);
-  return t != NULL ? t->deadline : -1;
+  return first(L, &in_lane)->deadline;
 }
 
 void weft__timer_expire(int64_t now) {
@@ -206,7 +215,7 @@ void weft__timer_expire(int64_t now) {
     if (in_lane) {
       f->heap_index = WEFT__NO_TIMER;
       L->lane[L->lane_head++].fiber = NULL;
-      lane_trim(L);
+      lane_trim_front(L);
     } else {
       f = pop_first(L);
     }
