@@ -1,7 +1,8 @@
 /* timer_lane.c: timers set in deadline order wait in the lane, the others in the heap, and they expire as one queue.
  * Proves (timer.c): sleeps set out of order and in order interleave correctly; cancelling lane timers at its front, its
  * back and inside (enough to squeeze the holes out, then more after the squeeze) wakes exactly the others, in order;
- * a lane that keeps being popped at the front and pushed at the back (1 ms sleep loops) loses and repeats nothing. */
+ * a lane that keeps being popped at the front and pushed at the back (1 ms sleep loops) loses and repeats nothing, nor
+ * does a full lane whose front moved up (squeezed, not grown, as it takes more). */
 #include <weft.h>
 
 #include "check.h"
@@ -21,7 +22,7 @@ static const int mixed_len[] = {3, 6, 1, 6, 2, 7, 0, 4, 5};
 #define EQUAL_MS 300
 
 struct log {
-  int woke[EQUAL + MIXED];
+  int woke[EQUAL + MIXED + 160];
   int n;
 };
 
@@ -105,9 +106,50 @@ static async(void) make_looper(void *env, size_t i) {
   return loop_once(&loopers[i]);
 }
 
+/* ---- part 4: a full lane whose front has moved ---------------------------- */
+
+/* FIRST sleepers fill the lane; the front FRONT of them are cancelled (so
+ * the lane's front moves up without emptying it), and LATER more join it:
+ * the array is full with most of it free at the front, and is squeezed
+ * rather than grown. */
+#define FIRST 100
+#define FRONT 70
+#define LATER 60
+#define LATE_MS 200
+
+static struct log late_log;
+static struct sleeper late[FIRST + LATER];
+static weft_task_t *late_task[FIRST];
+
+static async(void) wait_late(void *env) {
+  (void)env;
+  return weft_bind(weft_sleep_ms(LATE_MS + 2 * SPACING_MS), pause_then, NULL);
+}
+
+static async(void) refill(void *env) {
+  (void)env;
+  for (int i = 0; i < FRONT; i++) weft_task_cancel(late_task[i]);
+  for (int i = 0; i < FIRST; i++) weft_task_detach(late_task[i]);
+  for (int i = FIRST; i < FIRST + LATER; i++) {
+    late[i] = (struct sleeper){&late_log, i};
+    weft_spawn(weft_bind(weft_sleep_ms(LATE_MS), woke, &late[i]));
+  }
+  /* The wait for them all is set once they wait, so that it is the lane's back. */
+  return weft_then(weft_yield(), wait_late, NULL);
+}
+
+static async(void) part4(void *env) {
+  (void)env;
+  for (int i = 0; i < FIRST; i++) {
+    late[i] = (struct sleeper){&late_log, i};
+    late_task[i] = weft_spawn_task(weft_bind(weft_sleep_ms(LATE_MS), woke, &late[i]));
+  }
+  return weft_then(weft_yield(), refill, NULL); /* once they all wait */
+}
+
 static async(void) part3(void *env) {
   (void)env;
-  return weft_join_n(LOOPERS, make_looper, NULL);
+  return weft_then(weft_join_n(LOOPERS, make_looper, NULL), part4, NULL);
 }
 
 /* Parts 1 and 2 share the lane (the equal sleepers first, so that they all
@@ -153,5 +195,9 @@ int main(void) {
 
   /* Part 3: every step of every loop, once. */
   CHECK_INT_EQ(loops_done, LOOPERS * LOOPS);
+
+  /* Part 4: the survivors and the later ones, in the order they were set. */
+  CHECK_INT_EQ(late_log.n, FIRST - FRONT + LATER);
+  for (int k = 0; k < late_log.n; k++) CHECK_INT_EQ(late_log.woke[k], FRONT + k);
   return 0;
 }
