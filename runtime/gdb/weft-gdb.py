@@ -413,14 +413,15 @@ def fiber_wait(fiber):
         rd = _field(u, "read") if u is not None else None
         return "weft_signal: signal %s" % _signal_name(_int(_field(rd, "fd")) if rd is not None else None)
     if state == "wait_children":
-        comb = _enum_name("weft__kind", _int(_field(fiber, "combinator")), "WEFT__K_")
+        links = _links(fiber)
+        comb = _enum_name("weft__kind", _int(_field(links, "combinator")), "WEFT__K_")
         kids = []
-        child = _field(fiber, "child")
+        child = _field(links, "child")
         for i in range(2):
             c = _int(child[i]) if child is not None else None
             if c:
                 kids.append("%#x" % c)
-        site = _site(_field(fiber, "combinator_site"))
+        site = _site(_field(links, "combinator_site"))
         return "weft_%s of fibers %s%s" % (comb, ", ".join(kids) if kids else "(none left)",
                                           " at " + site if site else "")
     if state == "running":
@@ -436,6 +437,12 @@ def fiber_wait(fiber):
     # A wait state this script does not know (a promise, a channel...): the primitive the fiber
     # runs says what it waits on; for a wait on an object, which function made it and the object.
     return node_summary(_field(fiber, "op")) if op is not None else "waiting (a state this script does not know)"
+
+
+def _links(fiber):
+    """The fiber's join/pick and wait links (struct weft__fiber_links), or None: the block is
+    allocated the first time a fiber starts branches, is a branch, or waits on an object."""
+    return _deref(_field(fiber, "links"))
 
 
 def fiber_frames(fiber):
@@ -457,8 +464,9 @@ def fiber_summary(fiber, addr=None):
         flags.append("root")
     if _int(_field(fiber, "cancelled")):
         flags.append("cancelled")
-    if _int(_field(fiber, "parent"), 0):
-        flags.append("branch of %#x" % _int(_field(fiber, "parent")))
+    parent = _int(_field(_links(fiber), "parent"), 0)
+    if parent:
+        flags.append("branch of %#x" % parent)
     head = "fiber" + (" %#x" % addr if addr is not None else "")
     return "%s %s%s: %s, %s pending continuation(s)" % (
         head, fiber_state(fiber), " [" + ", ".join(flags) + "]" if flags else "", fiber_wait(fiber),
@@ -550,6 +558,30 @@ class FiberPtrPrinter:
         return "(struct weft__fiber *) " + fiber_summary(fiber, _int(self.val))
 
 
+def _timer_entries(L):
+    """Every pending timer of loop L as (deadline, seq, fiber address, fiber), in the order they expire: the
+    heap's entries and the lane's (timer.c), whose holes of cancelled timers have no fiber and are skipped."""
+    timers = []
+    ranges = [("heap", 0, _int(_field(L, "heap_len"), 0)),
+              ("lane", _int(_field(L, "lane_head"), 0), _int(_field(L, "lane_len"), 0))]
+    for name, lo, hi in ranges:
+        arr = _field(L, name)
+        if arr is None or not _int(arr, 0):
+            continue
+        for i in range(lo, hi):
+            try:
+                entry = arr[i]  # struct weft__timer: (deadline, seq, fiber)
+            except (gdb.error, gdb.MemoryError):
+                break
+            f = _deref(_field(entry, "fiber"))
+            if f is None:
+                continue
+            timers.append((_int(_field(entry, "deadline"), 0), _int(_field(entry, "seq"), 0),
+                           _int(_field(entry, "fiber")), f))
+    timers.sort(key=lambda t: (t[0], t[1]))
+    return timers
+
+
 class LoopPrinter:
     """struct weft__loop: a one-line summary, then its fields as they are."""
 
@@ -562,7 +594,7 @@ class LoopPrinter:
         return "weft loop (%s, %s): %d fiber(s), %d ready, %s timer(s), backend fd %s" % (
             "open" if _int(_field(self.val, "open")) else "closed",
             "running" if _int(_field(self.val, "running")) else "not running",
-            fibers, ready, _q(_field(self.val, "heap_len")), _q(_field(self.val, "backend_fd")))
+            fibers, ready, len(_timer_entries(self.val)), _q(_field(self.val, "backend_fd")))
 
     def children(self):
         for f in self.val.type.strip_typedefs().fields():
@@ -676,7 +708,7 @@ Usage: weft fibers [--frames N]   (N: how many continuations to show per fiber, 
 class WeftLoop(gdb.Command):
     """Show this thread's loop: each fd weft knows with how it does IO there (socket, pipe nowait,
 private description, gated, direct), its epoll interest and its queues of readers and writers;
-the timer heap in deadline order (with accepts paused at the descriptor limit); the fibers
+the timers (heap and lane) in deadline order (with accepts paused at the descriptor limit); the fibers
 waiting for a signal; and the ready queue.
 Usage: weft loop"""
 
@@ -763,16 +795,7 @@ Usage: weft loop"""
 
     @staticmethod
     def _timers(L):
-        heap, n = _field(L, "heap"), _int(_field(L, "heap_len"), 0)
-        timers = []
-        for i in range(n if heap is not None and _int(heap, 0) else 0):
-            entry = heap[i]  # struct weft__timer: (deadline, seq, fiber)
-            f = _deref(_field(entry, "fiber"))
-            if f is None:
-                continue
-            timers.append((_int(_field(entry, "deadline"), 0), _int(_field(entry, "seq"), 0),
-                           _int(_field(entry, "fiber")), f))
-        timers.sort(key=lambda t: (t[0], t[1]))
+        timers = _timer_entries(L)
         gdb.write("timers: %d\n" % len(timers))
         for deadline, _, addr, f in timers:
             op = _field(f, "op")

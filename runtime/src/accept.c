@@ -11,7 +11,7 @@
  * does: the connections waiting in the backlog are served as soon as a
  * descriptor is free, instead of being dropped.
  *
- * A paused accept waits in the timer heap, so it costs nothing while it
+ * A paused accept waits among the timers, so it costs nothing while it
  * waits (its epoll interest in the listening socket is dropped by io.c when
  * the next event finds no reader), and it is cancelled like any sleep.  It
  * is tried again after PAUSE_MS, or at once when a weft_close of this loop
@@ -37,13 +37,18 @@ int weft__accept_pause(struct weft__fiber *f) {
   return WEFT__OP_WAIT;
 }
 
-/* A paused accept is the only fiber in the timer heap whose primitive is an
- * accept.  Removing one from the heap reorders it, so the search starts over
- * after each; there are rarely more than one or two. */
+/* A paused accept is the only fiber with a timer (in the heap or the lane,
+ * timer.c) whose primitive is an accept.  Removing one from the heap
+ * reorders it, so the search starts over after each; there are rarely more
+ * than one or two. */
 static struct weft__fiber *find_paused(void) {
   struct weft__loop *L = &weft__loop;
   for (size_t i = 0; i < L->heap_len; i++)
     if (L->heap[i].fiber->op != NULL && L->heap[i].fiber->op->kind == WEFT__K_ACCEPT) return L->heap[i].fiber;
+  for (size_t i = L->lane_head; i < L->lane_len; i++) {
+    struct weft__fiber *f = L->lane[i].fiber; /* NULL: a cancelled timer's hole */
+    if (f != NULL && f->op != NULL && f->op->kind == WEFT__K_ACCEPT) return f;
+  }
   return NULL;
 }
 

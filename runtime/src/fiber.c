@@ -31,6 +31,7 @@ void weft__fiber_cache_flush(void) {
     WEFT__UNPOISON(f);
     fiber_cache = f->next_all;
     free(f->frames);
+    free(f->links);
     free(f);
   }
   fiber_cache_len = 0;
@@ -44,16 +45,19 @@ struct weft__fiber *weft__fiber_new(struct weft__node *m) {
     fiber_cache = f->next_all;
     fiber_cache_len--;
     struct weft__frame *frames = f->frames;
-    size_t cap = f->cap;
+    uint32_t cap = f->cap;
+    struct weft__fiber_links *links = f->links;
     memset(f, 0, sizeof *f);
     f->frames = frames;
     f->cap = cap;
+    if (links != NULL) memset(links, 0, sizeof *links);
+    f->links = links;
   } else {
     f = calloc(1, sizeof *f);
     if (f == NULL) abort();
   }
   f->cur = m;
-  f->heap_index = SIZE_MAX;
+  f->heap_index = WEFT__NO_TIMER;
   f->io_fd = -1;
   f->next_all = L->all;
   if (L->all) L->all->prev_all = f;
@@ -67,7 +71,7 @@ void weft__fiber_free(struct weft__fiber *f) {
   else L->all = f->next_all;
   if (f->next_all) f->next_all->prev_all = f->prev_all;
   if (f->op && f->op->kind == WEFT__K_EVENT) weft__event_cancel(f); /* leaves the object's queue */
-  if (f->task) weft__task_fiber_gone(f);
+  if (f->links && f->links->task) weft__task_fiber_gone(f);
   if (f->op) {
     weft__io_abandon(f, false); /* the loop's teardown: nothing more is written */
     weft__node_release(f->op);
@@ -75,11 +79,15 @@ void weft__fiber_free(struct weft__fiber *f) {
   if (f->cur) weft__node_free_tree(f->cur);
   weft__rbuf_free(f->rbuf);
   weft__rbuf_free(f->rprev);
-  free(f->trace);
-  for (size_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
+  if (f->links != NULL) {
+    free(f->links->trace);
+    f->links->trace = NULL;
+  }
+  for (uint32_t i = 0; i < f->depth; i++) /* a finaliser that never finished kept a trace aside */
     if (f->frames[i].kind == WEFT__F_RESTORE && f->frames[i].saved_err != 0) free((void *)f->frames[i].saved);
   if (fiber_cache_len >= FIBER_CACHE_MAX || f->cap > 16) { /* a deep stack is not kept */
     free(f->frames);
+    free(f->links);
     free(f);
     return;
   }
@@ -113,7 +121,8 @@ void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err) {
 static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, void *env,
                        uintptr_t saved, int saved_err, const struct weft_site *site) {
   if (f->depth == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 1;
+    uint32_t cap = f->cap ? f->cap * 2 : 1;
+    if (cap == 0) abort(); /* 2^32 frames: memory ran out long before */
     struct weft__frame *grown = realloc(f->frames, cap * sizeof *grown);
     if (grown == NULL) abort();
     f->frames = grown;
@@ -142,17 +151,28 @@ static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
   return v;
 }
 
+struct weft__fiber_links *weft__fiber_links_new(struct weft__fiber *f) {
+  f->links = calloc(1, sizeof *f->links);
+  if (f->links == NULL) abort();
+  return f->links;
+}
+
+static struct weft__fiber *parent_of(const struct weft__fiber *f) {
+  return f->links != NULL ? f->links->parent : NULL;
+}
+
 static void start_children(struct weft__fiber *f, struct weft__node *n) {
-  f->combinator = n->kind;
-  f->combinator_site = n->site;
-  f->running_children = 2;
+  struct weft__fiber_links *l = weft__fiber_links(f);
+  l->combinator = n->kind;
+  l->combinator_site = n->site;
+  l->running_children = 2;
   f->state = WEFT__FS_WAIT_CHILDREN;
   struct weft__node *branch[2] = {n->u.pair.a, n->u.pair.b};
   weft__node_release(n);
   for (int i = 0; i < 2; i++) {
     struct weft__fiber *c = weft__fiber_new(branch[i]);
-    c->parent = f;
-    f->child[i] = c;
+    weft__fiber_links(c)->parent = f;
+    l->child[i] = c;
     weft__fiber_enqueue(c);
   }
 }
@@ -268,9 +288,10 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
       f->value = fr.saved;
       f->err = fr.saved_err;
       if (fr.saved_err != 0) { /* and so does its trace, set aside while the finaliser ran */
-        free(f->trace);
-        f->trace = (struct weft__trace *)fr.saved;
-        f->tracing = f->trace != NULL;
+        struct weft__fiber_links *l = weft__fiber_links(f);
+        free(l->trace);
+        l->trace = (struct weft__trace *)fr.saved;
+        f->tracing = l->trace != NULL;
         f->value = 0;
       }
       break;
@@ -301,8 +322,8 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     /* The failure's trace waits in the RESTORE frame while the finaliser
      * runs, so that failures the finaliser meets (and perhaps catches)
      * start traces of their own and leave this one whole. */
-    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)f->trace, f->err, NULL);
-    f->trace = NULL;
+    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)weft__fiber_trace(f), f->err, NULL);
+    if (f->links != NULL) f->links->trace = NULL;
     f->tracing = false;
     f->err = 0;
     take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
@@ -347,23 +368,24 @@ void weft__fiber_run(struct weft__fiber *f) {
 }
 
 static void detach(struct weft__fiber *p, int slot) {
-  struct weft__fiber *c = p->child[slot];
+  struct weft__fiber *c = p->links->child[slot];
   if (c == NULL) return;
-  p->child[slot] = NULL;
-  p->running_children--;
-  c->parent = NULL;
+  p->links->child[slot] = NULL;
+  p->links->running_children--;
+  c->links->parent = NULL;
   weft__fiber_cancel(c);
 }
 
 /* A branch of a join or pick finished: decide for its parent. */
 static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
-  int slot = p->child[0] == c ? 0 : 1;
-  p->child[slot] = NULL;
-  p->running_children--;
-  c->parent = NULL;
+  struct weft__fiber_links *l = p->links; /* a parent's links were made by start_children */
+  int slot = l->child[0] == c ? 0 : 1;
+  l->child[slot] = NULL;
+  l->running_children--;
+  c->links->parent = NULL;
   bool wake = false;
   bool adopt = false;
-  if (p->combinator == WEFT__K_PICK) {
+  if (l->combinator == WEFT__K_PICK) {
     p->value = c->value;
     p->err = c->err;
     adopt = true;
@@ -371,23 +393,23 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
   } else if (c->err != 0) {
     p->err = c->err;
     wake = true;
-  } else if (p->running_children == 0) {
+  } else if (l->running_children == 0) {
     p->value = 0;
     p->err = 0;
     wake = true;
   }
   if (wake && p->err != 0) {
     /* The parent fails with the branch's failure: its trace goes on from the branch's. */
-    free(p->trace);
-    p->trace = c->trace;
+    free(l->trace);
+    l->trace = c->links->trace;
     p->tracing = c->tracing;
-    c->trace = NULL;
+    c->links->trace = NULL;
     if (!p->tracing) weft__trace_start(p); /* the branch failed with no frame to record */
-    weft__trace_add(p, p->combinator_site, p->combinator);
+    weft__trace_add(p, l->combinator_site, l->combinator);
   }
   if (wake) {
     detach(p, !slot);
-    p->combinator = 0;
+    l->combinator = 0;
     weft__fiber_enqueue(p);
   }
   /* A string the winner read becomes the parent's latest read.  Only once
@@ -400,11 +422,11 @@ static void child_done(struct weft__fiber *p, struct weft__fiber *c) {
 static void finish(struct weft__fiber *f) {
   f->state = WEFT__FS_DONE;
   if (f->root) return; /* weft_run collects it */
-  if (f->parent != NULL) {
-    child_done(f->parent, f);
+  if (parent_of(f) != NULL) {
+    child_done(f->links->parent, f);
     return;
   }
-  if (f->task != NULL && weft__task_finish(f)) { /* its handle's joiner reports */
+  if (f->links != NULL && f->links->task != NULL && weft__task_finish(f)) { /* its handle's joiner reports */
     weft__fiber_free(f);
     return;
   }
@@ -414,7 +436,7 @@ static void finish(struct weft__fiber *f) {
     fprintf(stderr, "weft: a finaliser of a cancelled fiber failed: %s\n", strerror(-f->err));
   else if (!f->cancelled && f->err != 0) {
     fprintf(stderr, "weft: a spawned fiber failed: %s\n", strerror(-f->err));
-    if (f->tracing) weft__trace_print(f->trace);
+    if (f->tracing) weft__trace_print(weft__fiber_trace(f));
   }
   weft__fiber_free(f);
 }
@@ -467,10 +489,10 @@ void weft__fiber_cancel(struct weft__fiber *f) {
       break;
     case WEFT__FS_WAIT_CHILDREN:
       for (int i = 0; i < 2; i++) {
-        struct weft__fiber *c = g->child[i];
+        struct weft__fiber *c = g->links->child[i];
         if (c == NULL) continue;
-        g->child[i] = NULL;
-        c->parent = NULL;
+        g->links->child[i] = NULL;
+        c->links->parent = NULL;
         if (len == cap) {
           cap = cap ? cap * 2 : 16;
           struct weft__fiber **grown = realloc(work, cap * sizeof *grown);
@@ -479,8 +501,8 @@ void weft__fiber_cancel(struct weft__fiber *f) {
         }
         work[len++] = c;
       }
-      g->running_children = 0;
-      g->combinator = 0;
+      g->links->running_children = 0;
+      g->links->combinator = 0;
       break;
     default:
       break;

@@ -191,6 +191,21 @@ enum weft__fiber_state {
   WEFT__FS_DONE,
 };
 
+/* What only some fibers need lives in a block allocated on first use and
+ * kept while the fiber is recycled: a pending sleep or an idle connection
+ * carries no join, pick or wait links, task or failure trace (issue 13: a
+ * sleeping fiber held 240 bytes, most of them for things it never did). */
+struct weft__fiber_links {
+  struct weft__fiber *parent;              /* JOIN/PICK branch: the fiber that waits */
+  struct weft__fiber *child[2];            /* JOIN/PICK: the branches still running */
+  const struct weft_site *combinator_site; /* where that join or pick was written */
+  struct weft__fiber *wait_prev, *wait_next; /* WAIT_EVENT: the object's FIFO of waiters */
+  struct weft_task *task;    /* spawned with a handle or under a switch (sync.c), else NULL */
+  struct weft__trace *trace; /* allocated at the first failure */
+  unsigned char combinator;                /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
+  unsigned char running_children;
+};
+
 struct weft__fiber {
   struct weft__node *cur; /* next action to run; NULL: deliver the outcome */
   uintptr_t value;        /* the outcome being delivered */
@@ -198,49 +213,52 @@ struct weft__fiber {
   enum weft__fiber_state state;
 
   struct weft__frame *frames; /* the continuation stack, on the heap */
-  size_t depth, cap;
+  uint32_t depth, cap;
+  uint32_t cancel_depth; /* frames below this were there at cancellation: their catch is skipped */
 
   /* The one-byte fields sit together: a fiber is allocated for every
-   * spawn, join branch and timeout, and padding was an eighth of it. */
+   * spawn, join branch, timeout and sleep, and padding was an eighth of it. */
   bool queued;
   bool cancelled;  /* unwinding because it was cancelled */
   bool root;       /* the fiber weft_run waits for */
   bool op_retry;   /* f->op was started: it is tried again after a wake */
-  unsigned char combinator;       /* WEFT__K_JOIN or WEFT__K_PICK while waiting */
-  unsigned char running_children;
   bool tracing;    /* trace describes the failure in err */
-  size_t cancel_depth; /* frames below this were there at cancellation: their catch is skipped */
+  bool quiet;      /* the runtime's own fiber: its failure is not reported */
+  unsigned char io_dir;  /* WEFT__IO_READ or WEFT__IO_WRITE */
+  bool io_armed;         /* the queue's head, waiting for epoll */
+  uint32_t heap_index;   /* position in the timer heap, WEFT__IN_LANE | position in the lane, or WEFT__NO_TIMER */
 
   struct weft__node *op; /* the primitive being waited for */
-  size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started; ACCEPT: 1 if gated */
-  int64_t started;       /* SLEEP: when it began */
-  int64_t deadline;      /* SLEEP: when it ends */
-  size_t heap_index;     /* position in the timer heap; SIZE_MAX if none */
+  size_t op_done;        /* WRITE: bytes written; SLEEP, CONNECT: 1 once started; ACCEPT: 1 if gated */
+  int64_t deadline;      /* SLEEP: when it ends (it began ms before) */
 
   /* An IO primitive in progress holds a place in its fd's queue from the
    * moment it starts until it completes, fails or is cancelled, together
    * with the generation of the fd it started on (see struct weft__fdw). */
   int io_fd;             /* the fd whose queue holds the fiber, or -1 */
   uint32_t io_gen;
-  unsigned char io_dir;  /* WEFT__IO_READ or WEFT__IO_WRITE */
-  bool io_armed;         /* the queue's head, waiting for epoll */
-  bool quiet;            /* the runtime's own fiber: its failure is not reported */
   struct weft__fiber *io_prev, *io_next;
 
-  struct weft__fiber *parent; /* JOIN/PICK branch: the fiber that waits */
-  struct weft__fiber *child[2];
-  const struct weft_site *combinator_site; /* where that join or pick was written */
+  struct weft__fiber_links *links; /* join/pick and wait links, task, trace: NULL until first needed */
 
   struct weft__fiber *next_ready;
   struct weft__fiber *prev_all, *next_all;
-  struct weft__fiber *wait_prev, *wait_next; /* WAIT_EVENT: the object's FIFO of waiters */
-  struct weft_task *task; /* spawned with a handle or under a switch (sync.c), else NULL */
-
   struct weft__rbuf *rbuf;    /* the bytes the latest weft_read delivered */
   struct weft__rbuf *rprev;   /* and the read before it */
-
-  struct weft__trace *trace;  /* allocated at the first failure */
 };
+
+#define WEFT__NO_TIMER UINT32_MAX
+#define WEFT__IN_LANE 0x80000000u
+
+/* f's links, allocated the first time f needs them (it starts branches, is
+ * one, waits on an object, is a task or fails). */
+struct weft__fiber_links *weft__fiber_links_new(struct weft__fiber *f);
+static inline struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f) {
+  return f->links != NULL ? f->links : weft__fiber_links_new(f);
+}
+static inline struct weft__trace *weft__fiber_trace(const struct weft__fiber *f) {
+  return f->links != NULL ? f->links->trace : NULL;
+}
 
 /* ---- the loop --------------------------------------------------------- */
 
@@ -302,6 +320,11 @@ struct weft__loop {
   struct weft__timer *heap; /* timers: min-heap on (deadline, seq) */
   size_t heap_len, heap_cap;
   uint64_t timer_seq;
+  /* Timers set in deadline order (timer.c): a FIFO in lane[lane_head,
+   * lane_len), with lane_dead entries of cancelled timers (fiber NULL)
+   * somewhere strictly inside. */
+  struct weft__timer *lane;
+  size_t lane_head, lane_len, lane_cap, lane_dead;
 
   struct weft__fdw *fds;
   size_t nfds;

@@ -567,7 +567,6 @@ static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
   if (f->op_done == 0) {
     now = weft__clock_now();
     f->op_done = 1;
-    f->started = now;
     f->deadline = now + (int64_t)op->u.sleep.ms * 1000000;
   } else {
     now = weft__loop.now;
@@ -577,7 +576,7 @@ static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
     return WEFT__OP_WAIT;
   }
   if (op->u.sleep.fail) return weft__op_failed(f, op->u.sleep.fail);
-  int64_t slept = now - f->started;
+  int64_t slept = now - (f->deadline - (int64_t)op->u.sleep.ms * 1000000); /* from when it began */
   return weft__op_done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
 }
 

@@ -43,7 +43,9 @@ const char *weft__node_name(const struct weft__node *n) {
  * on the list is poisoned, so a use after release is still reported. */
 #define NODE_CACHE_MAX 1024
 static _Thread_local struct weft__node *node_cache; /* linked through u.seq.m */
-static _Thread_local unsigned node_cache_len;
+/* How many more nodes the list takes: 0 when it is full, and also before
+ * the thread is hooked, so that a release tests one number. */
+static _Thread_local unsigned node_cache_room;
 static _Thread_local bool node_cache_hooked;
 
 struct weft__node *weft__node_new(enum weft__kind kind) {
@@ -51,7 +53,7 @@ struct weft__node *weft__node_new(enum weft__kind kind) {
   if (n != NULL) {
     WEFT__UNPOISON(n);
     node_cache = n->u.seq.m;
-    node_cache_len--;
+    node_cache_room++;
     memset(n, 0, sizeof *n);
   } else {
     n = calloc(1, sizeof *n);
@@ -66,17 +68,18 @@ struct weft__node *weft__node_new(enum weft__kind kind) {
 
 static void node_recycle(struct weft__node *n) {
   if (n == NULL) return;
-  if (node_cache_len >= NODE_CACHE_MAX) {
-    free(n);
-    return;
-  }
-  if (!node_cache_hooked) { /* the list is emptied when the thread ends */
-    node_cache_hooked = true;
+  if (node_cache_room == 0) {
+    if (node_cache_hooked) { /* full */
+      free(n);
+      return;
+    }
+    node_cache_hooked = true; /* the list is emptied when the thread ends */
     weft__thread_hook();
+    node_cache_room = NODE_CACHE_MAX;
   }
   n->u.seq.m = node_cache;
   node_cache = n;
-  node_cache_len++;
+  node_cache_room--;
   WEFT__POISON(n);
 }
 
@@ -104,7 +107,7 @@ void weft__node_quarantine_flush(void) {
     node_cache = n->u.seq.m;
     free(n);
   }
-  node_cache_len = 0;
+  node_cache_room = node_cache_hooked ? NODE_CACHE_MAX : 0;
 }
 
 void weft__node_release(struct weft__node *n) {
@@ -211,9 +214,16 @@ struct weft__node *weft__fail(int err, const struct weft_site *site) {
 
 static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env,
                               const struct weft_site *site) {
-  const char *name = kind_names[kind];
-  if (fn == NULL) weft__misuse("%s was given a NULL continuation", name);
-  weft__node_claim(m, name);
+  if (fn == NULL) weft__misuse("%s was given a NULL continuation", kind_names[kind]);
+  /* weft__node_claim's checks, with the combinator's name looked up only
+   * for a report: this is every bind's path. */
+#ifdef WEFT_DEBUG
+  bool dead = m != NULL && m->kind == WEFT__K_DEAD;
+#else
+  bool dead = false;
+#endif
+  if (m == NULL || m->owned || dead) weft__node_claim(m, kind_names[kind]);
+  m->owned = 1;
   struct weft__node *n = weft__node_new(kind);
   n->u.seq.m = m;
   n->u.seq.fn = fn;

@@ -10,20 +10,23 @@ struct weft__waitq {
   struct weft__fiber *head, *tail;
 };
 
+/* The links live in the fiber's links block, made by the first wait. */
 static void waitq_push(struct weft__waitq *q, struct weft__fiber *f) {
-  f->wait_next = NULL;
-  f->wait_prev = q->tail;
-  if (q->tail) q->tail->wait_next = f;
+  struct weft__fiber_links *l = weft__fiber_links(f);
+  l->wait_next = NULL;
+  l->wait_prev = q->tail;
+  if (q->tail) q->tail->links->wait_next = f;
   else q->head = f;
   q->tail = f;
 }
 
 static void waitq_remove(struct weft__waitq *q, struct weft__fiber *f) {
-  if (f->wait_prev) f->wait_prev->wait_next = f->wait_next;
-  else q->head = f->wait_next;
-  if (f->wait_next) f->wait_next->wait_prev = f->wait_prev;
-  else q->tail = f->wait_prev;
-  f->wait_prev = f->wait_next = NULL;
+  struct weft__fiber_links *l = f->links; /* queued, so made by waitq_push */
+  if (l->wait_prev) l->wait_prev->links->wait_next = l->wait_next;
+  else q->head = l->wait_next;
+  if (l->wait_next) l->wait_next->links->wait_prev = l->wait_prev;
+  else q->tail = l->wait_prev;
+  l->wait_prev = l->wait_next = NULL;
 }
 
 static struct weft__fiber *waitq_pop(struct weft__waitq *q) {
@@ -582,14 +585,14 @@ static void task_end(struct weft_task *t, uintptr_t value, int err) {
 }
 
 bool weft__task_finish(struct weft__fiber *f) {
-  struct weft_task *t = f->task;
+  struct weft_task *t = f->links->task;
   task_end(t, f->value, f->err);
   return t->handle || t->joined;
 }
 
 void weft__task_fiber_gone(struct weft__fiber *f) {
-  struct weft_task *t = f->task;
-  f->task = NULL;
+  struct weft_task *t = f->links->task;
+  f->links->task = NULL;
   task_end(t, 0, -ECANCELED); /* freed unfinished: the loop closed */
   t->fiber = NULL;
   task_unref(t);
@@ -601,7 +604,7 @@ static struct weft_task *task_start(struct weft__node *m, const char *by) {
   struct weft_task *t = calloc(1, sizeof *t);
   if (t == NULL) abort();
   t->fiber = weft__fiber_new(m);
-  t->fiber->task = t;
+  weft__fiber_links(t->fiber)->task = t;
   t->refs = 1;
   weft__fiber_enqueue(t->fiber);
   return t;
@@ -630,7 +633,7 @@ void weft__task_flush_cancels(void) {
 /* Whether the running fiber is f or one of its join or pick branches:
  * cancelling f now would pull the ground from under the code running. */
 static bool runs_inside(struct weft__fiber *f) {
-  for (struct weft__fiber *c = weft__loop.current; c != NULL; c = c->parent)
+  for (struct weft__fiber *c = weft__loop.current; c != NULL; c = c->links != NULL ? c->links->parent : NULL)
     if (c == f) return true;
   return false;
 }

@@ -1,4 +1,4 @@
-/* timer.c: the monotonic clock and the timer heap (a binary min-heap on deadline, then arrival order).
+/* timer.c: the monotonic clock and the timers: a FIFO lane for those set in deadline order, a binary min-heap (on deadline, then arrival order) for the rest.
  * Covered by test/runtime/sleep_*.c (never early) and the timeout and cancellation tests. */
 #include "internal.h"
 
@@ -19,7 +19,7 @@ static bool before(const struct weft__timer *a, const struct weft__timer *b) {
 
 static void place(struct weft__timer *heap, size_t i, struct weft__timer t) {
   heap[i] = t;
-  t.fiber->heap_index = i;
+  t.fiber->heap_index = (uint32_t)i;
 }
 
 static void sift_up(struct weft__timer *heap, size_t i) {
@@ -44,25 +44,119 @@ static void sift_down(struct weft__timer *heap, size_t len, size_t i) {
   place(heap, i, t);
 }
 
+/* ---- the lane ------------------------------------------------------------
+ *
+ * Most timers are set in deadline order: sleeps of one length, deadlines
+ * of one request timeout.  Such a timer (its deadline no earlier than the
+ * latest in the lane) joins the lane, a FIFO array, in O(1), and leaves it
+ * from the front in O(1); only a timer set out of order pays the heap's
+ * O(log n).  Node.js keeps a list per duration for the same reason; one
+ * lane catches every run of equal durations.  The first timer is the
+ * earlier of the two fronts by (deadline, seq), so equal deadlines still
+ * expire in the order they were set, wherever each one waits.
+ *
+ * A cancelled timer leaves a hole (fiber NULL) unless it was at an end;
+ * the holes are squeezed out once they are more than half the lane, so
+ * the lane's memory stays within twice its live timers (a server setting
+ * and cancelling a timeout per request would otherwise grow it with every
+ * request until the first of them expired). */
+
+#define LANE_MIN 16
+
+static void lane_place(struct weft__timer *lane, size_t i, struct weft__timer t) {
+  lane[i] = t;
+  if (t.fiber != NULL) t.fiber->heap_index = WEFT__IN_LANE | (uint32_t)i;
+}
+
+/* Moves the live timers to the start of the array, in order. */
+static void lane_squeeze(struct weft__loop *L) {
+  size_t k = 0;
+  for (size_t i = L->lane_head; i < L->lane_len; i++)
+    if (L->lane[i].fiber != NULL) lane_place(L->lane, k++, L->lane[i]);
+  L->lane_head = 0;
+  L->lane_len = k;
+  L->lane_dead = 0;
+}
+
+/* After a removal at the front: the front is a live timer again, or the
+ * lane is empty and starts over at the beginning of its array. */
+static void lane_trim_front(struct weft__loop *L) {
+  while (L->lane_head < L->lane_len && L->lane[L->lane_head].fiber == NULL) {
+    L->lane_head++;
+    L->lane_dead--;
+  }
+  if (L->lane_head == L->lane_len) L->lane_head = L->lane_len = 0;
+}
+
+/* The same after a removal anywhere: both ends are live again. */
+static void lane_trim(struct weft__loop *L) {
+  lane_trim_front(L);
+  while (L->lane_len > L->lane_head && L->lane[L->lane_len - 1].fiber == NULL) {
+    L->lane_len--;
+    L->lane_dead--;
+  }
+  if (L->lane_head == L->lane_len) L->lane_head = L->lane_len = 0;
+}
+
+static void lane_push(struct weft__loop *L, struct weft__timer t) {
+  if (L->lane_len == L->lane_cap) {
+    if (2 * (L->lane_head + L->lane_dead) >= L->lane_cap && L->lane_cap > 0) {
+      lane_squeeze(L); /* at least half the array is free again */
+    } else {
+      size_t cap = L->lane_cap ? L->lane_cap * 2 : LANE_MIN;
+      if (cap > WEFT__IN_LANE) abort(); /* 2^31 timers: memory ran out long before */
+      struct weft__timer *grown = realloc(L->lane, cap * sizeof *grown);
+      if (grown == NULL) abort();
+      L->lane = grown;
+      L->lane_cap = cap;
+    }
+  }
+  lane_place(L->lane, L->lane_len++, t);
+}
+
+static void lane_remove(struct weft__loop *L, size_t i) {
+  L->lane[i].fiber = NULL;
+  L->lane_dead++;
+  lane_trim(L);
+  size_t live = L->lane_len - L->lane_head - L->lane_dead;
+  if (L->lane_dead > LANE_MIN && L->lane_dead > live) lane_squeeze(L);
+}
+
+static bool lane_empty(const struct weft__loop *L) {
+  return L->lane_head == L->lane_len;
+}
+
+/* ---- both ------------------------------------------------------------------ */
+
 void weft__timer_add(struct weft__fiber *f) {
   struct weft__loop *L = &weft__loop;
+  struct weft__timer t = {.deadline = f->deadline, .seq = L->timer_seq++, .fiber = f};
+  f->state = WEFT__FS_WAIT_TIMER;
+  if (lane_empty(L) || t.deadline >= L->lane[L->lane_len - 1].deadline) {
+    lane_push(L, t);
+    return;
+  }
   if (L->heap_len == L->heap_cap) {
     size_t cap = L->heap_cap ? L->heap_cap * 2 : 16;
+    if (cap > WEFT__IN_LANE) abort(); /* 2^31 timers: memory ran out long before */
     struct weft__timer *grown = realloc(L->heap, cap * sizeof *grown);
     if (grown == NULL) abort();
     L->heap = grown;
     L->heap_cap = cap;
   }
-  f->state = WEFT__FS_WAIT_TIMER;
-  place(L->heap, L->heap_len++, (struct weft__timer){.deadline = f->deadline, .seq = L->timer_seq++, .fiber = f});
+  place(L->heap, L->heap_len++, t);
   sift_up(L->heap, f->heap_index);
 }
 
 void weft__timer_remove(struct weft__fiber *f) {
   struct weft__loop *L = &weft__loop;
   size_t i = f->heap_index;
-  if (i == SIZE_MAX) return;
-  f->heap_index = SIZE_MAX;
+  if (i == WEFT__NO_TIMER) return;
+  f->heap_index = WEFT__NO_TIMER;
+  if (i & WEFT__IN_LANE) {
+    lane_remove(L, i & ~(size_t)WEFT__IN_LANE);
+    return;
+  }
   struct weft__timer last = L->heap[--L->heap_len];
   if (i == L->heap_len) return;
   place(L->heap, i, last);
@@ -79,7 +173,7 @@ void weft__timer_remove(struct weft__fiber *f) {
 static struct weft__fiber *pop_first(struct weft__loop *L) {
   struct weft__timer *heap = L->heap;
   struct weft__fiber *first = heap[0].fiber;
-  first->heap_index = SIZE_MAX;
+  first->heap_index = WEFT__NO_TIMER;
   size_t len = --L->heap_len, i = 0;
   if (len == 0) return first;
   for (;;) {
@@ -94,16 +188,38 @@ static struct weft__fiber *pop_first(struct weft__loop *L) {
   return first;
 }
 
+/* The first timer of both (the lane's front or the heap's top), or NULL;
+ * *in_lane says which. */
+static const struct weft__timer *first(const struct weft__loop *L, bool *in_lane) {
+  const struct weft__timer *lane = lane_empty(L) ? NULL : &L->lane[L->lane_head];
+  *in_lane = lane != NULL && (L->heap_len == 0 || before(lane, &L->heap[0]));
+  if (*in_lane) return lane;
+  return L->heap_len ? &L->heap[0] : NULL;
+}
+
+/* Asked on every turn of the loop, mostly with one side empty. */
 int64_t weft__timer_next(void) {
-  struct weft__loop *L = &weft__loop;
-  return L->heap_len ? L->heap[0].deadline : -1;
+  const struct weft__loop *L = &weft__loop;
+  if (lane_empty(L)) return L->heap_len ? L->heap[0].deadline : -1;
+  if (L->heap_len == 0) return L->lane[L->lane_head].deadline;
+  bool in_lane;
+  return first(L, &in_lane)->deadline;
 }
 
 void weft__timer_expire(int64_t now) {
   struct weft__loop *L = &weft__loop;
+  bool in_lane;
   L->now = now; /* a sleep that ends now reports its time from this reading (io.c) */
-  while (L->heap_len && L->heap[0].deadline <= now) {
-    weft__fiber_enqueue(pop_first(L)); /* its sleep completes when it runs */
+  for (const struct weft__timer *t = first(L, &in_lane); t != NULL && t->deadline <= now; t = first(L, &in_lane)) {
+    struct weft__fiber *f = t->fiber;
+    if (in_lane) {
+      f->heap_index = WEFT__NO_TIMER;
+      L->lane[L->lane_head++].fiber = NULL;
+      lane_trim_front(L);
+    } else {
+      f = pop_first(L);
+    }
+    weft__fiber_enqueue(f); /* its sleep completes when it runs */
   }
 }
 
@@ -112,4 +228,7 @@ void weft__timer_close(void) {
   free(L->heap);
   L->heap = NULL;
   L->heap_len = L->heap_cap = 0;
+  free(L->lane);
+  L->lane = NULL;
+  L->lane_head = L->lane_len = L->lane_cap = L->lane_dead = 0;
 }

@@ -15,19 +15,21 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\",@progbits,1\n"
 #endif
 
 /* A fiber's trace is allocated at its first failure and reused after; most
- * fibers never fail, and then pay one NULL pointer for it. */
+ * fibers never fail, and then pay nothing for it (it hangs off the fiber's
+ * links block, made on first use too). */
 void weft__trace_start(struct weft__fiber *f) {
-  if (f->trace == NULL) {
-    f->trace = malloc(sizeof *f->trace);
-    if (f->trace == NULL) abort();
+  struct weft__fiber_links *l = weft__fiber_links(f);
+  if (l->trace == NULL) {
+    l->trace = malloc(sizeof *l->trace);
+    if (l->trace == NULL) abort();
   }
-  f->trace->len = 0;
-  f->trace->dropped = 0;
+  l->trace->len = 0;
+  l->trace->dropped = 0;
   f->tracing = true;
 }
 
 void weft__trace_add(struct weft__fiber *f, const struct weft_site *site, unsigned char kind) {
-  struct weft__trace *t = f->trace;
+  struct weft__trace *t = weft__fiber_trace(f);
   if (site == NULL || t == NULL) return; /* a program built with WEFT_NO_SITES */
   if (t->len < WEFT_TRACE_MAX) {
     t->at[t->len].site = site;
@@ -85,8 +87,8 @@ void weft__trace_keep(struct weft__fiber *root, int rc) {
   free(L->failure);
   L->failure = NULL;
   if (rc != 0 && root->tracing) {
-    L->failure = root->trace;
-    root->trace = NULL;
+    L->failure = weft__fiber_trace(root);
+    if (root->links != NULL) root->links->trace = NULL;
   }
 }
 
