@@ -26,31 +26,15 @@
  *   AGAIN    started, holding the turn (its IO waits, or it yielded). */
 struct turn {
   struct weft__node *holder;
-  struct weft__fiber *head, *tail;
+  struct weft__waitq waiting;
 };
-
-static void turn_push(struct turn *t, struct weft__fiber *f) {
-  f->wait_next = NULL;
-  f->wait_prev = t->tail;
-  if (t->tail) t->tail->wait_next = f;
-  else t->head = f;
-  t->tail = f;
-}
-
-static void turn_remove(struct turn *t, struct weft__fiber *f) {
-  if (f->wait_prev) f->wait_prev->wait_next = f->wait_next;
-  else t->head = f->wait_next;
-  if (f->wait_next) f->wait_next->wait_prev = f->wait_prev;
-  else t->tail = f->wait_prev;
-  f->wait_prev = f->wait_next = NULL;
-}
 
 /* The holder is done: the first waiter gets the turn. */
 static WEFT_BOUNDARY void turn_pass(struct turn *t) {
-  struct weft__fiber *g = t->head;
+  struct weft__fiber *g = t->waiting.head;
   t->holder = NULL;
   if (g == NULL) return;
-  turn_remove(t, g);
+  weft__waitq_remove(&t->waiting, g);
   t->holder = g->op;
   g->op->ev_phase = WEFT__EV_GIVEN;
   weft__fiber_enqueue(g);
@@ -59,8 +43,8 @@ static WEFT_BOUNDARY void turn_pass(struct turn *t) {
 /* Whether op may run now; if not, f is queued for its turn. */
 static bool turn_enter(struct turn *t, struct weft__fiber *f, struct weft__node *op) {
   if (op->ev_phase != WEFT__EV_NEW) return true; /* GIVEN or AGAIN: it holds the turn */
-  if (t->holder == NULL && t->head == NULL) return true;
-  turn_push(t, f);
+  if (t->holder == NULL && t->waiting.head == NULL) return true;
+  weft__waitq_push(&t->waiting, f);
   op->ev_phase = WEFT__EV_WAITING;
   f->state = WEFT__FS_WAIT_EVENT;
   return false;
@@ -83,7 +67,7 @@ static void turn_end(struct turn *t, struct weft__fiber *f, struct weft__node *o
 /* Cancelled (or freed) while queued or holding the turn.  Its fd queue place
  * is released by the fiber layer (weft__io_abandon) right after. */
 static void turn_cancel(struct turn *t, struct weft__fiber *f, struct weft__node *op) {
-  if (op->ev_phase == WEFT__EV_WAITING) turn_remove(t, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&t->waiting, f);
   else if (op->ev_phase != WEFT__EV_NEW && t->holder == op) turn_pass(t);
 }
 
@@ -94,7 +78,7 @@ static void turn_released(struct turn *t, struct weft__node *op) {
 }
 
 static WEFT_BOUNDARY void turn_check_free(const struct turn *t, const char *what) {
-  if (t->holder != NULL || t->head != NULL)
+  if (t->holder != NULL || t->waiting.head != NULL)
     weft__misuse("%s was called while a fiber uses it: free it once no operation on it runs "
                  "(after weft_run returns, or once its operations are done)", what);
 }
@@ -367,7 +351,7 @@ static int reader_attempt(struct weft__fiber *f, struct weft__node *op) {
   weft_reader_t *r = op->u.ev.obj;
   /* The common case first: a line already buffered, nobody else on r. */
   if (op->u.ev.ops == &line_ops && op->ev_phase == WEFT__EV_NEW && r->turn.holder == NULL &&
-      r->turn.head == NULL && r->start < r->end) {
+      r->turn.waiting.head == NULL && r->start < r->end) {
     restore(r);
     char *p = r->buf + r->start;
     size_t avail = r->end - r->start, max_len = op->u.ev.value;

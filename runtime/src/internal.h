@@ -252,6 +252,15 @@ struct weft__fiber {
 
 /* f's links, allocated the first time f needs them (it starts branches, is
  * one, waits on an object, is a task or fails). */
+/* sync.c: a FIFO of waiting fibers through their links block's wait_prev
+ * and wait_next (sync.c's primitives, bufio.c's turns, process.c's waits);
+ * a fiber is in at most one. */
+struct weft__waitq {
+  struct weft__fiber *head, *tail;
+};
+void weft__waitq_push(struct weft__waitq *q, struct weft__fiber *f);
+void weft__waitq_remove(struct weft__waitq *q, struct weft__fiber *f); /* f is in q */
+
 struct weft__fiber_links *weft__fiber_links_new(struct weft__fiber *f);
 static inline struct weft__fiber_links *weft__fiber_links(struct weft__fiber *f) {
   return f->links != NULL ? f->links : weft__fiber_links_new(f);

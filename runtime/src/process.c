@@ -39,10 +39,6 @@ extern char **environ;
 /* waitid's idtype for a pidfd (Linux 5.4); older C libraries lack the name. */
 #define WEFT_P_PIDFD ((idtype_t)3)
 
-struct waitq {
-  struct weft__fiber *head, *tail;
-};
-
 struct weft_process {
   pid_t pid;
   int pidfd;         /* -1: waits poll */
@@ -50,7 +46,7 @@ struct weft_process {
   bool reaped;
   int status;        /* once reaped: the wait status, or */
   int err;           /* the failure of the reap (-ECHILD) */
-  struct waitq waiters;   /* fibers waiting for the pidfd */
+  struct weft__waitq waiters;   /* fibers waiting for the pidfd */
   bool registered;        /* the pidfd is in this thread's epoll set */
   struct weft_process *next_watched;
 };
@@ -314,22 +310,6 @@ int weft_process_kill(weft_process_t *p, int sig) {
 
 /* ---- waiting ---------------------------------------------------------- */
 
-static void waitq_push(struct waitq *q, struct weft__fiber *f) {
-  f->wait_next = NULL;
-  f->wait_prev = q->tail;
-  if (q->tail) q->tail->wait_next = f;
-  else q->head = f;
-  q->tail = f;
-}
-
-static void waitq_remove(struct waitq *q, struct weft__fiber *f) {
-  if (f->wait_prev) f->wait_prev->wait_next = f->wait_next;
-  else q->head = f->wait_next;
-  if (f->wait_next) f->wait_next->wait_prev = f->wait_prev;
-  else q->tail = f->wait_prev;
-  f->wait_prev = f->wait_next = NULL;
-}
-
 static uint64_t pidfd_data(const struct weft_process *p) {
   return PROCESS_GEN << 32 | (uint32_t)p->pidfd;
 }
@@ -374,7 +354,7 @@ static int wait_attempt(struct weft__fiber *f, struct weft__node *op) {
     return outcome(f, p);
   }
   if (p->pidfd >= 0 && watch(p) == 0) {
-    waitq_push(&p->waiters, f);
+    weft__waitq_push(&p->waiters, f);
     op->ev_phase = WEFT__EV_WAITING;
     f->state = WEFT__FS_WAIT_EVENT;
     weft__loop.waiting_io++; /* the loop polls for it: not a deadlock */
@@ -395,7 +375,7 @@ static void wait_cancel(struct weft__fiber *f, struct weft__node *op) {
   if (op->ev_phase == WEFT__EV_AGAIN) {
     weft__timer_remove(f);
   } else if (op->ev_phase == WEFT__EV_WAITING) {
-    waitq_remove(&p->waiters, f);
+    weft__waitq_remove(&p->waiters, f);
     weft__loop.waiting_io--;
     if (p->waiters.head == NULL) unwatch(p);
   }
@@ -422,7 +402,7 @@ bool weft__process_ready(uint64_t data) {
   if (!p->reaped) return true; /* not yet: level-triggered, it reports again */
   struct weft__fiber *f;
   while ((f = p->waiters.head) != NULL) {
-    waitq_remove(&p->waiters, f);
+    weft__waitq_remove(&p->waiters, f);
     weft__loop.waiting_io--;
     f->op->ev_phase = p->err ? WEFT__EV_FAILED : WEFT__EV_GIVEN;
     f->op->u.ev.value = p->err ? (uintptr_t)(intptr_t)p->err : (uintptr_t)(unsigned)p->status;

@@ -6,12 +6,8 @@
 
 /* ---- the FIFO of waiting fibers --------------------------------------- */
 
-struct weft__waitq {
-  struct weft__fiber *head, *tail;
-};
-
 /* The links live in the fiber's links block, made by the first wait. */
-static void waitq_push(struct weft__waitq *q, struct weft__fiber *f) {
+void weft__waitq_push(struct weft__waitq *q, struct weft__fiber *f) {
   struct weft__fiber_links *l = weft__fiber_links(f);
   l->wait_next = NULL;
   l->wait_prev = q->tail;
@@ -20,7 +16,7 @@ static void waitq_push(struct weft__waitq *q, struct weft__fiber *f) {
   q->tail = f;
 }
 
-static void waitq_remove(struct weft__waitq *q, struct weft__fiber *f) {
+void weft__waitq_remove(struct weft__waitq *q, struct weft__fiber *f) {
   struct weft__fiber_links *l = f->links; /* queued, so made by waitq_push */
   if (l->wait_prev) l->wait_prev->links->wait_next = l->wait_next;
   else q->head = l->wait_next;
@@ -29,15 +25,15 @@ static void waitq_remove(struct weft__waitq *q, struct weft__fiber *f) {
   l->wait_prev = l->wait_next = NULL;
 }
 
-static struct weft__fiber *waitq_pop(struct weft__waitq *q) {
+static WEFT_BOUNDARY struct weft__fiber *waitq_pop(struct weft__waitq *q) {
   struct weft__fiber *f = q->head;
-  if (f) waitq_remove(q, f);
+  if (f) weft__waitq_remove(q, f);
   return f;
 }
 
 /* f waits on q until a waker hands it something. */
 static int wait_on(struct weft__waitq *q, struct weft__fiber *f, struct weft__node *op) {
-  waitq_push(q, f);
+  weft__waitq_push(q, f);
   op->ev_phase = WEFT__EV_WAITING;
   f->state = WEFT__FS_WAIT_EVENT;
   return WEFT__OP_WAIT;
@@ -134,7 +130,7 @@ static int promise_attempt(struct weft__fiber *f, struct weft__node *op) {
 
 static void promise_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_promise *p = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&p->waiters, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&p->waiters, f);
 }
 
 static const struct weft__event_ops promise_ops = {"weft_promise_wait", promise_attempt, promise_cancel, NULL};
@@ -195,7 +191,7 @@ static int cond_attempt(struct weft__fiber *f, struct weft__node *op) {
  * passed on: the signaller meant one waiter to go on. */
 static void cond_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_cond *c = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&c->waiters, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&c->waiters, f);
   else if (op->ev_phase == WEFT__EV_GIVEN && op->u.ev.value == 1 && c != NULL) weft_cond_signal(c);
 }
 
@@ -304,7 +300,7 @@ static int send_attempt(struct weft__fiber *f, struct weft__node *op) {
  * taken has sent it. */
 static void send_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_chan *ch = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&ch->senders, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&ch->senders, f);
 }
 
 /* Room was made: waiting senders move their values in, oldest first. */
@@ -339,7 +335,7 @@ static int recv_attempt(struct weft__fiber *f, struct weft__node *op) {
 static void recv_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_chan *ch = op->u.ev.obj;
   if (op->ev_phase == WEFT__EV_WAITING) {
-    waitq_remove(&ch->receivers, f);
+    weft__waitq_remove(&ch->receivers, f);
   } else if (op->ev_phase == WEFT__EV_GIVEN && ch != NULL) {
     struct weft__fiber *r = waitq_pop(&ch->receivers);
     if (r != NULL) give(r, op->u.ev.value);
@@ -474,7 +470,7 @@ static int lock_attempt(struct weft__fiber *f, struct weft__node *op) {
  * it is handed to the fiber without the unlocking finaliser around it. */
 static void lock_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_mutex *mx = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&mx->waiters, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&mx->waiters, f);
   else if (op->ev_phase == WEFT__EV_GIVEN && mx != NULL) unlock(mx); /* handed over, never used */
   struct weft__node *fin = op->u.ev.sub;
   if (fin != NULL && f->cur == NULL) {
@@ -673,7 +669,7 @@ static int join_attempt(struct weft__fiber *f, struct weft__node *op) {
 
 static void join_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_task *t = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&t->joiners, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&t->joiners, f);
 }
 
 static void join_release(struct weft__node *op) {
@@ -729,7 +725,7 @@ static int switch_join_attempt(struct weft__fiber *f, struct weft__node *op) {
 
 static void switch_join_cancel(struct weft__fiber *f, struct weft__node *op) {
   struct weft_switch *sw = op->u.ev.obj;
-  if (op->ev_phase == WEFT__EV_WAITING) waitq_remove(&sw->joiners, f);
+  if (op->ev_phase == WEFT__EV_WAITING) weft__waitq_remove(&sw->joiners, f);
 }
 
 static const struct weft__event_ops switch_join_ops = {"weft_switch_join", switch_join_attempt,
