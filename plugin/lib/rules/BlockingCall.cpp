@@ -179,12 +179,15 @@ private:
   }
 
   // The %select of the warning's advice: none, use the replacement, use it
-  // or the regular file's primitive, or run the call on the worker pool.
+  // or the regular file's primitive, run the call on the worker pool, or
+  // use one of the two readiness waits (BlockingCalls.def's poll rows).
   static unsigned adviceOf(StringRef Replacement, StringRef OnFile) {
     if (Replacement.empty())
       return 0;
     if (Replacement == "weft_detach")
       return 3;
+    if (Replacement == "weft_wait_readable")
+      return 4;
     return OnFile.empty() ? 1 : 2;
   }
 
