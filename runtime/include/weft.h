@@ -950,7 +950,9 @@ async(int) weft_file_open(const char *path, int flags, mode_t mode);
  * rule: NUL-terminated, the running fiber's latest read (weft_str_len
  * gives their length), valid until that fiber has completed two more
  * reads.  -ENOMEM if n bytes cannot be allocated; -EINVAL for n = 0 or
- * n > SSIZE_MAX. */
+ * n > SSIZE_MAX.  Cancelled while it runs, a read at the file position
+ * still moves the position past the bytes it drops: use offsets where a
+ * read may be cancelled. */
 async(str) weft_file_read(int fd, size_t n, off_t offset);
 
 /* weft_file_write(fd, buf, len, offset): async(void), all len bytes written
