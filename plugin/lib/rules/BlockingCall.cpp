@@ -55,13 +55,16 @@ const llvm::StringMap<std::vector<BlockingEntry>> &blockingTable() {
 
 
 // The continuations and map functions that receive the value of a
-// weft_accept action: their value parameter is a non-blocking descriptor
-// (weft.h documents it so).
+// weft_accept, weft_tcp_connect or weft_tcp_listen_name action: their value
+// parameter is a non-blocking descriptor (weft.h documents each so).
 void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
   auto IsAccept = [](const Expr *E) {
     const auto *CE = dyn_cast_or_null<CallExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
     const FunctionDecl *F = CE ? CE->getDirectCallee() : nullptr;
-    return F && F->getIdentifier() && F->getName() == "weft_accept";
+    if (!F || !F->getIdentifier())
+      return false;
+    StringRef Name = F->getName();
+    return Name == "weft_accept" || Name == "weft_tcp_connect" || Name == "weft_tcp_listen_name";
   };
   for (const EffectNode &N : G.nodes())
     for (const EffectSite &S : N.Sites) {
