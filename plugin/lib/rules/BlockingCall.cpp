@@ -11,6 +11,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
 
 // The values BlockingCalls.def compares with, from the C library headers.
@@ -92,6 +93,30 @@ void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
       if (const FunctionDecl *F = givenFunction(CE->getArg(1)))
         Facts.markNonBlockingParam(F, 1);
     }
+}
+
+// The rows whose names a program may well use for functions of its own
+// (a table's remove, a list's link, a string's truncate): they match only
+// the C library's function, declared in a system header.  (The older rows
+// match any bodiless function of the name, as docs/diagnostics says.)
+bool needsLibraryDecl(StringRef Name) {
+  static const char *const Names[] = {
+      "access",  "faccessat",  "unlink",   "unlinkat",   "remove",    "rename",      "renameat",   "renameat2",
+      "mkdir",   "mkdirat",    "rmdir",    "opendir",    "readdir",   "scandir",     "link",       "symlink",
+      "readlink", "realpath",  "chmod",    "chown",      "truncate",  "ftruncate",   "fallocate",  "posix_fallocate",
+      "fopen",   "freopen",    "statx",    "getpwnam",   "getpwnam_r", "getpwuid",   "getpwuid_r", "getgrnam",
+      "getgrnam_r", "getgrgid", "getgrgid_r", "getgrouplist"};
+  for (const char *N : Names)
+    if (Name == N)
+      return true;
+  return false;
+}
+
+bool declaredInSystemHeader(const FunctionDecl *F, const SourceManager &SM) {
+  for (const FunctionDecl *D : F->redecls())
+    if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      return true;
+  return false;
 }
 
 class BlockingCallCheck : public Check {
@@ -205,6 +230,8 @@ private:
     if (!Declared) {
       auto It = blockingTable().find(libraryName(F));
       if (It == blockingTable().end())
+        return;
+      if (needsLibraryDecl(It->first()) && !declaredInSystemHeader(F, C.sourceManager()))
         return;
       Rows = &It->second;
     }
