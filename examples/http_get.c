@@ -19,9 +19,21 @@ struct get {
   size_t head_len;
   bool in_body;
   off_t written;
+  bool on_file; /* the failure is the output file's, not the server's */
 };
 
 static async(void) receive(struct get *g);
+
+/* A failure of the output file's calls is reported with the file's name. */
+static async(void) file_failed(struct get *g, int err) {
+  g->on_file = true;
+  return weft_fail(err);
+}
+
+static async(int) open_failed(struct get *g, int err) {
+  g->on_file = true;
+  return weft_fail(int, err);
+}
 
 static async(void) written(struct get *g) {
   return receive(g);
@@ -32,7 +44,7 @@ static async(void) written(struct get *g) {
 static async(void) write_body(struct get *g, const char *bytes, size_t n) {
   off_t at = g->written;
   g->written += (off_t)n;
-  return weft_then(weft_file_write(g->file, bytes, n, at), written, g);
+  return weft_then(weft_catch(weft_file_write(g->file, bytes, n, at), file_failed, g), written, g);
 }
 
 /* The headers end at the first blank line; the status must be 200. */
@@ -64,7 +76,8 @@ static async(void) have_file(struct get *g, int fd) {
 }
 
 static async(void) sent(struct get *g) {
-  return weft_bind(weft_file_open(g->out, O_WRONLY | O_CREAT | O_TRUNC, 0644), have_file, g);
+  return weft_bind(weft_catch(weft_file_open(g->out, O_WRONLY | O_CREAT | O_TRUNC, 0644), open_failed, g), have_file,
+                   g);
 }
 
 static async(void) connected(struct get *g, int sock) {
@@ -84,8 +97,10 @@ static async(void) close_file(struct get *g) {
   return g->file >= 0 ? weft_file_close(g->file) : weft_return(void);
 }
 
+/* The close runs even if the sync fails; the sync's failure is then the result. */
 static async(void) sync_file(struct get *g) {
-  return g->file >= 0 ? weft_then(weft_file_fsync(g->file), close_file, g) : weft_return(void);
+  if (g->file < 0) return weft_return(void);
+  return weft_finally(weft_catch(weft_file_fsync(g->file), file_failed, g), close_file, g);
 }
 
 static async(void) fetch(struct get *g) {
@@ -108,6 +123,10 @@ int main(int argc, char **argv) {
   int rc = weft_run(fetch(&g), NULL);
   if (rc == -EPROTO) {
     fprintf(stderr, "http_get: %s:%ld%s: not a 200 response\n", g.host, port, g.path);
+    return 1;
+  }
+  if (rc < 0 && g.on_file) {
+    fprintf(stderr, "http_get: %s: %s\n", g.out, weft_strerror(rc));
     return 1;
   }
   if (rc < 0) {

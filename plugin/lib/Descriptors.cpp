@@ -304,7 +304,8 @@ struct BodyBuilder {
     auto Flag = [&](unsigned Arg, uint64_t Mask) {
       return Arg < N && bitOf(CE->getArg(Arg), Mask, At, 0) == 1 ? FdState::NonBlocking : FdState::Unknown;
     };
-    if (Name == "weft_tcp_listen")
+    // weft.h documents the sockets these make as non-blocking.
+    if (Name == "weft_tcp_listen" || Name == "weft_udp_bind")
       return FdState::NonBlocking;
     if (Name == "socket" && N >= 2) {
       if (Flag(1, SOCK_NONBLOCK) == FdState::NonBlocking)

@@ -114,13 +114,17 @@ struct Item {
 // What a library function does with a function given to it as an argument:
 // the ones that call it before they return (so that the call is a call of
 // the function), the ones that run it on a thread of its own, and the ones
-// that install it as a signal handler.
+// that install it as a signal handler.  weft's worker pool (weft_detach,
+// weft_detach_release) runs its first argument on a pool thread, where
+// blocking is the point and a loop of its own is allowed (weft.h, section
+// 17); weft_detach_release's release function runs on the loop's thread
+// too, so it is not handed over (handedArg).
 Hand handOf(StringRef Library) {
   static const char *const Synchronous[] = {
       "qsort",  "qsort_r", "bsearch",   "lfind", "lsearch",      "tsearch",  "tfind",           "tdelete",
       "twalk",  "twalk_r", "tdestroy",  "ftw",   "nftw",         "scandir",  "scandirat",       "glob",
       "pthread_once", "call_once", "dl_iterate_phdr"};
-  static const char *const Threads[] = {"pthread_create", "thrd_create"};
+  static const char *const Threads[] = {"pthread_create", "thrd_create", "weft_detach", "weft_detach_release"};
   if (Library.empty())
     return Hand::None;
   if (Library == "signal" || Library == "sigset" || Library == "bsd_signal")
@@ -132,6 +136,11 @@ Hand handOf(StringRef Library) {
     if (Library == N)
       return Hand::Thread;
   return Hand::None;
+}
+
+// The one argument handOf's answer applies to, or -1 for every argument.
+int handedArg(StringRef Library) {
+  return Library == "weft_detach" || Library == "weft_detach_release" ? 0 : -1;
 }
 
 // The weft_* macro a weft__ internal belongs to.
@@ -292,7 +301,7 @@ private:
   void addSite(EffectSite S) { N.Sites.push_back(std::move(S)); }
 
   void pushArgs(const CallExpr *CE, bool Shadowed, const FunctionDecl *FD, Hand H = Hand::None,
-                StringRef Via = StringRef()) {
+                StringRef Via = StringRef(), int OnlyArg = -1) {
     const FunctionProtoType *Proto = nullptr;
     if (!FD) {
       QualType CT = CE->getCallee()->getType();
@@ -310,7 +319,7 @@ private:
         C.Type = Proto->getParamType(I);
         C.Known = true;
       }
-      push(CE->getArg(I), Shadowed, C, H, Via);
+      push(CE->getArg(I), Shadowed, C, OnlyArg < 0 || I == unsigned(OnlyArg) ? H : Hand::None, Via);
     }
   }
 
@@ -377,8 +386,14 @@ private:
         S.Loc = CE->getBeginLoc();
       }
       addSite(S);
-      // The functions a combinator is given are called by the event loop.
-      pushArgs(CE, true, FD, Internal.empty() ? Hand::None : Hand::Loop);
+      // The functions a combinator is given are called by the event loop;
+      // the one weft_detach is given, by a worker thread.
+      if (Internal.empty()) {
+        StringRef Library = libraryName(FD);
+        pushArgs(CE, true, FD, handOf(Library), StringRef(), handedArg(Library));
+      } else {
+        pushArgs(CE, true, FD, Hand::Loop);
+      }
       return;
     }
 
@@ -390,7 +405,7 @@ private:
     S.Shadowed = Shadowed;
     addSite(S);
     StringRef Library = libraryName(FD);
-    pushArgs(CE, Shadowed, FD, handOf(Library), Library);
+    pushArgs(CE, Shadowed, FD, handOf(Library), Library, handedArg(Library));
   }
 
   void visitInitList(const InitListExpr *ILE, const Item &I) {

@@ -949,7 +949,10 @@ async(int) weft_file_open(const char *path, int flags, mode_t mode);
  * "" at end of file.  The bytes are the runtime's and follow weft_read's
  * rule: NUL-terminated, the running fiber's latest read (weft_str_len
  * gives their length), valid until that fiber has completed two more
- * reads.  -ENOMEM if n bytes cannot be allocated. */
+ * reads.  -ENOMEM if n bytes cannot be allocated; -EINVAL for n = 0 or
+ * n > SSIZE_MAX.  Cancelled while it runs, a read at the file position
+ * still moves the position past the bytes it drops: use offsets where a
+ * read may be cancelled. */
 async(str) weft_file_read(int fd, size_t n, off_t offset);
 
 /* weft_file_write(fd, buf, len, offset): async(void), all len bytes written
@@ -1022,8 +1025,9 @@ async(int) weft_tcp_connect(const char *host, int port);
 /* weft_tcp_listen_name(host, port): async(int), weft_tcp_listen for any
  * host name: the name is resolved on the pool (AI_PASSIVE, SOCK_STREAM)
  * and the first address that can be bound and listened on gives the
- * socket (non-blocking, close-on-exec, SO_REUSEADDR).  NULL or "" mean
- * every local address.  weft_tcp_listen itself stays synchronous and
+ * socket (non-blocking, close-on-exec, SO_REUSEADDR).  NULL means
+ * "localhost" (as for weft_tcp_listen), "" every local address (one socket,
+ * on getaddrinfo's first wildcard).  weft_tcp_listen itself stays synchronous and
  * noyield, for what needs no resolver: numeric addresses, "localhost"
  * (127.0.0.1) and "" (0.0.0.0).  Failures as weft_tcp_connect's, with
  * bind's and listen's (-EADDRINUSE...). */

@@ -1,6 +1,6 @@
 """Drives examples/http_get against a local HTTP server (Python's, in a thread): a 300 KiB body fetched by name
 ("localhost") and by address into a file, byte for byte; a 404; a name that does not resolve (an empty label, refused
-without DNS); a refused connection.  Usage: http_get.py PATH-TO-http_get"""
+without DNS); a refused connection; an output file that cannot be opened.  Usage: http_get.py PATH-TO-http_get"""
 import http.server
 import os
 import random
@@ -56,6 +56,12 @@ with tempfile.TemporaryDirectory() as d:
         closed = s.getsockname()[1]
         rc, stdout, stderr = run([*prog, "127.0.0.1", str(closed), "/data", out], timeout=60)
     check("a refused connection", (rc, stderr), (1, b"http_get: 127.0.0.1:%d: Connection refused\n" % closed))
+
+    # An output file that cannot be opened: the failure names the file, not the server.
+    bad = os.path.join(d, "no-such-dir", "body")
+    rc, stdout, stderr = run([*prog, "localhost", str(port), "/data", bad], timeout=60)
+    check("an output file that cannot be opened", (rc, stderr),
+          (1, b"http_get: %s: No such file or directory\n" % bad.encode()))
 
 httpd.shutdown()
 finish()

@@ -26,15 +26,15 @@
 
 async(int) readiness(int ep, struct pollfd *p, fd_set *r) {
   struct epoll_event ev[4];
-  int n = poll(p, 1, -1); // expected-warning {{call to 'poll' blocks the event loop; use 'weft_read' instead}}
-  n += poll(p, 1, 100); // expected-warning {{call to 'poll' blocks the event loop; use 'weft_read' instead}}
-  n += ppoll(p, 1, NULL, NULL); // expected-warning {{call to 'ppoll' blocks the event loop; use 'weft_read' instead}}
-  n += select(4, r, NULL, NULL, NULL); // expected-warning {{call to 'select' blocks the event loop; use 'weft_read' instead}}
+  int n = poll(p, 1, -1); // expected-warning {{call to 'poll' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += poll(p, 1, 100); // expected-warning {{call to 'poll' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += ppoll(p, 1, NULL, NULL); // expected-warning {{call to 'ppoll' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += select(4, r, NULL, NULL, NULL); // expected-warning {{call to 'select' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
   struct timeval tv = {1, 0};
-  n += select(4, r, NULL, NULL, &tv); // expected-warning {{call to 'select' blocks the event loop; use 'weft_read' instead}}
-  n += pselect(4, r, NULL, NULL, NULL, NULL); // expected-warning {{call to 'pselect' blocks the event loop; use 'weft_read' instead}}
-  n += epoll_wait(ep, ev, 4, -1); // expected-warning {{call to 'epoll_wait' blocks the event loop; use 'weft_read' instead}}
-  n += epoll_pwait(ep, ev, 4, 10, NULL); // expected-warning {{call to 'epoll_pwait' blocks the event loop; use 'weft_read' instead}}
+  n += select(4, r, NULL, NULL, &tv); // expected-warning {{call to 'select' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += pselect(4, r, NULL, NULL, NULL, NULL); // expected-warning {{call to 'pselect' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += epoll_wait(ep, ev, 4, -1); // expected-warning {{call to 'epoll_wait' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
+  n += epoll_pwait(ep, ev, 4, 10, NULL); // expected-warning {{call to 'epoll_pwait' blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
   return weft_return(int, n);
 }
 

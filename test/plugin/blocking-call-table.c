@@ -34,7 +34,7 @@ async(ssize_t) drive(int fd, char *buf, struct backend *b, pthread_mutex_t *m) {
   void (*flush)(void) = flush_disk;
   // expected-warning@+1 {{call through 'readers' may call 'read', which blocks the event loop; use 'weft_read' instead, or 'weft_file_read' on a regular file}}
   ssize_t n = readers[0](fd, buf, 8); // expected-note {{the checker cannot show that this descriptor is non-blocking}}
-  n += epoll_backend.wait(fd, ev, 4, -1); // expected-warning {{call through 'wait' may call 'epoll_wait', which blocks the event loop; use 'weft_read' instead}}
+  n += epoll_backend.wait(fd, ev, 4, -1); // expected-warning {{call through 'wait' may call 'epoll_wait', which blocks the event loop; use 'weft_wait_readable' or 'weft_wait_writable' instead}}
   n += b->lock(m); // expected-warning {{call through 'lock' may call 'pthread_mutex_lock', which blocks the event loop; move it out of async context or wrap it in weft_unchecked(...)}}
   flush(); // expected-warning {{call through 'flush' may call 'flush_disk', which blocks the event loop; move it out of async context or wrap it in weft_unchecked(...)}}
   b->hook(); // expected-note {{'drive' may call 'slow_hook' through a function pointer here}}

@@ -19,6 +19,20 @@ static int family_of(int fd) {
   return ss.ss_family;
 }
 
+/* Whether fd is bound to a loopback address (127.0.0.0/8 or ::1), or to the
+ * wildcard (0.0.0.0 or ::). */
+static bool bound_to(int fd, bool loopback) {
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof ss;
+  CHECK_SYS(getsockname(fd, (struct sockaddr *)&ss, &len));
+  if (ss.ss_family == AF_INET) {
+    uint32_t a = ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr);
+    return loopback ? (a >> 24) == 127 : a == INADDR_ANY;
+  }
+  const struct in6_addr *a6 = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+  return loopback ? IN6_IS_ADDR_LOOPBACK(a6) : IN6_IS_ADDR_UNSPECIFIED(a6);
+}
+
 static const char *text_of(const struct addrinfo *ai, char *buf, size_t size) {
   const void *a = ai->ai_family == AF_INET ? (const void *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr
                                            : (const void *)&((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
@@ -102,8 +116,14 @@ static void listens(void) {
   CHECK_INT_EQ(weft_tcp_listen("example.com", 0), -EINVAL); /* a name to resolve: not here */
   CHECK_INT_EQ(weft_run(weft_tcp_listen_name("localhost", 0), &fd), 0);
   CHECK_INT_GT(weft_tcp_port(fd), 0);
+  CHECK_TRUE(bound_to(fd, true));
+  close(fd);
+  /* NULL is "localhost", as for weft_tcp_listen; "" is every local address. */
+  CHECK_INT_EQ(weft_run(weft_tcp_listen_name(NULL, 0), &fd), 0);
+  CHECK_TRUE(bound_to(fd, true));
   close(fd);
   CHECK_INT_EQ(weft_run(weft_tcp_listen_name("", 0), &fd), 0);
+  CHECK_TRUE(bound_to(fd, false));
   close(fd);
   CHECK_INT_EQ(weft_run(weft_tcp_listen_name("weft..invalid", 0), &fd), WEFT_EAI(EAI_NONAME));
   CHECK_INT_EQ(weft_run(weft_tcp_listen_name("localhost", 70000), &fd), -EINVAL);

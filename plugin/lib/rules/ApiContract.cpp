@@ -1,17 +1,22 @@
 // ApiContract.cpp: rule api-contract.  Values given to weft's API keep the
 // conventions its manual states, which a C programmer breaks by habit:
 // weft_fail carries a negative errno-style code (not errno itself, not a
-// positive E-constant, not 0), and weft_read asks for at least one byte.
+// positive E-constant, not 0), a weft_catch handler compares with negative
+// codes and, for getaddrinfo's failures, with WEFT_EAI(EAI_...) rather than
+// the bare EAI_ constant, and weft_read, weft_file_read and weft_recvfrom
+// ask for at least one byte.
 // Only what the checker can see is reported: constants, and errno read
 // directly.
 // Covered by test/plugin/api-contract*.c.
 #include "Check.h"
+#include "Compat.h"
 #include "Macros.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace clang;
@@ -50,14 +55,20 @@ public:
     failCode(Call->getArg(0), C);
   }
 
+  // The reads whose count must be at least one byte: weft_read's "" is the
+  // end of input, and weft_file_read and weft_recvfrom fail with -EINVAL.
   void onExpr(const Expr *E, CheckContext &C) override {
     const auto *Call = dyn_cast<CallExpr>(E);
     const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-    if (!FD || !FD->getIdentifier() || FD->getName() != "weft_read" || Call->getNumArgs() != 2)
+    if (!FD || !FD->getIdentifier() || Call->getNumArgs() < 2)
+      return;
+    StringRef Name = FD->getName();
+    if (Name != "weft_read" && Name != "weft_file_read" && Name != "weft_recvfrom")
       return;
     llvm::APSInt Value;
     if (constant(Call->getArg(1), C.ast(), Value) && Value == 0)
-      C.report(id(), DiagId::err_read_zero, Call->getArg(1)->getExprLoc()) << Call->getArg(1)->getSourceRange();
+      C.report(id(), DiagId::err_read_zero, Call->getArg(1)->getExprLoc())
+          << Name << (Name == "weft_read" ? 0 : 1) << Call->getArg(1)->getSourceRange();
   }
 
 private:
@@ -133,7 +144,18 @@ private:
 
   void positive(const Expr *E, const ParmVarDecl *Err, const FunctionDecl *Def, CheckContext &C) {
     llvm::APSInt Value;
-    if (!E || !constant(E, C.ast(), Value) || Value.isNegative() || Value == 0)
+    if (!E || !constant(E, C.ast(), Value))
+      return;
+    // getaddrinfo's EAI_ codes are negative in glibc, and collide with
+    // errno values (EAI_NONAME is -2, -ENOENT): weft delivers them as
+    // WEFT_EAI(EAI_...), so a bare one is never the failure meant.
+    StringRef Macro = writtenMacro(E, C);
+    if (startsWith(Macro, "EAI_")) {
+      C.report(id(), DiagId::err_catch_eai_code, userLoc(E->getExprLoc(), C))
+          << Def << Err << Macro << E->getSourceRange();
+      return;
+    }
+    if (Value.isNegative() || Value == 0)
       return;
     C.report(id(), DiagId::err_catch_positive_code, userLoc(E->getExprLoc(), C))
         << Def << Err << toString(Value) << E->getSourceRange();
@@ -153,6 +175,20 @@ private:
     llvm::SmallString<16> S;
     V.toString(S, 10);
     return std::string(S.str());
+  }
+
+  // The macro the user wrote for E, when E is exactly one macro's
+  // expansion (EAI_NONAME; not WEFT_EAI(EAI_NONAME), whose outer macro is
+  // WEFT_EAI).
+  static StringRef writtenMacro(const Expr *E, CheckContext &C) {
+    const SourceManager &SM = C.sourceManager();
+    SourceLocation Loc = E->IgnoreParenImpCasts()->getBeginLoc();
+    if (!Loc.isMacroID())
+      return StringRef();
+    // Up to the expansion written in the file: the outermost macro.
+    while (SM.getImmediateMacroCallerLoc(Loc).isMacroID())
+      Loc = SM.getImmediateMacroCallerLoc(Loc);
+    return Lexer::getImmediateMacroName(Loc, SM, C.ast().getLangOpts());
   }
 
   // Where the user wrote the code behind Loc (errno is itself a macro).

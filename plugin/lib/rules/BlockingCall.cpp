@@ -11,6 +11,7 @@
 
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/StringMap.h"
 
 // The values BlockingCalls.def compares with, from the C library headers.
@@ -55,13 +56,16 @@ const llvm::StringMap<std::vector<BlockingEntry>> &blockingTable() {
 
 
 // The continuations and map functions that receive the value of a
-// weft_accept action: their value parameter is a non-blocking descriptor
-// (weft.h documents it so).
+// weft_accept, weft_tcp_connect or weft_tcp_listen_name action: their value
+// parameter is a non-blocking descriptor (weft.h documents each so).
 void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
   auto IsAccept = [](const Expr *E) {
     const auto *CE = dyn_cast_or_null<CallExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
     const FunctionDecl *F = CE ? CE->getDirectCallee() : nullptr;
-    return F && F->getIdentifier() && F->getName() == "weft_accept";
+    if (!F || !F->getIdentifier())
+      return false;
+    StringRef Name = F->getName();
+    return Name == "weft_accept" || Name == "weft_tcp_connect" || Name == "weft_tcp_listen_name";
   };
   for (const EffectNode &N : G.nodes())
     for (const EffectSite &S : N.Sites) {
@@ -89,6 +93,30 @@ void markAcceptedDescriptors(const EffectGraph &G, DescriptorFacts &Facts) {
       if (const FunctionDecl *F = givenFunction(CE->getArg(1)))
         Facts.markNonBlockingParam(F, 1);
     }
+}
+
+// The rows whose names a program may well use for functions of its own
+// (a table's remove, a list's link, a string's truncate): they match only
+// the C library's function, declared in a system header.  (The older rows
+// match any bodiless function of the name, as docs/diagnostics says.)
+bool needsLibraryDecl(StringRef Name) {
+  static const char *const Names[] = {
+      "access",  "faccessat",  "unlink",   "unlinkat",   "remove",    "rename",      "renameat",   "renameat2",
+      "mkdir",   "mkdirat",    "rmdir",    "opendir",    "readdir",   "scandir",     "link",       "symlink",
+      "readlink", "realpath",  "chmod",    "chown",      "truncate",  "ftruncate",   "fallocate",  "posix_fallocate",
+      "fopen",   "freopen",    "statx",    "getpwnam",   "getpwnam_r", "getpwuid",   "getpwuid_r", "getgrnam",
+      "getgrnam_r", "getgrgid", "getgrgid_r", "getgrouplist"};
+  for (const char *N : Names)
+    if (Name == N)
+      return true;
+  return false;
+}
+
+bool declaredInSystemHeader(const FunctionDecl *F, const SourceManager &SM) {
+  for (const FunctionDecl *D : F->redecls())
+    if (SM.isInSystemHeader(SM.getExpansionLoc(D->getLocation())))
+      return true;
+  return false;
 }
 
 class BlockingCallCheck : public Check {
@@ -179,12 +207,15 @@ private:
   }
 
   // The %select of the warning's advice: none, use the replacement, use it
-  // or the regular file's primitive, or run the call on the worker pool.
+  // or the regular file's primitive, run the call on the worker pool, or
+  // use one of the two readiness waits (BlockingCalls.def's poll rows).
   static unsigned adviceOf(StringRef Replacement, StringRef OnFile) {
     if (Replacement.empty())
       return 0;
     if (Replacement == "weft_detach")
       return 3;
+    if (Replacement == "weft_wait_readable")
+      return 4;
     return OnFile.empty() ? 1 : 2;
   }
 
@@ -199,6 +230,8 @@ private:
     if (!Declared) {
       auto It = blockingTable().find(libraryName(F));
       if (It == blockingTable().end())
+        return;
+      if (needsLibraryDecl(It->first()) && !declaredInSystemHeader(F, C.sourceManager()))
         return;
       Rows = &It->second;
     }

@@ -2,9 +2,12 @@
 // runs after the function that builds it has returned (that function
 // cannot run the loop), so a pointer it keeps into that function's own
 // automatic storage dangles when it runs: the env of a combinator
-// (weft_bind(m, k, &local)) and the buffer of weft_write, which the manual
-// says is not copied.  In synchronous code the action may finish inside a
-// weft_run before the storage ends, and is not reported.
+// (weft_bind(m, k, &local)), the buffers weft.h says are not copied
+// (weft_write, weft_writer_write, weft_sendto), the storage an action fills
+// in (weft_recvfrom's info, weft_file_stat's out, weft_both's and
+// weft_all's values) and weft_detach's argument.  In synchronous code the
+// action may finish inside a weft_run before the storage ends, and is not
+// reported.
 // Covered by test/plugin/stack-capture*.c.
 #include "Check.h"
 #include "Macros.h"
@@ -73,29 +76,62 @@ const ValueDecl *localObject(const Expr *E, const Expr *&Literal, unsigned Depth
   return nullptr;
 }
 
+// What the pointer an action keeps is, as the diagnostic names it.
+enum Kept { Env, Buffer, Argument, Storage };
+
+// The weft functions whose actions keep a pointer argument until they end
+// (weft.h: "must stay valid until the action finishes"), and which one.
+// The ones that copy theirs (weft_file_write, weft_connect's address,
+// weft_read_until's delimiter, the paths and names) are not here.
+struct KeptArg {
+  const char *Name;
+  unsigned Arg;
+  Kept What;
+};
+const KeptArg KeptArgs[] = {
+    {"weft_write", 1, Buffer},       {"weft_writer_write", 1, Buffer},   {"weft_sendto", 1, Buffer},
+    {"weft_recvfrom", 2, Storage},   {"weft_file_stat", 1, Storage},     {"weft_detach", 1, Argument},
+    {"weft_detach_release", 1, Argument},
+};
+
 class StackCaptureCheck : public Check {
 public:
   StackCaptureCheck() : Check(CheckId::StackCapture) {}
 
   void onWeftCall(const CallExpr *Call, StringRef Internal, CheckContext &C) override {
+    const SourceManager &SM = C.sourceManager();
+    // weft_both(a, b, out_a, out_b) and weft_all(n, make, env, values) store
+    // the values when the action ends.  (weft_all's env is only used while
+    // the combinator is built.)
+    if (Internal == "weft__both" && Call->getNumArgs() >= 5) {
+      check(weftArgument(Call->getArg(2), SM), Storage, C);
+      check(weftArgument(Call->getArg(4), SM), Storage, C);
+      return;
+    }
+    if (Internal == "weft__all" && Call->getNumArgs() >= 4) {
+      check(weftArgument(Call->getArg(3), SM), Storage, C);
+      return;
+    }
     if (Internal != "weft__bind" && Internal != "weft__then" && Internal != "weft__map" &&
         Internal != "weft__catch" && Internal != "weft__finally")
       return;
     if (Call->getNumArgs() < 3)
       return;
-    check(weftArgument(Call->getArg(2), C.sourceManager()), /*Buffer=*/false, C);
+    check(weftArgument(Call->getArg(2), SM), Env, C);
   }
 
   void onExpr(const Expr *E, CheckContext &C) override {
     const auto *Call = dyn_cast<CallExpr>(E);
     const FunctionDecl *FD = Call ? Call->getDirectCallee() : nullptr;
-    if (!FD || !FD->getIdentifier() || FD->getName() != "weft_write" || Call->getNumArgs() < 2)
+    if (!FD || !FD->getIdentifier())
       return;
-    check(Call->getArg(1), /*Buffer=*/true, C);
+    for (const KeptArg &K : KeptArgs)
+      if (FD->getName() == K.Name && Call->getNumArgs() > K.Arg)
+        check(Call->getArg(K.Arg), K.What, C);
   }
 
 private:
-  void check(const Expr *E, bool Buffer, CheckContext &C) {
+  void check(const Expr *E, Kept What, CheckContext &C) {
     const FunctionDecl *F = C.currentFunction();
     if (!E || !isAsyncContext(F))
       return;
@@ -108,7 +144,7 @@ private:
     if (Loc.isMacroID() && SM.isMacroArgExpansion(Loc))
       Loc = SM.getSpellingLoc(Loc);
     {
-      Diag D = C.report(id(), DiagId::err_stack_capture, Loc) << (Buffer ? 1 : 0) << (Local ? 0 : 1);
+      Diag D = C.report(id(), DiagId::err_stack_capture, Loc) << unsigned(What) << (Local ? 0 : 1);
       if (Local)
         D << Local;
       else
