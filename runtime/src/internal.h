@@ -402,6 +402,10 @@ int weft__ready_now(int fd, int dir);
 /* pool.c: the worker pool's completions reach the loop through an eventfd */
 bool weft__pool_ready(uint64_t data); /* an event of the pool's eventfd: finished jobs are delivered */
 void weft__pool_close(void);          /* the loop closes: its eventfd goes */
+/* io.c, for udp.c and weft_tcp_listen: a numeric address and port as a
+ * socket address (false: not a numeric IPv4 or IPv6 address). */
+bool weft__sockaddr_numeric(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len);
+
 /* io.c, for udp.c: a socket operation of another file, run through fd's
  * queue in direction dir (see there); and the bytes it received delivered
  * as f's latest read, which weft_str_len measures. */

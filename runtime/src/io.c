@@ -450,6 +450,22 @@ static bool gate_closed(struct weft__fdw *w, int dir) {
   return false;
 }
 
+/* A read of fd that failed with errno: READ_AGAIN to call it again, or
+ * what the operation returns (it waits for readiness, or fails). */
+enum { READ_AGAIN = -1 };
+static int read_error(struct weft__fiber *f, int fd, struct weft__fdw *w) {
+  if (errno == EINTR) return READ_AGAIN;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
+  if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
+    nowait_refused(fd, w);
+    return gate_closed(w, WEFT__IO_READ) ? io_wait(f, w) : READ_AGAIN;
+  }
+  if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET)
+    return gate_closed(w, WEFT__IO_READ) ? io_wait(f, w) : READ_AGAIN;
+  return weft__op_failed(f, -errno);
+}
+
+
 /* write(2) to a pipe raises SIGPIPE when the reader has gone.  The signal
  * is blocked in this thread only, for the call, and a SIGPIPE the call
  * left pending is taken back; the process's disposition is never touched,
@@ -514,18 +530,8 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
-    if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
-      nowait_refused(fd, w);
-      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
-      continue;
-    }
-    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
-      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
-      continue;
-    }
-    return weft__op_failed(f, -errno);
+    int rs = read_error(f, fd, w);
+    if (rs != READ_AGAIN) return rs;
   }
 }
 
@@ -753,18 +759,8 @@ int weft__io_read_some(struct weft__fiber *f, int fd, char *buf, size_t n, char 
       if (landed != NULL) *landed = buf;
       return weft__op_done(f, (uintptr_t)r);
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return io_wait(f, w);
-    if (errno == EOPNOTSUPP && w->kind == WEFT__FD_NOWAIT) {
-      nowait_refused(fd, w);
-      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
-      continue;
-    }
-    if (errno == ENOTSOCK && w->kind == WEFT__FD_SOCKET && io_relearn(fd, w) && w->kind != WEFT__FD_SOCKET) {
-      if (gate_closed(w, WEFT__IO_READ)) return io_wait(f, w);
-      continue;
-    }
-    return weft__op_failed(f, -errno);
+    int rs = read_error(f, fd, w);
+    if (rs != READ_AGAIN) return rs;
   }
 }
 
@@ -803,27 +799,35 @@ void weft__io_leave(struct weft__fiber *f) {
 
 /* ---- TCP helpers ------------------------------------------------------ */
 
+/* A numeric IPv4 or IPv6 address and a port (0..65535) as a socket
+ * address in *ss and its length in *len; false if host is not one. */
+bool weft__sockaddr_numeric(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len) {
+  memset(ss, 0, sizeof *ss);
+  struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons((uint16_t)port);
+    *len = sizeof *v4;
+    return true;
+  }
+  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons((uint16_t)port);
+    *len = sizeof *v6;
+    return true;
+  }
+  return false;
+}
+
 int weft_tcp_listen(const char *host, int port) {
   struct sockaddr_storage ss;
   socklen_t len;
-  memset(&ss, 0, sizeof ss);
   if (port < 0 || port > 65535) return -EINVAL;
   /* Two names need no resolver (weft_tcp_listen_name takes any name). */
   if (host == NULL || strcmp(host, "localhost") == 0) host = "127.0.0.1";
   else if (host[0] == '\0') host = "0.0.0.0";
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((uint16_t)port);
-    len = sizeof *v4;
-  } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((uint16_t)port);
-    len = sizeof *v6;
-  } else {
-    return -EINVAL;
-  }
+  if (!weft__sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
   int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   int one = 1;

@@ -152,22 +152,9 @@ WEFT_BOUNDARY async(void) weft_shutdown(int fd, int how) {
 int weft_udp_bind(const char *host, int port) {
   struct sockaddr_storage ss;
   socklen_t len;
-  memset(&ss, 0, sizeof ss);
   if (port < 0 || port > 65535) return -EINVAL;
   if (host == NULL) host = "127.0.0.1";
-  struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((uint16_t)port);
-    len = sizeof *v4;
-  } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((uint16_t)port);
-    len = sizeof *v6;
-  } else {
-    return -EINVAL;
-  }
+  if (!weft__sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
   int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
