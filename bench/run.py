@@ -266,7 +266,12 @@ class Suite:
                 if impl in errors:
                     continue
                 try:
-                    values[impl].append(fn())
+                    v = fn()
+                    # A figure of 0 (or less) means no work was measured: a server that accepted but never
+                    # answered gives 0 req/s with a clean exit, and must fail its row, not pass as slow.
+                    if not v > 0 or v == float("inf"):
+                        raise BenchError("no work measured (figure %r)" % v)
+                    values[impl].append(v)
                 except Missing as e:
                     errors[impl] = "MISSING: %s" % e
                     self.failures.append("%s / %s: %s" % (name, impl, e))
@@ -352,9 +357,7 @@ class Suite:
             name = "TCP echo, %d conns, 128 B" % conns
             self.bench(name, "req/s", "higher", impls, p["heavy_reps"])
             if self.rows and self.rows[-1][0] == name:
-                self.rows.append((name, "server us CPU/req", "lower",
-                                  {i: (v if v else self.rows[-1][3][i]) for i, v in cpu.items()},
-                                  self.rows[-1][4]))
+                self.rows.append((name, "server us CPU/req", "lower", self.cpu_row(cpu), self.rows[-1][4]))
         self.http()
         self.memory()
 
@@ -391,8 +394,12 @@ class Suite:
         name = "HTTP keep-alive, wrk -c100"
         self.bench(name, "req/s", "higher", impls, self.p["reps"])
         if self.rows and self.rows[-1][0] == name:
-            self.rows.append((name, "server us CPU/req", "lower",
-                              {i: (v if v else self.rows[-1][3][i]) for i, v in cpu.items()}, self.rows[-1][4]))
+            self.rows.append((name, "server us CPU/req", "lower", self.cpu_row(cpu), self.rows[-1][4]))
+
+    def cpu_row(self, cpu):
+        """The server-CPU row beside the last row (a rate): an implementation that failed there fails here too."""
+        rates = self.rows[-1][3]
+        return {i: (v if isinstance(rates[i], list) and v else rates[i]) for i, v in cpu.items()}
 
     def idle_once(self, server_cmd, conns):
         loadgen = self.peer("loadgen", "loadgen")
