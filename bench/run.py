@@ -582,8 +582,10 @@ class Suite:
         self.bench("ping-pong, syscalls", "syscalls/rt", "lower", [
             (impl, (lambda g=get: self.strace_run([g(), str(n)]) / n)) for impl, get in progs], 1)
         s = p["st_s"]
-        self.bench("TCP echo 50 conns, syscalls", "syscalls/req", "lower", [
-            (impl, (lambda c=cmd: self.strace_server(c, "echo", s))) for impl, cmd in self.echo_servers()], 1)
+        for conns in (50, 500):
+            self.bench("TCP echo %d conns, syscalls" % conns, "syscalls/req", "lower", [
+                (impl, (lambda c=cmd, k=conns: self.strace_server(c, "echo", s, k)))
+                for impl, cmd in self.echo_servers()], 1)
         self.bench("HTTP wrk -c100, syscalls", "syscalls/req", "lower", [
             (impl, (lambda c=cmd: self.strace_server(c, "http", s))) for impl, cmd in self.http_servers()], 1)
 
@@ -606,13 +608,13 @@ class Suite:
             run(self.strace_cmd(out) + cmd, timeout=300)
             return self.strace_total(out)
 
-    def strace_server(self, server_cmd, kind, seconds):
+    def strace_server(self, server_cmd, kind, seconds, conns=50):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "st")
             s = Server(self.strace_cmd(out) + server_cmd())
             try:
                 if kind == "echo":
-                    res = run([self.peer("loadgen", "loadgen"), "echo", str(s.port), "50", str(seconds)],
+                    res = run([self.peer("loadgen", "loadgen"), "echo", str(s.port), str(conns), str(seconds)],
                               timeout=seconds + 60)
                     reqs = float(res.split()[1])
                 else:
