@@ -66,7 +66,10 @@ bounded() {
 status=0
 # A bound on the whole table, well above each mode's time (children have their own timeouts in run.py).
 case "$mode" in quick) limit=400 ;; *) limit=1800 ;; esac
-bounded "$limit" python3 bench/run.py --build "$build" --mode "$mode" "$@" || status=1
+rc=0
+bounded "$limit" python3 bench/run.py --build "$build" --mode "$mode" "$@" || rc=$?
+[ "$rc" -eq 2 ] && exit 2 # bad usage (run.py said why): no extras
+[ "$rc" -eq 0 ] || status=1
 
 export WEFT_BENCH_MODE="$mode"
 for extra in bench/*.sh; do
