@@ -40,6 +40,35 @@ MODES = {
 
 TIMEOUT = 120  # seconds any one child may take before it is killed and the run counted as failed
 
+# Every row of issue 13's table, as (start of the benchmark's name, unit).  A whole run (no --only) that prints
+# no row for one of them fails, so that a benchmark dropped from the suite cannot pass the CI smoke test.
+EXPECTED_ROWS = [
+    ("bind loop, 1", "ns/bind"),
+    ("socketpair ping-pong", "rt/s"),
+    ("sleeps of 1 ms", "ns CPU/sleep"),
+    ("TCP echo, 50 conns", "req/s"), ("TCP echo, 50 conns", "server us CPU/req"),
+    ("TCP echo, 500 conns", "req/s"), ("TCP echo, 500 conns", "server us CPU/req"),
+    ("HTTP keep-alive, wrk -c100", "req/s"), ("HTTP keep-alive, wrk -c100", "server us CPU/req"),
+    ("idle TCP connections", "B/conn (RSS)"),
+    ("pending sleeps", "B/sleep (RSS)"),
+    ("copy ", "MiB/s"),
+    ("checker on sqlite3.c + weft.h", "s CPU"),
+    ("checker on examples/", "s CPU"),
+    ("bind loop, instructions", "instr/bind"),
+    ("ping-pong, user instructions", "instr/rt"),
+    ("sleeps, user instructions", "instr/sleep"),
+    ("ping-pong, syscalls", "syscalls/rt"),
+    ("TCP echo 50 conns, syscalls", "syscalls/req"),
+    ("TCP echo 500 conns, syscalls", "syscalls/req"),
+    ("HTTP wrk -c100, syscalls", "syscalls/req"),
+]
+
+
+def missing_rows(rows):
+    """The EXPECTED_ROWS that rows (the suite's (name, unit, ...) tuples) lack, as "name (unit)" strings."""
+    return ["%s... (%s)" % (prefix, unit) for prefix, unit in EXPECTED_ROWS
+            if not any(r[0].startswith(prefix) and r[1] == unit for r in rows)]
+
 
 class BenchError(Exception):
     pass
@@ -720,6 +749,8 @@ def main():
     print("  peer/weft for costs (ns, instructions, syscalls, bytes, CPU), weft/peer for rates (rt/s, req/s, MiB/s).")
     print("  For the checker rows weft's line is clang with the plugin, and its advantage under 1 is the overhead.")
     print("total time %.0f s" % (time.monotonic() - t0))
+    if not args.only:
+        suite.failures += ["row missing from the table: %s" % m for m in missing_rows(suite.rows)]
     if suite.missing or suite.failures:
         for f in suite.failures:
             print("FAILED: %s" % f)
