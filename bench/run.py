@@ -7,8 +7,8 @@ DIR is a weft build tree holding bench/bench_*, examples/ and the checker plugin
 Release one in build/bench).  The peers' programs (bench/peers/) are compiled here, into DIR/bench/peers.
 Every benchmark runs weft and each peer in turn, round after round (interleaved), so that a change in the
 machine's load hits all of them alike; the table gives the median, the range, and weft's advantage over each
-peer.  Exit status: 0 when every row has figures, 1 when a peer is missing or a run failed (the table is
-printed either way), 2 on bad usage."""
+peer.  Exit status: 0 when every row has figures, 1 when a peer is missing, a run failed or gave a figure of 0, or
+(without --only) a row of EXPECTED_ROWS is missing (the table is printed either way), 2 on bad usage."""
 import argparse
 import atexit
 import glob
