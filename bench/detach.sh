@@ -1,6 +1,6 @@
 #!/bin/sh
 # detach.sh [N] [RUNS], or detach.sh BUILD_DIR with WEFT_BENCH_MODE=quick|full (an extra of scripts/bench.sh): weft_detach against libuv's uv_queue_work, side by side in one invocation: median ns per round trip,
-# and the ratio.  Alone, builds both (Release, in build/bench-detach) and runs two shapes: one round trip at a
+# and weft's advantage (uv ns over weft ns, above 1: weft faster).  Alone, builds both (Release, in build/bench-detach) and runs two shapes: one round trip at a
 # time (the latency of a hand-off to a worker and back) and 64 in flight (throughput).  Both pools have 4 threads.
 # Not a test: it prints figures.  libuv comes from libuv1-dev (scripts/setup-debian.sh installs it).
 set -eu
@@ -29,6 +29,8 @@ for flight in 1 64; do
   echo "$u" | grep -v '^median_ns'
   wn=$(echo "$w" | sed -n 's/^median_ns //p')
   un=$(echo "$u" | sed -n 's/^median_ns //p')
+  [ -n "$wn" ] && [ -n "$un" ] || { echo "detach.sh: no median_ns line from detach or detach_uv" >&2; exit 1; }
+  # weft adv., as in the suite's table: libuv's ns over weft's (above 1: weft faster).
   awk -v a="$wn" -v b="$un" -v f="$flight" \
-    'BEGIN { printf "ratio weft_detach / uv_queue_work, %2d in flight: %.2f\n", f, a / b }'
+    'BEGIN { printf "weft adv. over uv_queue_work, %2d in flight: %.2f (uv ns / weft ns; above 1: weft faster)\n", f, b / a }'
 done

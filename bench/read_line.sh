@@ -2,7 +2,7 @@
 # read_line.sh [MB] [RUNS], or read_line.sh BUILD_DIR with WEFT_BENCH_MODE=quick|full (an extra of scripts/bench.sh): lines per second reading a file of short lines through a pipe (cat FILE | prog):
 # weft_read_line (reader buffers of 4 KiB, as Lwt_io's default, and 64 KiB) against Lwt_io.read_line (native OCaml)
 # and getline(3) on a blocking stdio stream, the practical limit.  Each runs RUNS times (default 5); the median is
-# printed, then the ratios.  Not a test: it prints figures.  Needs ocaml-nox, ocaml-findlib, liblwt-ocaml-dev for Lwt.
+# printed, then weft's advantage over each (above 1: weft faster).  Not a test: it prints figures.  Needs ocaml-nox, ocaml-findlib, liblwt-ocaml-dev for Lwt.
 set -eu
 cd "$(dirname "$0")/.."
 if [ -n "${WEFT_BENCH_MODE:-}" ]; then
@@ -74,10 +74,18 @@ echo "$progs" | while IFS=: read -r name cmd; do
   echo "$name $wall $cpu $lines" >>"$results"
 done
 
-# Ratios: weft against each peer (above 1: weft reads more lines per second).
-awk '{ wall[$1] = $2; cpu[$1] = $3; lines[$1] = $4 }
+# Every program must have read every line: a count that differs (or a program that printed none) fails the script.
+# Checked apart from the ratios below, whose pipe into sort would hide awk's exit status.
+awk '{ lines[$1] = $4 }
+     END {
+       for (a in lines) {
+         if (lines[a] == "") { print "read_line.sh: no line count from " a > "/dev/stderr"; exit 1 }
+         for (b in lines) if (lines[a] != lines[b]) { print "read_line.sh: line counts differ: " a " " b > "/dev/stderr"; exit 1 }
+       }
+     }' "$results"
+# weft adv., as in the suite's table: weft's lines per second over each peer's (above 1: weft reads more).
+awk '{ wall[$1] = $2; cpu[$1] = $3 }
      END {
        for (w in wall) if (w ~ /^weft/) for (p in wall) if (p !~ /^weft/)
-         printf "ratio %-20s / %-17s %6.2f wall %6.2f CPU\n", w, p, wall[w] / wall[p], cpu[w] / cpu[p]
-       for (a in lines) for (b in lines) if (lines[a] != lines[b]) { print "# line counts differ: " a " " b; exit 1 }
+         printf "weft adv. %-20s over %-17s %6.2f wall %6.2f CPU (above 1: weft faster)\n", w, p, wall[w] / wall[p], cpu[w] / cpu[p]
      }' "$results" | sort

@@ -7,8 +7,8 @@ DIR is a weft build tree holding bench/bench_*, examples/ and the checker plugin
 Release one in build/bench).  The peers' programs (bench/peers/) are compiled here, into DIR/bench/peers.
 Every benchmark runs weft and each peer in turn, round after round (interleaved), so that a change in the
 machine's load hits all of them alike; the table gives the median, the range, and weft's advantage over each
-peer.  Exit status: 0 when every row has figures, 1 when a peer is missing or a run failed (the table is
-printed either way), 2 on bad usage."""
+peer.  Exit status: 0 when every row has figures, 1 when a peer is missing, a run failed or gave a figure of 0, or
+(without --only) a row of EXPECTED_ROWS is missing (the table is printed either way), 2 on bad usage."""
 import argparse
 import atexit
 import glob
@@ -39,6 +39,35 @@ MODES = {
 }
 
 TIMEOUT = 120  # seconds any one child may take before it is killed and the run counted as failed
+
+# Every row of issue 13's table, as (start of the benchmark's name, unit).  A whole run (no --only) that prints
+# no row for one of them fails, so that a benchmark dropped from the suite cannot pass the CI smoke test.
+EXPECTED_ROWS = [
+    ("bind loop, 1", "ns/bind"),
+    ("socketpair ping-pong", "rt/s"),
+    ("sleeps of 1 ms", "ns CPU/sleep"),
+    ("TCP echo, 50 conns", "req/s"), ("TCP echo, 50 conns", "server us CPU/req"),
+    ("TCP echo, 500 conns", "req/s"), ("TCP echo, 500 conns", "server us CPU/req"),
+    ("HTTP keep-alive, wrk -c100", "req/s"), ("HTTP keep-alive, wrk -c100", "server us CPU/req"),
+    ("idle TCP connections", "B/conn (RSS)"),
+    ("pending sleeps", "B/sleep (RSS)"),
+    ("copy ", "MiB/s"),
+    ("checker on sqlite3.c + weft.h", "s CPU"),
+    ("checker on examples/", "s CPU"),
+    ("bind loop, instructions", "instr/bind"),
+    ("ping-pong, user instructions", "instr/rt"),
+    ("sleeps, user instructions", "instr/sleep"),
+    ("ping-pong, syscalls", "syscalls/rt"),
+    ("TCP echo 50 conns, syscalls", "syscalls/req"),
+    ("TCP echo 500 conns, syscalls", "syscalls/req"),
+    ("HTTP wrk -c100, syscalls", "syscalls/req"),
+]
+
+
+def missing_rows(rows):
+    """The EXPECTED_ROWS that rows (the suite's (name, unit, ...) tuples) lack, as "name (unit)" strings."""
+    return ["%s... (%s)" % (prefix, unit) for prefix, unit in EXPECTED_ROWS
+            if not any(r[0].startswith(prefix) and r[1] == unit for r in rows)]
 
 
 class BenchError(Exception):
@@ -266,7 +295,12 @@ class Suite:
                 if impl in errors:
                     continue
                 try:
-                    values[impl].append(fn())
+                    v = fn()
+                    # A figure of 0 (or less) means no work was measured: a server that accepted but never
+                    # answered gives 0 req/s with a clean exit, and must fail its row, not pass as slow.
+                    if not v > 0 or v == float("inf"):
+                        raise BenchError("no work measured (figure %r)" % v)
+                    values[impl].append(v)
                 except Missing as e:
                     errors[impl] = "MISSING: %s" % e
                     self.failures.append("%s / %s: %s" % (name, impl, e))
@@ -352,9 +386,7 @@ class Suite:
             name = "TCP echo, %d conns, 128 B" % conns
             self.bench(name, "req/s", "higher", impls, p["heavy_reps"])
             if self.rows and self.rows[-1][0] == name:
-                self.rows.append((name, "server us CPU/req", "lower",
-                                  {i: (v if v else self.rows[-1][3][i]) for i, v in cpu.items()},
-                                  self.rows[-1][4]))
+                self.rows.append((name, "server us CPU/req", "lower", self.cpu_row(cpu), self.rows[-1][4]))
         self.http()
         self.memory()
 
@@ -391,8 +423,12 @@ class Suite:
         name = "HTTP keep-alive, wrk -c100"
         self.bench(name, "req/s", "higher", impls, self.p["reps"])
         if self.rows and self.rows[-1][0] == name:
-            self.rows.append((name, "server us CPU/req", "lower",
-                              {i: (v if v else self.rows[-1][3][i]) for i, v in cpu.items()}, self.rows[-1][4]))
+            self.rows.append((name, "server us CPU/req", "lower", self.cpu_row(cpu), self.rows[-1][4]))
+
+    def cpu_row(self, cpu):
+        """The server-CPU row beside the last row (a rate): an implementation that failed there fails here too."""
+        rates = self.rows[-1][3]
+        return {i: (v if isinstance(rates[i], list) and v else rates[i]) for i, v in cpu.items()}
 
     def idle_once(self, server_cmd, conns):
         loadgen = self.peer("loadgen", "loadgen")
@@ -575,8 +611,10 @@ class Suite:
         self.bench("ping-pong, syscalls", "syscalls/rt", "lower", [
             (impl, (lambda g=get: self.strace_run([g(), str(n)]) / n)) for impl, get in progs], 1)
         s = p["st_s"]
-        self.bench("TCP echo 50 conns, syscalls", "syscalls/req", "lower", [
-            (impl, (lambda c=cmd: self.strace_server(c, "echo", s))) for impl, cmd in self.echo_servers()], 1)
+        for conns in (50, 500):
+            self.bench("TCP echo %d conns, syscalls" % conns, "syscalls/req", "lower", [
+                (impl, (lambda c=cmd, k=conns: self.strace_server(c, "echo", s, k)))
+                for impl, cmd in self.echo_servers()], 1)
         self.bench("HTTP wrk -c100, syscalls", "syscalls/req", "lower", [
             (impl, (lambda c=cmd: self.strace_server(c, "http", s))) for impl, cmd in self.http_servers()], 1)
 
@@ -599,13 +637,13 @@ class Suite:
             run(self.strace_cmd(out) + cmd, timeout=300)
             return self.strace_total(out)
 
-    def strace_server(self, server_cmd, kind, seconds):
+    def strace_server(self, server_cmd, kind, seconds, conns=50):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "st")
             s = Server(self.strace_cmd(out) + server_cmd())
             try:
                 if kind == "echo":
-                    res = run([self.peer("loadgen", "loadgen"), "echo", str(s.port), "50", str(seconds)],
+                    res = run([self.peer("loadgen", "loadgen"), "echo", str(s.port), str(conns), str(seconds)],
                               timeout=seconds + 60)
                     reqs = float(res.split()[1])
                 else:
@@ -711,6 +749,8 @@ def main():
     print("  peer/weft for costs (ns, instructions, syscalls, bytes, CPU), weft/peer for rates (rt/s, req/s, MiB/s).")
     print("  For the checker rows weft's line is clang with the plugin, and its advantage under 1 is the overhead.")
     print("total time %.0f s" % (time.monotonic() - t0))
+    if not args.only:
+        suite.failures += ["row missing from the table: %s" % m for m in missing_rows(suite.rows)]
     if suite.missing or suite.failures:
         for f in suite.failures:
             print("FAILED: %s" % f)

@@ -24,8 +24,10 @@ if [ -n "${WEFT_BENCH_BUILD:-}" ]; then
 else
   build=build/bench
   mkdir -p build
-  # Release, the plugin against Clang 14 (for the checker's overhead), no tests.
-  cmake -S . -B "$build" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+  # Release, the plugin against Clang 14 (for the checker's overhead), no tests.  C at -O2, as the C peers are
+  # built (bench/run.py) and as Debian builds libev and libuv: CMake's Release default, -O3, would favour weft.
+  cmake -S . -B "$build" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" \
+    -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
     -DWEFT_CLANG_VERSION=14 -DWEFT_BUILD_TESTS=OFF >build/bench.configure.log 2>&1 ||
     { cat build/bench.configure.log >&2; exit 1; }
   echo "building weft (Release) in $build"
@@ -35,16 +37,45 @@ else
 fi
 [ -d "$build" ] || { echo "bench.sh: no build tree $build" >&2; exit 2; }
 
+# bounded SECONDS CMD...: runs CMD under timeout(1), in the background so that this shell can pass on a
+# SIGTERM, SIGINT (Ctrl-C) or SIGHUP.  timeout(1) puts itself in a process group of its own, so neither a Ctrl-C
+# at the terminal nor a kill of this shell would reach it: without the trap, run.py, its servers and load
+# generators would run on after this script ended.  run.py kills its servers when it gets SIGTERM.
+child=
+stop() {
+  trap - TERM INT HUP
+  if [ -n "$child" ]; then
+    kill -TERM "$child" 2>/dev/null || true
+    wait "$child" 2>/dev/null || true
+  fi
+  echo "bench.sh: stopped by a signal" >&2
+  exit 130
+}
+trap stop TERM INT HUP
+bounded() {
+  limit=$1
+  shift
+  timeout --kill-after=10 "$limit" "$@" &
+  child=$!
+  rc=0
+  wait "$child" || rc=$?
+  child=
+  return "$rc"
+}
+
 status=0
 # A bound on the whole table, well above each mode's time (children have their own timeouts in run.py).
 case "$mode" in quick) limit=400 ;; *) limit=1800 ;; esac
-timeout --kill-after=10 "$limit" python3 bench/run.py --build "$build" --mode "$mode" "$@" || status=1
+rc=0
+bounded "$limit" python3 bench/run.py --build "$build" --mode "$mode" "$@" || rc=$?
+[ "$rc" -eq 2 ] && exit 2 # bad usage (run.py said why): no extras
+[ "$rc" -eq 0 ] || status=1
 
 export WEFT_BENCH_MODE="$mode"
 for extra in bench/*.sh; do
   [ -f "$extra" ] || continue
   echo
   echo "== extra: $extra"
-  timeout --kill-after=10 300 sh "$extra" "$build" || { echo "FAILED: extra $extra"; status=1; }
+  bounded 300 sh "$extra" "$build" || { echo "FAILED: extra $extra"; status=1; }
 done
 exit $status
