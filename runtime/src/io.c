@@ -799,27 +799,6 @@ void weft__io_leave(struct weft__fiber *f) {
 
 /* ---- TCP helpers ------------------------------------------------------ */
 
-/* A numeric IPv4 or IPv6 address and a port (0..65535) as a socket
- * address in *ss and its length in *len; false if host is not one. */
-bool weft__sockaddr_numeric(const char *host, int port, struct sockaddr_storage *ss, socklen_t *len) {
-  memset(ss, 0, sizeof *ss);
-  struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
-  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons((uint16_t)port);
-    *len = sizeof *v4;
-    return true;
-  }
-  if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons((uint16_t)port);
-    *len = sizeof *v6;
-    return true;
-  }
-  return false;
-}
-
 int weft_tcp_listen(const char *host, int port) {
   struct sockaddr_storage ss;
   socklen_t len;
@@ -827,7 +806,7 @@ int weft_tcp_listen(const char *host, int port) {
   /* Two names need no resolver (weft_tcp_listen_name takes any name). */
   if (host == NULL || strcmp(host, "localhost") == 0) host = "127.0.0.1";
   else if (host[0] == '\0') host = "0.0.0.0";
-  if (!weft__sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
+  if (!sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
   int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   int one = 1;

@@ -154,7 +154,7 @@ int weft_udp_bind(const char *host, int port) {
   socklen_t len;
   if (port < 0 || port > 65535) return -EINVAL;
   if (host == NULL) host = "127.0.0.1";
-  if (!weft__sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
+  if (!sockaddr_numeric(host, port, &ss, &len)) return -EINVAL;
   int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
