@@ -1,6 +1,7 @@
 /* fd_reuse_file.c: a regular file's number read in the steady state (reads made with RWF_NOWAIT and no fstat),
  * then closed with close(2) and handed out again: the next read waits for a new empty pipe or socket in epoll
- * (never blocks in read(2): SIGALRM would end the test), reads a new regular file, and fails -EBADF if closed. */
+ * (never blocks in read(2): SIGALRM would end the test), reads a new regular file, and fails -EBADF if closed;
+ * a short read of a file (its own buffer, shrunk) keeps its length, NULs included, and end of file reads "". */
 #include <signal.h>
 #include <sys/socket.h>
 #include <weft.h>
@@ -84,6 +85,34 @@ static void reuse(const char *dir, enum reuse as) {
   if (r.peer >= 0) CHECK_SYS(close(r.peer));
 }
 
+/* ---- a file's read lands in a buffer of its own, shrunk when short ------ */
+
+struct short_read {
+  int fd;
+  size_t lens[2];
+};
+
+static async(void) at_end(struct short_read *sr, char *s) {
+  sr->lens[1] = weft_str_len(s);
+  return weft_return(void);
+}
+
+static async(void) got_short(struct short_read *sr, char *s) {
+  sr->lens[0] = weft_str_len(s);
+  CHECK_TRUE(memcmp(s, "a\0b", 4) == 0); /* the NUL inside counts, and one ends the bytes */
+  return weft_bind(weft_read(sr->fd, 1 << 20), at_end, sr);
+}
+
+static void short_reads(const char *dir) {
+  struct short_read sr = {.fd = file_with(dir, "")};
+  CHECK_INT_EQ(write(sr.fd, "a\0b", 3), 3);
+  CHECK_INT_EQ(lseek(sr.fd, 0, SEEK_SET), 0);
+  CHECK_INT_EQ(weft_run(weft_bind(weft_read(sr.fd, 1 << 20), got_short, &sr), NULL), 0);
+  CHECK_INT_EQ((long)sr.lens[0], 3);
+  CHECK_INT_EQ((long)sr.lens[1], 0);
+  CHECK_SYS(close(sr.fd));
+}
+
 int main(void) {
   /* "." is the build tree (ext4 and the like read page-cached files with
    * RWF_NOWAIT); /dev/shm is tmpfs, which refuses it (each read checked by
@@ -95,6 +124,7 @@ int main(void) {
     reuse(dirs[i], AS_SOCKET);
     reuse(dirs[i], AS_FILE);
     reuse(dirs[i], CLOSED);
+    short_reads(dirs[i]);
   }
   return 0;
 }
