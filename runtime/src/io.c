@@ -268,11 +268,8 @@ static struct weft__fdw *fd_entry(int fd, int dir, int *err) {
   return w;
 }
 
-/* A call said the number is not the kind of file weft thought (ENOTSOCK,
- * or epoll's EPERM for a file it cannot poll): it was closed behind weft's
- * back and names a new file.  The new file is learnt in place, keeping the
- * queues (their operations are the program's, on this number); false if
- * the number is not open at all. */
+/* The entry learns st, the file the number names now, in place of the file
+ * it described: the old file's interest and private description go. */
 static void relearn_as(int fd, struct weft__fdw *w, const struct stat *st) {
   if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
   if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
@@ -282,6 +279,11 @@ static void relearn_as(int fd, struct weft__fdw *w, const struct stat *st) {
   fd_learn(fd, w, st);
 }
 
+/* A call said the number is not the kind of file weft thought (ENOTSOCK,
+ * or epoll's EPERM for a file it cannot poll): it was closed behind weft's
+ * back and names a new file.  The new file is learnt in place, keeping the
+ * queues (their operations are the program's, on this number); false if
+ * the number is not open at all. */
 static bool io_relearn(int fd, struct weft__fdw *w) {
   struct stat st;
   if (fstat(fd, &st) < 0) return false;
@@ -513,9 +515,6 @@ static ssize_t fifo_write(int fd, const char *buf, size_t len, bool nowait) {
   return r;
 }
 
-/* Non-blocking for this one call, whatever the description's own flags
- * say: MSG_DONTWAIT for sockets, RWF_NOWAIT for pipes, weft's private
- * description for FIFOs and ttys. */
 /* A read of a file weft does not poll (a regular file, a directory, a block
  * device), through the number and with no fstat first: RWF_NOWAIT makes
  * the call fail rather than block, whatever the number names by now (a
@@ -545,6 +544,9 @@ static ssize_t direct_read(struct weft__fdw *w, int fd, char *buf, size_t n) {
   return -1;
 }
 
+/* Non-blocking for this one call, whatever the description's own flags
+ * say: MSG_DONTWAIT for sockets, RWF_NOWAIT for pipes and files, weft's
+ * private description for FIFOs and ttys. */
 static ssize_t io_read(struct weft__fdw *w, int fd, char *buf, size_t n) {
   struct iovec iov = {.iov_base = buf, .iov_len = n};
   if (w->kind == WEFT__FD_DIRECT) return direct_read(w, fd, buf, n);
