@@ -1,4 +1,4 @@
-/* copy_stream: copies stdin to stdout in chunks of argv[1] bytes (default 65536) until
+/* copy_stream: copies stdin to stdout in chunks of argv[1] bytes (default 131072, as cat) until
  * end of input, the appendix's copy_stream.  Covered by test/examples/copy_stream.py. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +35,7 @@ static async(void) copy_stream(struct copy *c)
 
 int main(int argc, char **argv)
 {
-  struct copy c = {.chunk_size = 65536, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
+  struct copy c = {.chunk_size = 131072, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO};
   if (argc > 1) {
     char *end;
     unsigned long n = strtoul(argv[1], &end, 10);

@@ -237,7 +237,9 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *      regular files   read and written directly (a file in the page cache
  *                      never waits long; for a cold disk or a network file
  *                      system, the weft_file_* calls of section 18 run on
- *                      the worker pool).
+ *                      the worker pool); reads are tried with RWF_NOWAIT
+ *                      first where the file system takes it, then plainly
+ *                      for data not in the page cache.
  *    weft_accept on a blocking listening socket waits for readiness first;
  *    weft_connect makes a blocking socket non-blocking for the connect(2)
  *    call alone.  Close an fd weft has used with weft_close, not close(2):

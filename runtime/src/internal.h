@@ -304,6 +304,7 @@ struct weft__fdw {
   unsigned char kind;   /* enum weft__fd_kind */
   bool fifo : 1;        /* a write may raise SIGPIPE */
   bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */
+  bool nowait_refused : 1; /* DIRECT: the file refused RWF_NOWAIT, so each read is checked by an fstat first */
   bool ready[2];        /* GATED: epoll reported readiness since the last call */
   dev_t dev;            /* the file the entry describes */
   ino_t ino;

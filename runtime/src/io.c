@@ -85,6 +85,22 @@ static char *scratch(size_t n) {
   return L->scratch;
 }
 
+/* A buffer for a read of up to n bytes, made the moment the read is made. */
+static struct weft__rbuf *rbuf_new(size_t n) {
+  struct weft__rbuf *b = malloc(sizeof *b + n + 1);
+  if (b == NULL) abort();
+  return b;
+}
+
+/* b holding the len bytes a read left in it, given back what it did not use. */
+static struct weft__rbuf *rbuf_fit(struct weft__rbuf *b, size_t len) {
+  struct weft__rbuf *shrunk = realloc(b, sizeof *b + len + 1);
+  if (shrunk != NULL) b = shrunk;
+  b->len = len;
+  b->data[len] = '\0';
+  return b;
+}
+
 static struct weft__rbuf *rbuf_of(const char *bytes, size_t len) {
   struct weft__rbuf *b = malloc(sizeof *b + len + 1);
   if (b == NULL) abort();
@@ -192,6 +208,7 @@ static void fd_learn(int fd, struct weft__fdw *w, const struct stat *st) {
   w->ino = st->st_ino;
   w->pfd = fd;
   w->fifo = S_ISFIFO(st->st_mode);
+  w->nowait_refused = false;
   if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode) || S_ISBLK(st->st_mode)) {
     w->kind = WEFT__FD_DIRECT;
   } else if (S_ISSOCK(st->st_mode)) {
@@ -220,16 +237,19 @@ static void nowait_refused(int fd, struct weft__fdw *w) {
   w->pfd = p;
 }
 
-/* The entry of fd as an operation starts on it; NULL with *err set if fd is
- * not open.  A number closed behind weft's back may name a new file by
- * now.  Sockets, pipes and gated fds are called through the number itself,
- * so the call reaches whatever file the number names, and a file of
- * another kind shows in the call's error (io_relearn); the per-operation
- * fcntl of old is gone.  IO through weft's own description (FIFOs, ttys)
- * or without polling (files, where a new pipe would block) is checked by
+/* The entry of fd as an operation in direction dir starts on it; NULL with
+ * *err set if fd is not open.  A number closed behind weft's back may name
+ * a new file by now.  Sockets, pipes and gated fds are called through the
+ * number itself, so the call reaches whatever file the number names, and a
+ * file of another kind shows in the call's error (io_relearn); the
+ * per-operation fcntl of old is gone.  So are reads of files (direct_read):
+ * RWF_NOWAIT keeps the call from blocking whatever the number names, and
+ * its failure is when the file is looked at again.  IO through weft's own
+ * description (FIFOs, ttys), writes of files (a new pipe would block, or
+ * raise SIGPIPE) and reads of files that refuse RWF_NOWAIT are checked by
  * one fstat: if the number names another file, what was queued on the old
  * one fails with -EBADF and the new file is learnt. */
-static struct weft__fdw *fd_entry(int fd, int *err) {
+static struct weft__fdw *fd_entry(int fd, int dir, int *err) {
   struct stat st;
   if (fd < 0) {
     *err = -EBADF;
@@ -237,6 +257,7 @@ static struct weft__fdw *fd_entry(int fd, int *err) {
   }
   struct weft__fdw *w = fd_slot(fd);
   if (w->kind == WEFT__FD_SOCKET || w->kind == WEFT__FD_NOWAIT || w->kind == WEFT__FD_GATED) return w;
+  if (w->kind == WEFT__FD_DIRECT && dir == WEFT__IO_READ && !w->nowait_refused) return w;
   if (fstat(fd, &st) < 0) {
     *err = -errno;
     return NULL;
@@ -247,6 +268,17 @@ static struct weft__fdw *fd_entry(int fd, int *err) {
   return w;
 }
 
+/* The entry learns st, the file the number names now, in place of the file
+ * it described: the old file's interest and private description go. */
+static void relearn_as(int fd, struct weft__fdw *w, const struct stat *st) {
+  if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
+  if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
+  w->registered = 0;
+  w->ready[0] = w->ready[1] = false;
+  w->drained = false;
+  fd_learn(fd, w, st);
+}
+
 /* A call said the number is not the kind of file weft thought (ENOTSOCK,
  * or epoll's EPERM for a file it cannot poll): it was closed behind weft's
  * back and names a new file.  The new file is learnt in place, keeping the
@@ -255,12 +287,7 @@ static struct weft__fdw *fd_entry(int fd, int *err) {
 static bool io_relearn(int fd, struct weft__fdw *w) {
   struct stat st;
   if (fstat(fd, &st) < 0) return false;
-  if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
-  if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
-  w->registered = 0;
-  w->ready[0] = w->ready[1] = false;
-  w->drained = false;
-  fd_learn(fd, w, &st);
+  relearn_as(fd, w, &st);
   return true;
 }
 
@@ -394,7 +421,7 @@ static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int dir, int *st) 
     *st = -EBADF;
     return NULL;
   }
-  struct weft__fdw *w = fd_entry(fd, st);
+  struct weft__fdw *w = fd_entry(fd, dir, st);
   if (w == NULL) return NULL;
   q_append(&w->q[dir], f);
   f->io_fd = fd;
@@ -488,11 +515,41 @@ static ssize_t fifo_write(int fd, const char *buf, size_t len, bool nowait) {
   return r;
 }
 
-/* Non-blocking for this one call, whatever the description's own flags
- * say: MSG_DONTWAIT for sockets, RWF_NOWAIT for pipes, weft's private
- * description for FIFOs and ttys. */
-static ssize_t io_read(const struct weft__fdw *w, int fd, char *buf, size_t n) {
+/* A read of a file weft does not poll (a regular file, a directory, a block
+ * device), through the number and with no fstat first: RWF_NOWAIT makes
+ * the call fail rather than block, whatever the number names by now (a
+ * file that cannot honour it refuses it with EOPNOTSUPP; a pipe or socket
+ * says EAGAIN).  Only a failure looks at the file again: if the number
+ * names another file, it is learnt in place and the read fails with EAGAIN,
+ * so that it waits as the new file waits and is tried again; if not, the
+ * data was not in the page cache (EAGAIN) or the file system refuses
+ * RWF_NOWAIT (EOPNOTSUPP, remembered: fd_entry checks each later read with
+ * an fstat), and the read is made plainly, as it always was. */
+static ssize_t direct_read(struct weft__fdw *w, int fd, char *buf, size_t n) {
   struct iovec iov = {.iov_base = buf, .iov_len = n};
+  if (w->nowait_refused) return read(fd, buf, n);
+  ssize_t r = preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+  if (r >= 0 || errno == EINTR) return r;
+  int e = errno;
+  struct stat st;
+  if (fstat(fd, &st) < 0) return -1;
+  if (st.st_dev != w->dev || st.st_ino != w->ino) {
+    relearn_as(fd, w, &st);
+    errno = EAGAIN;
+    return -1;
+  }
+  if (e == EOPNOTSUPP) w->nowait_refused = true;
+  if (e == EAGAIN || e == EOPNOTSUPP) return read(fd, buf, n);
+  errno = e;
+  return -1;
+}
+
+/* Non-blocking for this one call, whatever the description's own flags
+ * say: MSG_DONTWAIT for sockets, RWF_NOWAIT for pipes and files, weft's
+ * private description for FIFOs and ttys. */
+static ssize_t io_read(struct weft__fdw *w, int fd, char *buf, size_t n) {
+  struct iovec iov = {.iov_base = buf, .iov_len = n};
+  if (w->kind == WEFT__FD_DIRECT) return direct_read(w, fd, buf, n);
   if (w->kind == WEFT__FD_SOCKET) return recv(fd, buf, n, MSG_DONTWAIT);
   if (w->kind == WEFT__FD_NOWAIT) return preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
   return read(w->pfd, buf, n);
@@ -521,15 +578,20 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
     w->drained = false;
     return io_wait(f, w);
   }
-  char *buf = scratch(n);
   for (;;) {
+    /* A file's read does not wait and gets all it asked for but at the end
+     * of the file: it lands in a buffer of its own, shrunk if short, and is
+     * spared the copy out of the scratch buffer. */
+    struct weft__rbuf *own = w->kind == WEFT__FD_DIRECT ? rbuf_new(n) : NULL;
+    char *buf = own != NULL ? own->data : scratch(n);
     ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
       w->drained = r > 0 && (size_t)r < n;
-      struct weft__rbuf *b = rbuf_of(buf, (size_t)r);
+      struct weft__rbuf *b = own != NULL ? rbuf_fit(own, (size_t)r) : rbuf_of(buf, (size_t)r);
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);
     }
+    free(own);
     int rs = read_error(f, fd, w);
     if (rs != READ_AGAIN) return rs;
   }
