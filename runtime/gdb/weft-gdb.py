@@ -342,11 +342,29 @@ def node_summary(ptr):
     elif kind == "return":
         parts.append("value=%s" % _q(_field(u, "value") if u is not None else None))
     elif kind == "fail":
-        parts.append("err=%s" % _errno_name(_int(_field(u, "err")) if u is not None else None))
-    site = _site(_field(node, "site"))
+        fail = _field(u, "fail") if u is not None else None
+        err = _field(fail, "err") if fail is not None else (_field(u, "err") if u is not None else None)
+        parts.append("err=%s" % _errno_name(_int(err)))
+    site = _site(node_site(node, kind))
     if site:
         parts.append("at " + site)
     return " ".join(parts)
+
+
+# The union member of a node that holds its combinator's site, by kind (the runtime keeps the
+# site inside the members that have one; older runtimes had a field "site" in every node).
+_SITE_MEMBER = {"fail": "fail", "join": "pair", "pick": "pair", "sleep": "sleep"}
+
+
+def node_site(node, kind):
+    """The struct weft_site * of the combinator that built node, or None."""
+    site = _field(node, "site")
+    if site is not None:
+        return site
+    member = "seq" if kind in _SEQ_KINDS else _SITE_MEMBER.get(kind)
+    u = _field(node, "u")
+    m = _field(u, member) if member is not None and u is not None else None
+    return _field(m, "site") if m is not None else None
 
 
 def _event_text(node, ev):
@@ -496,13 +514,13 @@ class NodePrinter:
     # Which member of the node's union each kind uses.
     MEMBER = {"bind": "seq", "then": "seq", "map": "seq", "catch": "seq", "finally": "seq",
               "join": "pair", "pick": "pair", "read": "read", "accept": "read", "close": "read",
-              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "err",
+              "write": "write", "sleep": "sleep", "connect": "connect", "return": "value", "fail": "fail",
               "signal": "read", "event": "ev", "ready": "read"}
 
     def children(self):
         kind = _enum_name("weft__kind", _int(_field(self.val, "kind")), "WEFT__K_")
         yield "kind", kind
-        site = _site(_field(self.val, "site"))
+        site = _site(node_site(self.val, kind))
         yield "site", site if site else "none"
         owned = _field(self.val, "owned")
         if owned is not None:

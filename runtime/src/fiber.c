@@ -114,22 +114,22 @@ void weft__fiber_resume(struct weft__fiber *f, uintptr_t value, int err) {
   weft__fiber_enqueue(f);
 }
 
-/* The continuation stack starts with one frame and doubles: most fibers
- * wait with a frame or two (a server's connection, a pending sleep), and a
- * frame is 40 bytes that an idle fiber would otherwise hold for nothing.
- * A recycled fiber keeps its stack, so the doubling is paid rarely. */
-static void push_frame(struct weft__fiber *f, unsigned char kind, weft__fn fn, void *env,
-                       uintptr_t saved, int saved_err, const struct weft_site *site) {
+/* The continuation stack starts with one frame and grows to 3, 7, 15...
+ * frames: most fibers wait with one (a pending sleep) or three (a
+ * connection of examples/tcp_server.c: its finaliser, its catch and the
+ * bind of the pending read), and a stack of exactly three is 96 bytes
+ * where a doubling one would hold four.  A recycled fiber keeps its
+ * stack, so the growth is paid rarely.  The caller fills the new frame. */
+static struct weft__frame *push_frame(struct weft__fiber *f) {
   if (f->depth == f->cap) {
-    uint32_t cap = f->cap ? f->cap * 2 : 1;
-    if (cap == 0) abort(); /* 2^32 frames: memory ran out long before */
+    if (f->cap > UINT32_MAX / 2 - 1) abort(); /* 2^31 frames: memory ran out long before */
+    uint32_t cap = f->cap * 2 + 1;
     struct weft__frame *grown = realloc(f->frames, cap * sizeof *grown);
     if (grown == NULL) abort();
     f->frames = grown;
     f->cap = cap;
   }
-  f->frames[f->depth++] = (struct weft__frame){
-      .fn = fn, .env = env, .saved = saved, .saved_err = saved_err, .kind = kind, .site = site};
+  return &f->frames[f->depth++];
 }
 
 /* A continuation's result becomes the fiber's next action.  This and
@@ -164,7 +164,7 @@ static struct weft__fiber *parent_of(const struct weft__fiber *f) {
 static void start_children(struct weft__fiber *f, struct weft__node *n) {
   struct weft__fiber_links *l = weft__fiber_links(f);
   l->combinator = n->kind;
-  l->combinator_site = n->site;
+  l->combinator_site = n->u.pair.site;
   l->running_children = 2;
   f->state = WEFT__FS_WAIT_CHILDREN;
   struct weft__node *branch[2] = {n->u.pair.a, n->u.pair.b};
@@ -189,9 +189,9 @@ static bool step_node(struct weft__fiber *f) {
     return true;
   case WEFT__K_FAIL:
     f->cur = NULL;
-    f->err = n->u.err;
+    f->err = n->u.fail.err;
     weft__trace_start(f);
-    weft__trace_add(f, n->site, WEFT__K_FAIL);
+    weft__trace_add(f, n->u.fail.site, WEFT__K_FAIL);
     weft__node_release(n);
     return true;
   case WEFT__K_BIND:
@@ -203,8 +203,9 @@ static bool step_node(struct weft__fiber *f) {
         [WEFT__K_BIND] = WEFT__F_BIND, [WEFT__K_THEN] = WEFT__F_THEN,
         [WEFT__K_MAP] = WEFT__F_MAP, [WEFT__K_CATCH] = WEFT__F_CATCH,
         [WEFT__K_FINALLY] = WEFT__F_FINALLY};
-    uintptr_t shape = (uintptr_t)n->map_size | ((uintptr_t)n->map_signed << 8);
-    push_frame(f, frame_of[n->kind], n->u.seq.fn, n->u.seq.env, shape, 0, n->site);
+    *push_frame(f) = (struct weft__frame){.fn = n->u.seq.fn, .env = n->u.seq.env, .site = n->u.seq.site,
+                                          .kind = frame_of[n->kind], .map_size = n->map_size,
+                                          .map_signed = n->map_signed};
     f->cur = n->u.seq.m;
     weft__node_release(n);
     return true;
@@ -278,10 +279,10 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
       take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_then");
       break;
     case WEFT__F_MAP:
-      f->value = widen(((map_fn)fr.fn)(fr.env, f->value), fr.saved & 0xffu, (fr.saved >> 8) & 1u);
+      f->value = widen(((map_fn)fr.fn)(fr.env, f->value), fr.map_size, fr.map_signed);
       break;
     case WEFT__F_FINALLY:
-      push_frame(f, WEFT__F_RESTORE, NULL, NULL, f->value, 0, NULL);
+      *push_frame(f) = (struct weft__frame){.saved = f->value, .kind = WEFT__F_RESTORE};
       take(f, ((k_unit_fn)fr.fn)(fr.env), "weft_finally");
       break;
     case WEFT__F_RESTORE: /* the finaliser succeeded: m's outcome stands */
@@ -322,7 +323,8 @@ static WEFT_BOUNDARY bool deliver(struct weft__fiber *f) {
     /* The failure's trace waits in the RESTORE frame while the finaliser
      * runs, so that failures the finaliser meets (and perhaps catches)
      * start traces of their own and leave this one whole. */
-    push_frame(f, WEFT__F_RESTORE, NULL, NULL, (uintptr_t)weft__fiber_trace(f), f->err, NULL);
+    *push_frame(f) = (struct weft__frame){
+        .saved = (uintptr_t)weft__fiber_trace(f), .saved_err = f->err, .kind = WEFT__F_RESTORE};
     if (f->links != NULL) f->links->trace = NULL;
     f->tracing = false;
     f->err = 0;

@@ -60,24 +60,33 @@ enum weft__kind {
   WEFT__K_DEAD, /* consumed; only ever seen in debug builds' quarantine */
 };
 
+/* 40 bytes (48 as malloc rounds it; 56 and 64 before issue 13's memory
+ * round): a pending sleep or read holds one as its primitive.  The
+ * combinator's site lives inside the union members of the kinds that have
+ * one (fail, seq, pair, weft_timeout's sleep), so that the 32-byte members
+ * (seq, ev) set the size and no node pays for a site it does not have. */
 struct weft__node {
   unsigned char kind;
   unsigned char owned;     /* already part of another action or given to a sink */
   unsigned char map_size;  /* WEFT__K_MAP: size of the produced value */
   unsigned char map_signed;
   unsigned char owns_buf;  /* WEFT__K_WRITE: buf is the runtime's copy, freed with the node */
-  const struct weft_site *site; /* where the combinator was written; NULL for primitives */
   unsigned char ev_phase;  /* WEFT__K_EVENT: how far the wait got (enum weft__ev_phase) */
   union {
     uintptr_t value; /* RETURN */
-    int err;         /* FAIL */
+    struct {
+      int err;
+      const struct weft_site *site; /* where weft_fail was written */
+    } fail;
     struct {
       struct weft__node *m;
       weft__fn fn;
       void *env;
+      const struct weft_site *site; /* where the combinator was written */
     } seq;
     struct {
       struct weft__node *a, *b;
+      const struct weft_site *site;
     } pair;
     struct {
       int fd;
@@ -92,6 +101,7 @@ struct weft__node {
       long ms;
       int fail;      /* non-zero: fail with this code when the time is up */
       bool seconds;  /* produce whole seconds (weft_sleep) rather than ms */
+      const struct weft_site *site; /* weft_timeout's timer: the timeout's site */
     } sleep;
     struct {
       int fd;
@@ -164,13 +174,18 @@ enum weft__frame_kind {
   WEFT__F_RESTORE, /* after a finaliser: deliver the saved outcome */
 };
 
+/* 32 bytes (40 before issue 13's memory round): an idle connection of
+ * examples/tcp_server.c waits with three. */
 struct weft__frame {
   weft__fn fn;
-  void *env;
-  uintptr_t saved; /* RESTORE: value, or after a failure its trace; MAP: size and signedness */
-  int saved_err;
-  unsigned char kind;
+  union {
+    void *env;       /* BIND..FINALLY: the continuation's environment */
+    uintptr_t saved; /* RESTORE: the value, or after a failure its trace */
+  };
   const struct weft_site *site; /* the combinator's, for traces and GDB */
+  int saved_err;                /* RESTORE: the failure, or 0 */
+  unsigned char kind;
+  unsigned char map_size, map_signed; /* MAP: the produced value's size and signedness */
 };
 
 /* The sites a failure passed through (weft_failure_site): the first
@@ -300,7 +315,7 @@ struct weft__fdw {
   struct weft__fiber_queue q[2]; /* WEFT__IO_READ, WEFT__IO_WRITE */
   uint32_t gen;
   uint32_t registered;  /* events currently asked of the backend, on pfd */
-  int pfd;              /* where IO goes: the private description, or the fd itself */
+  int pfd;              /* where IO goes: the private description, or the fd itself (set with kind) */
   unsigned char kind;   /* enum weft__fd_kind */
   bool fifo : 1;        /* a write may raise SIGPIPE */
   bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */

@@ -42,6 +42,8 @@ const char *weft__node_name(const struct weft__node *n) {
  * list: every node is its own malloc block.  Under AddressSanitizer a node
  * on the list is poisoned, so a use after release is still reported. */
 #define NODE_CACHE_MAX 1024
+_Static_assert(sizeof(void *) != 8 || sizeof(struct weft__node) == 40,
+               "a node is 40 bytes on 64-bit targets (48 as malloc rounds it): see internal.h");
 static _Thread_local struct weft__node *node_cache; /* linked through u.seq.m */
 /* How many more nodes the list takes: 0 when it is full, and also before
  * the thread is hooked, so that a release tests one number. */
@@ -207,8 +209,8 @@ struct weft__node *weft__take(struct weft__node **slot) {
 
 struct weft__node *weft__fail(int err, const struct weft_site *site) {
   struct weft__node *n = weft__node_new(WEFT__K_FAIL);
-  n->site = site;
-  n->u.err = err < 0 ? err : err > 0 ? -err : -EINVAL; /* a failure always carries a code */
+  n->u.fail.site = site;
+  n->u.fail.err = err < 0 ? err : err > 0 ? -err : -EINVAL; /* a failure always carries a code */
   return n;
 }
 
@@ -228,7 +230,7 @@ static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__
   n->u.seq.m = m;
   n->u.seq.fn = fn;
   n->u.seq.env = env;
-  n->site = site;
+  n->u.seq.site = site;
   return n;
 }
 
@@ -263,7 +265,7 @@ static struct weft__node *pair(enum weft__kind kind, struct weft__node *a, struc
   struct weft__node *n = weft__node_new(kind);
   n->u.pair.a = a;
   n->u.pair.b = b;
-  n->site = site;
+  n->u.pair.site = site;
   return n;
 }
 
@@ -286,7 +288,7 @@ static long clamp_ms(long ms) {
 /* weft_timeout is a pick against a timer that fails. */
 struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct weft_site *site) {
   struct weft__node *t = weft__node_new(WEFT__K_SLEEP);
-  t->site = site;
+  t->u.sleep.site = site;
   t->u.sleep.ms = clamp_ms(ms);
   t->u.sleep.fail = -ETIMEDOUT;
   weft__node_claim(m, "weft_timeout");
@@ -294,7 +296,7 @@ struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct wef
   struct weft__node *n = weft__node_new(WEFT__K_PICK);
   n->u.pair.a = m;
   n->u.pair.b = t;
-  n->site = site;
+  n->u.pair.site = site;
   return n;
 }
 
