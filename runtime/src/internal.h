@@ -302,8 +302,10 @@ enum weft__fd_kind {
   WEFT__FD_GATED,   /* could not be reopened: one call per readiness, on fd itself */
 };
 
+/* A FIFO of fibers through io_prev/io_next; the head's io_prev is the
+ * tail (io.c, q_append). */
 struct weft__fiber_queue {
-  struct weft__fiber *head, *tail;
+  struct weft__fiber *head;
 };
 
 /* One entry per fd number.  gen counts the files the number has named for
@@ -324,6 +326,8 @@ struct weft__fdw {
   dev_t dev;            /* the file the entry describes */
   ino_t ino;
 };
+_Static_assert(sizeof(void *) != 8 || sizeof(struct weft__fdw) == 48,
+               "an fd entry is 48 bytes on 64-bit targets: one per fd number, a connection's share of the table");
 
 /* An entry of the timer heap; seq keeps timers with equal deadlines in
  * the order they were set. */

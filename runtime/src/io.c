@@ -135,19 +135,32 @@ static uint64_t event_data(int fd, const struct weft__fdw *w) {
   return (uint64_t)w->gen << 32 | (uint32_t)fd;
 }
 
+/* A queue is its head alone: the head's io_prev is the tail (the others'
+ * is the fiber before them), and the tail's io_next is NULL.  One pointer
+ * per direction instead of two keeps an fd entry at 48 bytes (issue 13). */
 static void q_append(struct weft__fiber_queue *q, struct weft__fiber *f) {
   f->io_next = NULL;
-  f->io_prev = q->tail;
-  if (q->tail) q->tail->io_next = f;
-  else q->head = f;
-  q->tail = f;
+  if (q->head == NULL) {
+    f->io_prev = f;
+    q->head = f;
+    return;
+  }
+  struct weft__fiber *tail = q->head->io_prev;
+  tail->io_next = f;
+  f->io_prev = tail;
+  q->head->io_prev = f;
 }
 
 static void q_remove(struct weft__fiber_queue *q, struct weft__fiber *f) {
-  if (f->io_prev) f->io_prev->io_next = f->io_next;
-  else q->head = f->io_next;
-  if (f->io_next) f->io_next->io_prev = f->io_prev;
-  else q->tail = f->io_prev;
+  struct weft__fiber *head = q->head;
+  if (f == head) {
+    q->head = f->io_next;
+    if (q->head) q->head->io_prev = f->io_prev;
+  } else {
+    f->io_prev->io_next = f->io_next;
+    if (f->io_next) f->io_next->io_prev = f->io_prev;
+    else head->io_prev = f->io_prev; /* f was the tail */
+  }
   f->io_prev = f->io_next = NULL;
 }
 
@@ -351,12 +364,11 @@ static bool finish_in_background(struct weft__fiber *f) {
   g->io_armed = f->io_armed;
   g->state = f->state;
   struct weft__fiber_queue *q = &L->fds[f->io_fd].q[f->io_dir];
-  g->io_prev = NULL;
-  g->io_next = f->io_next;
+  g->io_next = f->io_next; /* g takes f's place at the head (see q_append) */
+  g->io_prev = f->io_prev == f ? g : f->io_prev;
   if (f->io_next) f->io_next->io_prev = g;
-  else q->tail = g;
   q->head = g;
-  f->io_next = NULL;
+  f->io_prev = f->io_next = NULL;
   f->io_fd = -1;
   f->io_armed = false;
   if (!g->io_armed) weft__fiber_enqueue(g);
