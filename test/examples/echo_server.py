@@ -69,6 +69,9 @@ with server(prog, "--exit-after", str(CLIENTS + OTHERS)) as (p, port):
     log = stderr_of(p)
     check_that("its log has only client reports", all(line.startswith(b"echo_server: client ")
                                                       for line in log.splitlines()), repr(log))
+    # The report is allocated when a connection fails (tcp_server.c, connection_failed).
+    check_that("the reset client's failure is reported", any(
+        line.endswith((b": Connection reset by peer", b": Broken pipe")) for line in log.splitlines()), repr(log))
 
 # An explicit port is used as given; a port already taken is a reported failure.
 with socket.socket() as taken:
