@@ -59,15 +59,17 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t
     weft__forked_misuse();
   }
   if (new_events == 0) {
-    if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) < 0 && errno != ENOENT && errno != EBADF) return -errno;
-    return 0;
+    if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) == 0) return 0;
+    if (errno == ENOENT || errno == EBADF) return old_events ? 1 : 0; /* traps a, b */
+    return -errno;
   }
   int op = old_events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(epfd, op, fd, &ev) == 0) return 0;
-  if (op == EPOLL_CTL_MOD && errno == ENOENT) op = EPOLL_CTL_ADD;     /* trap a */
+  int lost = op == EPOLL_CTL_MOD && errno == ENOENT; /* traps a, b */
+  if (lost) op = EPOLL_CTL_ADD;
   else if (op == EPOLL_CTL_ADD && errno == EEXIST) op = EPOLL_CTL_MOD; /* trap c */
   else return -errno;
-  return epoll_ctl(epfd, op, fd, &ev) == 0 ? 0 : -errno;
+  return epoll_ctl(epfd, op, fd, &ev) == 0 ? lost : -errno;
 }
 
 int weft__backend_poll(int timeout_ms) {

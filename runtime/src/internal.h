@@ -301,13 +301,26 @@ struct weft__fdw {
   uint32_t gen;
   uint32_t registered;  /* events currently asked of the backend, on pfd */
   int pfd;              /* where IO goes: the private description, or the fd itself */
-  unsigned char kind;   /* enum weft__fd_kind */
+  /* Waits armed in each direction, counted modulo 256: an entry of the
+   * verification ring (io.c) is for the wait armed when it was made. */
+  unsigned char arm[2];
+  unsigned kind : 3;    /* enum weft__fd_kind */
   bool fifo : 1;        /* a write may raise SIGPIPE */
   bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */
   bool nowait_refused : 1; /* DIRECT: the file refused RWF_NOWAIT, so each read is checked by an fstat first */
-  bool ready[2];        /* GATED: epoll reported readiness since the last call */
+  unsigned ready : 2;   /* GATED, bit per direction: epoll reported readiness since the last call */
+  unsigned woken : 2;   /* bit per direction: an event woke the head, whose retry has not waited again or left */
   dev_t dev;            /* the file the entry describes */
   ino_t ino;
+};
+
+/* A wait armed on a kept registration (io.c): the wait numbered arm in
+ * direction dir of fd's generation gen, verified at due if still armed. */
+struct weft__verify {
+  int64_t due;
+  int fd;
+  uint32_t gen;
+  unsigned char dir, arm;
 };
 
 /* An entry of the timer heap; seq keeps timers with equal deadlines in
@@ -340,6 +353,13 @@ struct weft__loop {
 
   struct weft__fdw *fds;
   size_t nfds;
+  /* Waits that kept the fd's registration without an epoll_ctl, to be
+   * verified if no event has proved them by their due time (io.c): a FIFO
+   * in verify[verify_head, verify_len). */
+  struct weft__verify *verify;
+  size_t verify_head, verify_len, verify_cap;
+  int64_t turn_now;  /* a clock reading of this turn, if turn_now_set */
+  bool turn_now_set; /* cleared before each poll */
 
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
   char *scratch;           /* reads land here, then move to a buffer of their size */
@@ -391,6 +411,9 @@ int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/e
 void weft__io_ready(uint64_t data, uint32_t events);
 void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
+int64_t weft__io_verify_next(void); /* due time of the first wait to verify, or -1 */
+void weft__io_verify(int64_t now);  /* verifies the waits due by now */
+int64_t weft__turn_now(void);       /* loop.c: one clock reading per turn, for what may be late */
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
@@ -474,6 +497,9 @@ void weft__timer_close(void);
 /* backend_epoll.c */
 int weft__backend_open(void);
 void weft__backend_close(void);
+/* 0, or 1 when the kernel had no registration of the file the number names
+ * now (a MOD that had to ADD, a DEL that found none): the registration weft
+ * counted on went with a file closed behind its back.  -errno on failure. */
 int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t data);
 int weft__backend_poll(int timeout_ms);
 

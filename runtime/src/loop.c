@@ -70,6 +70,7 @@ static int loop_open(void) {
   int rc = weft__backend_open();
   if (rc < 0) return rc;
   L->open = true;
+  L->turn_now_set = false;
   /* SIGPIPE is not touched here: writes suppress it per call (io.c), so
    * the process's disposition stays the program's, in every thread. */
   return 0;
@@ -92,13 +93,31 @@ static void run_ready(void) {
   }
 }
 
+/* One clock reading per turn for what may come late but never early (the
+ * due times of unverified waits, io.c): the reading that followed the
+ * last poll, or one taken now if that turn read none. */
+int64_t weft__turn_now(void) {
+  struct weft__loop *L = &weft__loop;
+  if (!L->turn_now_set) {
+    L->turn_now = weft__clock_now();
+    L->turn_now_set = true;
+  }
+  return L->turn_now;
+}
+
 /* How long phase 2 may wait: not at all if a fiber is ready, until the
- * first timer (rounded up, never early) if there is one, else for IO. */
+ * first timer (rounded up, never early) or the first unverified wait's due
+ * time (io.c; only while fibers wait on fds) if there is one, else for IO. */
 static int poll_timeout(void) {
-  if (weft__loop.ready_head != NULL) return 0;
+  struct weft__loop *L = &weft__loop;
+  if (L->ready_head != NULL) return 0;
   int64_t next = weft__timer_next();
-  if (next < 0) return -1;
-  int64_t now = weft__clock_now();
+  int64_t due = L->waiting_io > 0 ? weft__io_verify_next() : -1;
+  if (next < 0 && due < 0) return -1;
+  /* A timer must not fire early: its wait is measured from a fresh
+   * reading.  A verification may be late by the length of a turn. */
+  int64_t now = next >= 0 ? weft__clock_now() : weft__turn_now();
+  if (due >= 0 && (next < 0 || due < next)) next = due;
   if (next <= now) return 0;
   int64_t ms = (next - now + 999999) / 1000000;
   return ms > INT_MAX ? INT_MAX : (int)ms;
@@ -167,7 +186,14 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
       root->tracing = false;
       break;
     }
-    if (weft__timer_next() >= 0) weft__timer_expire(weft__clock_now()); /* no clock reading without timers */
+    /* No clock reading without timers or unverified waits. */
+    L->turn_now_set = false;
+    bool timers = weft__timer_next() >= 0, verify = weft__io_verify_next() >= 0;
+    if (timers || verify) {
+      int64_t now = weft__turn_now();
+      if (timers) weft__timer_expire(now);
+      if (verify) weft__io_verify(now);
+    }
   }
 
   rc = root->err;
