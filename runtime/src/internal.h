@@ -310,6 +310,9 @@ struct weft__fdw {
   bool nowait_refused : 1; /* DIRECT: the file refused RWF_NOWAIT, so each read is checked by an fstat first */
   unsigned ready : 2;   /* GATED, bit per direction: epoll reported readiness since the last call */
   unsigned woken : 2;   /* bit per direction: an event woke the head, whose retry has not waited again or left */
+  bool wrote : 1;       /* a write completed on the fd since its last read began */
+  bool answer_waits : 1; /* the last read to follow a write found nothing yet (EAGAIN) */
+  unsigned probe : 4;   /* reads that waited at once by answer_waits, modulo 16 */
   dev_t dev;            /* the file the entry describes */
   ino_t ino;
 };

@@ -310,7 +310,7 @@ static void relearn_as(int fd, struct weft__fdw *w, const struct stat *st) {
   if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
   w->registered = 0;
   w->ready = w->woken = 0;
-  w->drained = false;
+  w->drained = w->wrote = w->answer_waits = false;
   fd_retag(w); /* the old file may live on, and its registration (trap b) */
   fd_learn(fd, w, st);
 }
@@ -685,9 +685,23 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
    * of a request does, so the fiber waits at once.  Waiting is safe even
    * if input did arrive: the interest io_wait registers is level-triggered
    * and is reported at the next poll. */
-  if (w->drained && w->kind != WEFT__FD_DIRECT && w->kind != WEFT__FD_GATED) {
+  bool pollable = w->kind != WEFT__FD_DIRECT && w->kind != WEFT__FD_GATED;
+  if (w->drained && pollable) {
     w->drained = false;
     return io_wait(f, w);
+  }
+  /* The same for the first read after a write on the fd (a request sent,
+   * its answer awaited: a ping-pong reads all it asked for, so the drained
+   * rule never applies) when the last such read found nothing: the answer
+   * cannot be there yet.  Every 16th such read tries anyway, so that a
+   * peer whose answers come to be there already (pipelining) is noticed
+   * and the prediction dropped; a wrong one costs a turn of the loop, as
+   * epoll reports input already there at the next poll. */
+  bool answer = w->wrote;
+  w->wrote = false;
+  if (answer && w->answer_waits && pollable) {
+    w->probe = (w->probe + 1) & 15;
+    if (w->probe != 0) return io_wait(f, w);
   }
   for (;;) {
     /* A file's read does not wait and gets all it asked for but at the end
@@ -698,10 +712,12 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
     ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
       w->drained = r > 0 && (size_t)r < n;
+      if (answer) w->answer_waits = false;
       struct weft__rbuf *b = own != NULL ? rbuf_fit(own, (size_t)r) : rbuf_of(buf, (size_t)r);
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);
     }
+    if (answer && (errno == EAGAIN || errno == EWOULDBLOCK)) w->answer_waits = true;
     free(own);
     int rs = read_error(f, fd, w);
     if (rs != READ_AGAIN) return rs;
@@ -734,6 +750,7 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
       return weft__op_failed(f, -errno);
     }
   }
+  w->wrote = true;
   return weft__op_done(f, 0);
 }
 
