@@ -363,6 +363,7 @@ struct weft__loop {
   size_t verify_head, verify_len, verify_cap;
   int64_t turn_now;  /* a clock reading of this turn, if turn_now_set */
   bool turn_now_set; /* cleared before each poll */
+  unsigned char idle_polls_skipped; /* zero-timeout polls still to skip after one found nothing (loop.c) */
 
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
   char *scratch;           /* reads land here, then move to a buffer of their size */

@@ -71,6 +71,7 @@ static int loop_open(void) {
   if (rc < 0) return rc;
   L->open = true;
   L->turn_now_set = false;
+  L->idle_polls_skipped = 0;
   /* SIGPIPE is not touched here: writes suppress it per call (io.c), so
    * the process's disposition stays the program's, in every thread. */
   return 0;
@@ -121,6 +122,26 @@ static int poll_timeout(void) {
   if (next <= now) return 0;
   int64_t ms = (next - now + 999999) / 1000000;
   return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Phase 2.  With fibers ready and no fiber waiting on an fd, epoll has
+ * nothing to say: fibers handing values to each other skip the system
+ * call.  With fibers ready, a poll that cannot wait and found nothing is
+ * likely to find nothing a few microseconds later either (a request's
+ * fibers handing its parts to each other take several turns): the next
+ * SKIP_IDLE_POLLS turns with fibers ready skip it, so input waits at most
+ * that many turns more, and a loop that is never idle still polls. */
+#define SKIP_IDLE_POLLS 3
+static int poll_step(int timeout) {
+  struct weft__loop *L = &weft__loop;
+  if (timeout == 0 && L->waiting_io == 0) return 0;
+  if (timeout == 0 && L->idle_polls_skipped > 0) {
+    L->idle_polls_skipped--;
+    return 0;
+  }
+  int rc = weft__backend_poll(timeout);
+  L->idle_polls_skipped = timeout == 0 && rc == 0 ? SKIP_IDLE_POLLS : 0;
+  return rc;
 }
 
 /* Closing the loop: fibers still running are cancelled and may run their
@@ -178,9 +199,7 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
       root->tracing = false;
       break;
     }
-    /* With fibers ready and no fiber waiting on an fd, epoll has nothing
-     * to say: fibers handing values to each other skip the system call. */
-    rc = timeout == 0 && L->waiting_io == 0 ? 0 : weft__backend_poll(timeout);
+    rc = poll_step(timeout);
     if (rc < 0) {
       root->err = rc;
       root->tracing = false;
