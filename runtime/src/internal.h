@@ -301,15 +301,14 @@ struct weft__fdw {
   uint32_t gen;
   uint32_t registered;  /* events currently asked of the backend, on pfd */
   int pfd;              /* where IO goes: the private description, or the fd itself */
-  /* Waits armed in each direction, counted modulo 256: an entry of the
-   * verification ring (io.c) is for the wait armed when it was made. */
-  unsigned char arm[2];
   unsigned kind : 3;    /* enum weft__fd_kind */
   bool fifo : 1;        /* a write may raise SIGPIPE */
   bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */
   bool nowait_refused : 1; /* DIRECT: the file refused RWF_NOWAIT, so each read is checked by an fstat first */
   unsigned ready : 2;   /* GATED, bit per direction: epoll reported readiness since the last call */
   unsigned woken : 2;   /* bit per direction: an event woke the head, whose retry has not waited again or left */
+  unsigned verifying : 2; /* bit per direction: the verification ring (io.c) holds an entry for it */
+  unsigned rearmed : 2; /* bit per direction: a wait was armed since that entry was made */
   bool wrote : 1;       /* a write completed on the fd since its last read began */
   bool answer_waits : 1; /* the last read to follow a write found nothing yet (EAGAIN) */
   unsigned probe : 4;   /* reads that waited at once by answer_waits, modulo 16 */
@@ -317,13 +316,13 @@ struct weft__fdw {
   ino_t ino;
 };
 
-/* A wait armed on a kept registration (io.c): the wait numbered arm in
- * direction dir of fd's generation gen, verified at due if still armed. */
+/* An entry of the verification ring (io.c): the wait armed in direction
+ * dir of fd's generation gen is verified at due if it is still armed. */
 struct weft__verify {
   int64_t due;
   int fd;
   uint32_t gen;
-  unsigned char dir, arm;
+  unsigned char dir;
 };
 
 /* An entry of the timer heap; seq keeps timers with equal deadlines in

@@ -148,6 +148,7 @@ static uint64_t event_data(int fd, const struct weft__fdw *w) {
  * under the new generation. */
 static void fd_retag(struct weft__fdw *w) {
   w->gen++;
+  w->verifying = w->rearmed = 0; /* the ring's entries of the old tag are dropped when due */
   for (int d = 0; d < 2; d++)
     for (struct weft__fiber *g = w->q[d].head; g != NULL; g = g->io_next) g->io_gen = w->gen;
 }
@@ -470,9 +471,10 @@ static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int dir, int *st) 
   return NULL;
 }
 
-/* A wait armed on a kept registration, to be verified at due time unless
- * an event proves it first: the ring is a FIFO, in order of due time. */
-static void verify_later(int fd, const struct weft__fdw *w, int dir) {
+/* A wait armed on a kept registration in direction dir of fd, to be
+ * verified at due time unless it is over by then: the ring is a FIFO, in
+ * order of due time, with one entry at most per fd and direction. */
+static void verify_later(int fd, struct weft__fdw *w, int dir) {
   struct weft__loop *L = &weft__loop;
   if (L->verify_len == L->verify_cap) {
     if (L->verify_head >= L->verify_cap / 2 && L->verify_head > 0) {
@@ -488,8 +490,9 @@ static void verify_later(int fd, const struct weft__fdw *w, int dir) {
     }
   }
   L->verify[L->verify_len++] = (struct weft__verify){
-      .due = weft__turn_now() + (int64_t)VERIFY_MS * 1000000, .fd = fd, .gen = w->gen,
-      .dir = (unsigned char)dir, .arm = w->arm[dir]};
+      .due = weft__turn_now() + (int64_t)VERIFY_MS * 1000000, .fd = fd, .gen = w->gen, .dir = (unsigned char)dir};
+  w->verifying |= 1u << dir;
+  w->rearmed &= ~(1u << dir);
 }
 
 int64_t weft__io_verify_next(void) {
@@ -497,21 +500,32 @@ int64_t weft__io_verify_next(void) {
   return L->verify_head < L->verify_len ? L->verify[L->verify_head].due : -1;
 }
 
-/* The waits due by now that are still armed, as they were armed (same
- * generation, same wait), with no event since: each makes the epoll_ctl
- * it skipped.  A MOD that succeeds proves the registration is the file's
- * own; one that finds none makes it (and retags the entry, fd_interest),
- * and level-triggered epoll reports at the next poll whatever the new file
- * already holds.  If epoll refuses the number (a regular file, or nothing
- * open), the head is woken, and its own call says what the number is. */
+/* The entries due by now.  If their fd and direction have a wait armed,
+ * and it is the one armed when the entry was made (no wait was armed
+ * since), that wait has lasted VERIFY_MS with no event and makes the
+ * epoll_ctl it skipped.  A MOD that succeeds proves the registration is
+ * the file's own; one that finds none makes it (and retags the entry,
+ * fd_interest), and level-triggered epoll reports at the next poll what
+ * the new file already holds.  If epoll refuses the number (a regular
+ * file, or nothing open), the head is woken, and its own call says what
+ * the number is.  A wait armed since gets the entry again, due VERIFY_MS
+ * from now: a busy fd costs one entry per VERIFY_MS, not one per wait,
+ * and any wait is verified within VERIFY_MS to twice that. */
 void weft__io_verify(int64_t now) {
   struct weft__loop *L = &weft__loop;
   while (L->verify_head < L->verify_len && L->verify[L->verify_head].due <= now) {
     struct weft__verify e = L->verify[L->verify_head++];
     if ((size_t)e.fd >= L->nfds) continue;
     struct weft__fdw *w = &L->fds[e.fd];
+    unsigned bit = 1u << e.dir;
+    if (w->gen != e.gen || !(w->verifying & bit)) continue; /* an entry of a file forgotten or retagged */
+    w->verifying &= ~bit;
     struct weft__fiber *h = w->q[e.dir].head;
-    if (w->gen != e.gen || w->arm[e.dir] != e.arm || h == NULL || !h->io_armed) continue;
+    if (h == NULL || !h->io_armed) continue;
+    if (w->rearmed & bit) {
+      verify_later(e.fd, w, e.dir);
+      continue;
+    }
     if (fd_interest(e.fd, w, w->registered) == 0) continue;
     w->woken |= 1u << e.dir; /* its retry, if it must wait, asks epoll again */
     h->io_armed = false;
@@ -557,9 +571,9 @@ static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
     weft__fiber_enqueue(f);
     return WEFT__OP_WAIT;
   }
-  w->arm[dir]++;
+  w->rearmed |= 1u << dir;
   if (!woken && (w->registered & ev)) {
-    verify_later(f->io_fd, w, dir);
+    if (!(w->verifying & 1u << dir)) verify_later(f->io_fd, w, dir);
   } else {
     int r = fd_interest(f->io_fd, w, w->registered | ev);
     if (r == -EPERM && w->kind == WEFT__FD_GATED) {
