@@ -414,8 +414,13 @@ int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/e
 void weft__io_ready(uint64_t data, uint32_t events);
 void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
-int64_t weft__io_verify_next(void); /* due time of the first wait to verify, or -1 */
 void weft__io_verify(int64_t now);  /* verifies the waits due by now */
+/* The due time of the verification ring's first entry, or -1: read by the
+ * loop twice a turn, so inline. */
+static inline int64_t weft__io_verify_next(void) {
+  const struct weft__loop *L = &weft__loop;
+  return L->verify_head < L->verify_len ? L->verify[L->verify_head].due : -1;
+}
 int64_t weft__turn_now(void);       /* loop.c: one clock reading per turn, for what may be late */
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);

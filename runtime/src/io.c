@@ -495,11 +495,6 @@ static void verify_later(int fd, struct weft__fdw *w, int dir) {
   w->rearmed &= ~(1u << dir);
 }
 
-int64_t weft__io_verify_next(void) {
-  const struct weft__loop *L = &weft__loop;
-  return L->verify_head < L->verify_len ? L->verify[L->verify_head].due : -1;
-}
-
 /* The entries due by now.  If their fd and direction have a wait armed,
  * and it is the one armed when the entry was made (no wait was armed
  * since), that wait has lasted VERIFY_MS with no event and makes the

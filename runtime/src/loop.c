@@ -207,11 +207,12 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
     }
     /* No clock reading without timers or unverified waits. */
     L->turn_now_set = false;
-    bool timers = weft__timer_next() >= 0, verify = weft__io_verify_next() >= 0;
-    if (timers || verify) {
+    int64_t due = weft__io_verify_next();
+    bool timers = weft__timer_next() >= 0;
+    if (timers || due >= 0) {
       int64_t now = weft__turn_now();
       if (timers) weft__timer_expire(now);
-      if (verify) weft__io_verify(now);
+      if (due >= 0 && due <= now) weft__io_verify(now);
     }
   }
 
