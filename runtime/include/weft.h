@@ -244,7 +244,11 @@ WEFT_ASYNC_TYPE(ptr, void *);
  *    weft_connect makes a blocking socket non-blocking for the connect(2)
  *    call alone.  Close an fd weft has used with weft_close, not close(2):
  *    weft_close also closes weft's own description of a FIFO or tty, whose
- *    other end otherwise sees no end of file until the loop ends.
+ *    other end otherwise sees no end of file until the loop ends, and
+ *    drops weft's epoll registration: a number closed by close(2) and
+ *    handed out again still works, but a wait on it may take up to 200 ms
+ *    longer (weft keeps an fd's registration between waits and checks a
+ *    wait that no event has answered after 100 ms).
  *
  *    Operations on one fd queue per direction, first come, first served:
  *    each weft_write is written whole, never interleaved with another, and

@@ -4,8 +4,14 @@
  * The traps of epoll this file and io.c handle:
  *  a) An fd closed behind weft's back leaves the epoll set by itself (when its
  *     last reference goes), so a later MOD fails with ENOENT: add it again.
- *  b) A dup()ed fd keeps the registration alive after close(); weft removes
- *     interest itself (weft_close) rather than relying on close().
+ *     A wait on a kept registration makes no epoll_ctl, so io.c verifies it:
+ *     by an event its retry uses, or by the skipped call when its delay is up.
+ *  b) A dup()ed fd (or a fork's child) keeps the registration alive after
+ *     close(), reporting the old file's events under the number; weft removes
+ *     interest itself (weft_close) rather than relying on close().  When the
+ *     kernel turns out to have no registration of the number's current file
+ *     (MOD that had to ADD, DEL that found none: set returns 1), io.c retags
+ *     the fd, so the old registration's events are dropped (trap i).
  *  c) ADD of an fd weft thought unregistered fails with EEXIST: modify it.
  *  d) Regular files and directories cannot be polled (EPERM); io.c never
  *     asks, it reads and writes them directly, as they never block for long.
@@ -17,7 +23,9 @@
  *     kernel): the loop rechecks the clock and never fires a timer early.
  *  g) Level-triggered mode: interest left registered after a completed wait
  *     reports again until dropped, so io.c drops it when an event finds no
- *     waiter; cancelled waits drop theirs at once.
+ *     waiter; cancelled waits drop theirs at once.  It also makes skipping
+ *     the call safe: input that came before a wait is reported at the next
+ *     poll (the drained and answer rules of io.c, and the kept registration).
  *  h) The interest list belongs to the epoll instance, which a fork()'s child
  *     shares: a child's ADD, MOD or DEL would change its parent's loop.  A
  *     child going on with an inherited loop is a misuse; its DELs are skipped.
@@ -59,15 +67,17 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t
     weft__forked_misuse();
   }
   if (new_events == 0) {
-    if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) < 0 && errno != ENOENT && errno != EBADF) return -errno;
-    return 0;
+    if (epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &ev) == 0) return 0;
+    if (errno == ENOENT || errno == EBADF) return old_events ? 1 : 0; /* traps a, b */
+    return -errno;
   }
   int op = old_events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(epfd, op, fd, &ev) == 0) return 0;
-  if (op == EPOLL_CTL_MOD && errno == ENOENT) op = EPOLL_CTL_ADD;     /* trap a */
+  int lost = op == EPOLL_CTL_MOD && errno == ENOENT; /* traps a, b */
+  if (lost) op = EPOLL_CTL_ADD;
   else if (op == EPOLL_CTL_ADD && errno == EEXIST) op = EPOLL_CTL_MOD; /* trap c */
   else return -errno;
-  return epoll_ctl(epfd, op, fd, &ev) == 0 ? 0 : -errno;
+  return epoll_ctl(epfd, op, fd, &ev) == 0 ? lost : -errno;
 }
 
 int weft__backend_poll(int timeout_ms) {

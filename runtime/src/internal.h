@@ -318,16 +318,31 @@ struct weft__fdw {
   uint32_t gen;
   uint32_t registered;  /* events currently asked of the backend, on pfd */
   int pfd;              /* where IO goes: the private description, or the fd itself (set with kind) */
-  unsigned char kind;   /* enum weft__fd_kind */
+  unsigned kind : 3;    /* enum weft__fd_kind */
   bool fifo : 1;        /* a write may raise SIGPIPE */
   bool drained : 1;     /* the last read got less than it asked, and epoll has reported no input since */
   bool nowait_refused : 1; /* DIRECT: the file refused RWF_NOWAIT, so each read is checked by an fstat first */
-  bool ready[2];        /* GATED: epoll reported readiness since the last call */
+  unsigned ready : 2;   /* GATED, bit per direction: epoll reported readiness since the last call */
+  unsigned woken : 2;   /* bit per direction: an event woke the head, whose retry has not waited again or left */
+  unsigned verifying : 2; /* bit per direction: the verification ring (io.c) holds an entry for it */
+  unsigned rearmed : 2; /* bit per direction: a wait was armed since that entry was made */
+  bool wrote : 1;       /* a write completed on the fd since its last read began */
+  bool answer_waits : 1; /* the last read to follow a write found nothing yet (EAGAIN) */
+  unsigned probe : 4;   /* reads that waited at once by answer_waits, modulo 16 */
   dev_t dev;            /* the file the entry describes */
   ino_t ino;
 };
 _Static_assert(sizeof(void *) != 8 || sizeof(struct weft__fdw) == 48,
                "an fd entry is 48 bytes on 64-bit targets: one per fd number, a connection's share of the table");
+
+/* An entry of the verification ring (io.c): the wait armed in direction
+ * dir of fd's generation gen is verified at due if it is still armed. */
+struct weft__verify {
+  int64_t due;
+  int fd;
+  uint32_t gen;
+  unsigned char dir;
+};
 
 /* An entry of the timer heap; seq keeps timers with equal deadlines in
  * the order they were set. */
@@ -359,6 +374,14 @@ struct weft__loop {
 
   struct weft__fdw *fds;
   size_t nfds;
+  /* Waits that kept the fd's registration without an epoll_ctl, to be
+   * verified if no event has proved them by their due time (io.c): a FIFO
+   * in verify[verify_head, verify_len). */
+  struct weft__verify *verify;
+  size_t verify_head, verify_len, verify_cap;
+  int64_t turn_now;  /* a clock reading of this turn, if turn_now_set */
+  bool turn_now_set; /* cleared before each poll */
+  unsigned char idle_polls_skipped; /* zero-timeout polls still to skip after one found nothing (loop.c) */
 
   struct weft__rbuf *kept; /* the read buffer behind the last weft_run's str result */
   char *scratch;           /* reads land here, then move to a buffer of their size */
@@ -410,6 +433,14 @@ int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/e
 void weft__io_ready(uint64_t data, uint32_t events);
 void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
+void weft__io_verify(int64_t now);  /* verifies the waits due by now */
+/* The due time of the verification ring's first entry, or -1: read by the
+ * loop twice a turn, so inline. */
+static inline int64_t weft__io_verify_next(void) {
+  const struct weft__loop *L = &weft__loop;
+  return L->verify_head < L->verify_len ? L->verify[L->verify_head].due : -1;
+}
+int64_t weft__turn_now(void);       /* loop.c: one clock reading per turn, for what may be late */
 void weft__rbuf_free(struct weft__rbuf *b);
 void weft__read_adopt(struct weft__fiber *to, struct weft__fiber *from);
 struct weft__rbuf *weft__read_result(struct weft__fiber *f); /* f's buffer holding f->value, taken */
@@ -493,6 +524,9 @@ void weft__timer_close(void);
 /* backend_epoll.c */
 int weft__backend_open(void);
 void weft__backend_close(void);
+/* 0, or 1 when the kernel had no registration of the file the number names
+ * now (a MOD that had to ADD, a DEL that found none): the registration weft
+ * counted on went with a file closed behind its back.  -errno on failure. */
 int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t data);
 int weft__backend_poll(int timeout_ms);
 

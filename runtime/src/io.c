@@ -22,6 +22,14 @@
  * before it tries again. */
 #define CONNECT_RETRY_MS 10
 
+/* How long a wait on a kept registration may go unproved by an event
+ * before the epoll_ctl it skipped is made after all (see io_wait).  Longer
+ * than the gap between two requests of one connection of a busy server
+ * (about 5 ms at 500 connections and 100k requests/s), so that a server
+ * under load never pays it; short enough that a number reused behind
+ * weft's back costs a program no more than a scheduling hiccup. */
+#define VERIFY_MS 100
+
 /* ---- read buffers ----------------------------------------------------- */
 
 void weft__rbuf_free(struct weft__rbuf *b) {
@@ -138,6 +146,34 @@ static uint64_t event_data(int fd, const struct weft__fdw *w) {
 /* A queue is its head alone: the head's io_prev is the tail (the others'
  * is the fiber before them), and the tail's io_next is NULL.  One pointer
  * per direction instead of two keeps an fd entry at 48 bytes (issue 13). */
+/* The number names a file the registration weft counted on did not belong
+ * to: it was closed behind weft's back and reused (traps a and b).  The old
+ * file may live on in a dup or a fork's child, its registration with it,
+ * reporting the old file's events under the entry's tag: the entry takes a
+ * new generation, so those events are dropped from now on (io_ready).
+ * What waits in the queues is the program's, on this number: it stays,
+ * under the new generation. */
+static void fd_retag(struct weft__fdw *w) {
+  w->gen++;
+  w->verifying = w->rearmed = 0; /* the ring's entries of the old tag are dropped when due */
+  for (int d = 0; d < 2; d++)
+    for (struct weft__fiber *g = w->q[d].head; g != NULL; g = g->io_next) g->io_gen = w->gen;
+}
+
+/* Asks epoll for want on fd's entry (0: nothing); 0 or -errno.  If the
+ * kernel had no registration of the number's file, the entry is retagged
+ * and the registration made again under the new tag. */
+static int fd_interest(int fd, struct weft__fdw *w, uint32_t want) {
+  int r = weft__backend_set(w->pfd, w->registered, want, event_data(fd, w));
+  if (r == 1) {
+    fd_retag(w);
+    r = want != 0 ? weft__backend_set(w->pfd, want, want, event_data(fd, w)) : 0;
+  }
+  if (r < 0) return r;
+  w->registered = want;
+  return 0;
+}
+
 static void q_append(struct weft__fiber_queue *q, struct weft__fiber *f) {
   f->io_next = NULL;
   if (q->head == NULL) {
@@ -291,8 +327,9 @@ static void relearn_as(int fd, struct weft__fdw *w, const struct stat *st) {
   if (w->registered) weft__backend_set(w->pfd, w->registered, 0, event_data(fd, w));
   if (w->kind == WEFT__FD_PRIVATE) close(w->pfd);
   w->registered = 0;
-  w->ready[0] = w->ready[1] = false;
-  w->drained = false;
+  w->ready = w->woken = 0;
+  w->drained = w->wrote = w->answer_waits = false;
+  fd_retag(w); /* the old file may live on, and its registration (trap b) */
   fd_learn(fd, w, st);
 }
 
@@ -320,16 +357,14 @@ static void q_leave(struct weft__fiber *f, bool drop_interest) {
   f->io_armed = false;
   L->waiting_io--;
   if (!was_head) return;
+  w->woken &= ~(1u << f->io_dir);
   if (q->head != NULL) {
     q->head->op_retry = true;
     weft__fiber_enqueue(q->head);
     return;
   }
   uint32_t ev = f->io_dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
-  if (drop_interest && (w->registered & ev)) {
-    uint32_t want = w->registered & ~ev;
-    if (weft__backend_set(w->pfd, w->registered, want, event_data(fd, w)) == 0) w->registered = want;
-  }
+  if (drop_interest && (w->registered & ev)) fd_interest(fd, w, w->registered & ~ev);
 }
 
 /* A write cancelled half way would leave the peer with half a message, and
@@ -392,9 +427,10 @@ void weft__io_ready(uint64_t data, uint32_t events) {
     uint32_t ev = d == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
     if (!(events & (ev | EPOLLERR | EPOLLHUP))) continue;
     struct weft__fiber *h = w->q[d].head;
-    w->ready[d] = true;
+    w->ready |= 1u << d;
     if (d == WEFT__IO_READ) w->drained = false;
     if (h != NULL && h->io_armed) {
+      w->woken |= 1u << d;
       h->io_armed = false;
       h->op_retry = true;
       weft__fiber_enqueue(h); /* the operation is tried again when it runs */
@@ -403,10 +439,7 @@ void weft__io_ready(uint64_t data, uint32_t events) {
     }
   }
   if ((events & (EPOLLERR | EPOLLHUP)) && w->q[0].head == NULL && w->q[1].head == NULL) drop = w->registered;
-  if (drop & w->registered) {
-    uint32_t want = w->registered & ~drop;
-    if (weft__backend_set(w->pfd, w->registered, want, data) == 0) w->registered = want;
-  }
+  if (drop & w->registered) fd_interest(fd, w, w->registered & ~drop);
 }
 
 void weft__io_close_all(void) {
@@ -418,6 +451,9 @@ void weft__io_close_all(void) {
   free(L->fds);
   L->fds = NULL;
   L->nfds = 0;
+  free(L->verify);
+  L->verify = NULL;
+  L->verify_head = L->verify_len = L->verify_cap = 0;
   free(L->scratch);
   L->scratch = NULL;
   L->scratch_cap = 0;
@@ -451,35 +487,119 @@ static struct weft__fdw *op_fd(struct weft__fiber *f, int fd, int dir, int *st) 
   return NULL;
 }
 
+/* A wait armed on a kept registration in direction dir of fd, to be
+ * verified at due time unless it is over by then: the ring is a FIFO, in
+ * order of due time, with one entry at most per fd and direction. */
+static void verify_later(int fd, struct weft__fdw *w, int dir) {
+  struct weft__loop *L = &weft__loop;
+  if (L->verify_len == L->verify_cap) {
+    if (L->verify_head >= L->verify_cap / 2 && L->verify_head > 0) {
+      L->verify_len -= L->verify_head;
+      memmove(L->verify, L->verify + L->verify_head, L->verify_len * sizeof *L->verify);
+      L->verify_head = 0;
+    } else {
+      size_t cap = L->verify_cap ? 2 * L->verify_cap : 64;
+      struct weft__verify *grown = realloc(L->verify, cap * sizeof *grown);
+      if (grown == NULL) abort();
+      L->verify = grown;
+      L->verify_cap = cap;
+    }
+  }
+  L->verify[L->verify_len++] = (struct weft__verify){
+      .due = weft__turn_now() + (int64_t)VERIFY_MS * 1000000, .fd = fd, .gen = w->gen, .dir = (unsigned char)dir};
+  w->verifying |= 1u << dir;
+  w->rearmed &= ~(1u << dir);
+}
+
+/* The entries due by now.  If their fd and direction have a wait armed,
+ * and it is the one armed when the entry was made (no wait was armed
+ * since), that wait has lasted VERIFY_MS with no event and makes the
+ * epoll_ctl it skipped.  A MOD that succeeds proves the registration is
+ * the file's own; one that finds none makes it (and retags the entry,
+ * fd_interest), and level-triggered epoll reports at the next poll what
+ * the new file already holds.  If epoll refuses the number (a regular
+ * file, or nothing open), the head is woken, and its own call says what
+ * the number is.  A wait armed since gets the entry again, due VERIFY_MS
+ * from now: a busy fd costs one entry per VERIFY_MS, not one per wait,
+ * and any wait is verified within VERIFY_MS to twice that. */
+void weft__io_verify(int64_t now) {
+  struct weft__loop *L = &weft__loop;
+  while (L->verify_head < L->verify_len && L->verify[L->verify_head].due <= now) {
+    struct weft__verify e = L->verify[L->verify_head++];
+    if ((size_t)e.fd >= L->nfds) continue;
+    struct weft__fdw *w = &L->fds[e.fd];
+    unsigned bit = 1u << e.dir;
+    if (w->gen != e.gen || !(w->verifying & bit)) continue; /* an entry of a file forgotten or retagged */
+    w->verifying &= ~bit;
+    struct weft__fiber *h = w->q[e.dir].head;
+    if (h == NULL || !h->io_armed) continue;
+    if (w->rearmed & bit) {
+      verify_later(e.fd, w, e.dir);
+      continue;
+    }
+    if (fd_interest(e.fd, w, w->registered) == 0) continue;
+    w->woken |= 1u << e.dir; /* its retry, if it must wait, asks epoll again */
+    h->io_armed = false;
+    h->op_retry = true;
+    weft__fiber_enqueue(h);
+  }
+  if (L->verify_head == L->verify_len) {
+    L->verify_head = L->verify_len = 0;
+    if (L->verify_cap > 1024) { /* a burst of waits is over: give its room back */
+      free(L->verify);
+      L->verify = NULL;
+      L->verify_cap = 0;
+    }
+  }
+}
+
 /* Waits until epoll reports the fd ready in the operation's direction.
- * Interest already registered is kept after a wait completes (the next wait
- * usually comes soon) and dropped when an event finds nobody; each wait
- * still says what it wants (MOD, or ADD if the kernel forgot the fd because
- * it was closed behind weft's back: trap a), which costs one epoll_ctl per
- * wait and none per operation that needs no wait. */
+ * Interest is registered level-triggered and kept after a wait completes
+ * (the next wait usually comes soon); it is dropped when an event finds
+ * nobody waiting, or when a wait is cancelled.
+ *
+ * A wait whose interest is already registered makes no system call at
+ * all.  The registration may however have gone with a file the program
+ * closed behind weft's back (trap a), or belong to such a file that lives
+ * on in a dup (trap b), so such a wait is unverified until proved:
+ *  - by an event that wakes it and whose retry does not have to wait
+ *    again: the wait is over, whatever armed it;
+ *  - or else at its due time, VERIFY_MS later (weft__io_verify), by the
+ *    epoll_ctl it skipped.
+ * A retry after an event that has to wait again (EAGAIN, a partial write)
+ * asks epoll at once, with MOD (ADD if the kernel had none): an event of a
+ * stale registration can thus wake a waiter once, never keep it spinning,
+ * and the new tag drops that registration's later events.  So a number
+ * reused behind weft's back costs at most VERIFY_MS, never a hang. */
 static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
-  uint32_t ev = f->io_dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
+  int dir = f->io_dir;
+  uint32_t ev = dir == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
+  bool woken = w->woken & 1u << dir;
+  w->woken &= ~(1u << dir);
   if (w->kind == WEFT__FD_DIRECT) {
     /* Not pollable, yet it would block (a lock, a device): try again on
      * the next turn, after the other fibers. */
     weft__fiber_enqueue(f);
     return WEFT__OP_WAIT;
   }
-  uint32_t want = w->registered | ev;
-  int r = weft__backend_set(w->pfd, w->registered, want, event_data(f->io_fd, w));
-  if (r == -EPERM && w->kind == WEFT__FD_GATED) {
-    /* A device epoll cannot watch never blocks: plain calls from now on. */
-    w->kind = WEFT__FD_DIRECT;
-    weft__fiber_enqueue(f);
-    return WEFT__OP_WAIT;
+  w->rearmed |= 1u << dir;
+  if (!woken && (w->registered & ev)) {
+    if (!(w->verifying & 1u << dir)) verify_later(f->io_fd, w, dir);
+  } else {
+    int r = fd_interest(f->io_fd, w, w->registered | ev);
+    if (r == -EPERM && w->kind == WEFT__FD_GATED) {
+      /* A device epoll cannot watch never blocks: plain calls from now on. */
+      w->kind = WEFT__FD_DIRECT;
+      weft__fiber_enqueue(f);
+      return WEFT__OP_WAIT;
+    }
+    if (r == -EPERM && w->kind != WEFT__FD_PRIVATE && io_relearn(f->io_fd, w) && w->kind == WEFT__FD_DIRECT) {
+      /* A pipe or socket number that now names a regular file. */
+      weft__fiber_enqueue(f);
+      return WEFT__OP_WAIT;
+    }
+    if (r < 0) return weft__op_failed(f, r);
   }
-  if (r == -EPERM && w->kind != WEFT__FD_PRIVATE && io_relearn(f->io_fd, w) && w->kind == WEFT__FD_DIRECT) {
-    /* A pipe or socket number that now names a regular file. */
-    weft__fiber_enqueue(f);
-    return WEFT__OP_WAIT;
-  }
-  if (r < 0) return weft__op_failed(f, r);
-  w->registered = want;
   f->io_armed = true;
   f->state = WEFT__FS_WAIT_IO;
   return WEFT__OP_WAIT;
@@ -488,8 +608,8 @@ static int io_wait(struct weft__fiber *f, struct weft__fdw *w) {
 /* A gated fd may block: it is called only once per readiness report. */
 static bool gate_closed(struct weft__fdw *w, int dir) {
   if (w->kind != WEFT__FD_GATED) return false;
-  if (!w->ready[dir]) return true;
-  w->ready[dir] = false;
+  if (!(w->ready & 1u << dir)) return true;
+  w->ready &= ~(1u << dir);
   return false;
 }
 
@@ -590,9 +710,23 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
    * of a request does, so the fiber waits at once.  Waiting is safe even
    * if input did arrive: the interest io_wait registers is level-triggered
    * and is reported at the next poll. */
-  if (w->drained && w->kind != WEFT__FD_DIRECT && w->kind != WEFT__FD_GATED) {
+  bool pollable = w->kind != WEFT__FD_DIRECT && w->kind != WEFT__FD_GATED;
+  if (w->drained && pollable) {
     w->drained = false;
     return io_wait(f, w);
+  }
+  /* The same for the first read after a write on the fd (a request sent,
+   * its answer awaited: a ping-pong reads all it asked for, so the drained
+   * rule never applies) when the last such read found nothing: the answer
+   * cannot be there yet.  Every 16th such read tries anyway, so that a
+   * peer whose answers come to be there already (pipelining) is noticed
+   * and the prediction dropped; a wrong one costs a turn of the loop, as
+   * epoll reports input already there at the next poll. */
+  bool answer = w->wrote;
+  w->wrote = false;
+  if (answer && w->answer_waits && pollable) {
+    w->probe = (w->probe + 1) & 15;
+    if (w->probe != 0) return io_wait(f, w);
   }
   for (;;) {
     /* A file's read does not wait and gets all it asked for but at the end
@@ -603,10 +737,12 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
     ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
       w->drained = r > 0 && (size_t)r < n;
+      if (answer) w->answer_waits = false;
       struct weft__rbuf *b = own != NULL ? rbuf_fit(own, (size_t)r) : rbuf_of(buf, (size_t)r);
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);
     }
+    if (answer && (errno == EAGAIN || errno == EWOULDBLOCK)) w->answer_waits = true;
     free(own);
     int rs = read_error(f, fd, w);
     if (rs != READ_AGAIN) return rs;
@@ -639,6 +775,7 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
       return weft__op_failed(f, -errno);
     }
   }
+  w->wrote = true;
   return weft__op_done(f, 0);
 }
 
@@ -676,8 +813,8 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
   struct weft__fdw *w = op_fd(f, fd, WEFT__IO_READ, &st);
   if (w == NULL) return st > 0 ? WEFT__OP_WAIT : weft__op_failed(f, st);
   for (;;) {
-    if (f->op_done && !w->ready[WEFT__IO_READ]) return io_wait(f, w);
-    w->ready[WEFT__IO_READ] = false;
+    if (f->op_done && !(w->ready & 1u << WEFT__IO_READ)) return io_wait(f, w);
+    w->ready &= ~(1u << WEFT__IO_READ);
     int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (c >= 0) return weft__op_done(f, (uintptr_t)c);
     if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -686,10 +823,7 @@ static int op_accept(struct weft__fiber *f, struct weft__node *op) {
       /* The accept pauses (accept.c).  The listening socket stays readable
        * meanwhile, so its interest goes, or epoll would report it on every
        * turn; the retry registers it again if it has to wait. */
-      if (w->registered & EPOLLIN) {
-        uint32_t want = w->registered & ~(uint32_t)EPOLLIN;
-        if (weft__backend_set(w->pfd, w->registered, want, event_data(fd, w)) == 0) w->registered = want;
-      }
+      if (w->registered & EPOLLIN) fd_interest(fd, w, w->registered & ~(uint32_t)EPOLLIN);
       return weft__accept_pause(f);
     }
     return weft__op_failed(f, -errno);
@@ -756,7 +890,7 @@ static int op_ready(struct weft__fiber *f, struct weft__node *op) {
   /* The readiness goes to the program, whose own call may use it up: a
    * gated fd's next weft call waits for a fresh report (epoll is level-
    * triggered: at once if the fd is still ready) rather than block. */
-  w->ready[dir] = false;
+  w->ready &= ~(1u << dir);
   return weft__op_done(f, 0);
 }
 

@@ -70,6 +70,8 @@ static int loop_open(void) {
   int rc = weft__backend_open();
   if (rc < 0) return rc;
   L->open = true;
+  L->turn_now_set = false;
+  L->idle_polls_skipped = 0;
   /* SIGPIPE is not touched here: writes suppress it per call (io.c), so
    * the process's disposition stays the program's, in every thread. */
   return 0;
@@ -92,16 +94,54 @@ static void run_ready(void) {
   }
 }
 
+/* One clock reading per turn for what may come late but never early (the
+ * due times of unverified waits, io.c): the reading that followed the
+ * last poll, or one taken now if that turn read none. */
+int64_t weft__turn_now(void) {
+  struct weft__loop *L = &weft__loop;
+  if (!L->turn_now_set) {
+    L->turn_now = weft__clock_now();
+    L->turn_now_set = true;
+  }
+  return L->turn_now;
+}
+
 /* How long phase 2 may wait: not at all if a fiber is ready, until the
- * first timer (rounded up, never early) if there is one, else for IO. */
+ * first timer (rounded up, never early) or the first unverified wait's due
+ * time (io.c; only while fibers wait on fds) if there is one, else for IO. */
 static int poll_timeout(void) {
-  if (weft__loop.ready_head != NULL) return 0;
+  struct weft__loop *L = &weft__loop;
+  if (L->ready_head != NULL) return 0;
   int64_t next = weft__timer_next();
-  if (next < 0) return -1;
-  int64_t now = weft__clock_now();
+  int64_t due = L->waiting_io > 0 ? weft__io_verify_next() : -1;
+  if (next < 0 && due < 0) return -1;
+  /* A timer must not fire early: its wait is measured from a fresh
+   * reading.  A verification may be late by the length of a turn. */
+  int64_t now = next >= 0 ? weft__clock_now() : weft__turn_now();
+  if (due >= 0 && (next < 0 || due < next)) next = due;
   if (next <= now) return 0;
   int64_t ms = (next - now + 999999) / 1000000;
   return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Phase 2.  With fibers ready and no fiber waiting on an fd, epoll has
+ * nothing to say: fibers handing values to each other skip the system
+ * call.  With fibers ready, a poll that cannot wait and found nothing is
+ * likely to find nothing a few microseconds later either (a request's
+ * fibers handing its parts to each other take several turns): the next
+ * SKIP_IDLE_POLLS turns with fibers ready skip it, so input waits at most
+ * that many turns more, and a loop that is never idle still polls. */
+#define SKIP_IDLE_POLLS 3
+static int poll_step(int timeout) {
+  struct weft__loop *L = &weft__loop;
+  if (timeout == 0 && L->waiting_io == 0) return 0;
+  if (timeout == 0 && L->idle_polls_skipped > 0) {
+    L->idle_polls_skipped--;
+    return 0;
+  }
+  int rc = weft__backend_poll(timeout);
+  L->idle_polls_skipped = timeout == 0 && rc == 0 ? SKIP_IDLE_POLLS : 0;
+  return rc;
 }
 
 /* Closing the loop: fibers still running are cancelled and may run their
@@ -159,15 +199,21 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
       root->tracing = false;
       break;
     }
-    /* With fibers ready and no fiber waiting on an fd, epoll has nothing
-     * to say: fibers handing values to each other skip the system call. */
-    rc = timeout == 0 && L->waiting_io == 0 ? 0 : weft__backend_poll(timeout);
+    rc = poll_step(timeout);
     if (rc < 0) {
       root->err = rc;
       root->tracing = false;
       break;
     }
-    if (weft__timer_next() >= 0) weft__timer_expire(weft__clock_now()); /* no clock reading without timers */
+    /* No clock reading without timers or unverified waits. */
+    L->turn_now_set = false;
+    int64_t due = weft__io_verify_next();
+    bool timers = weft__timer_next() >= 0;
+    if (timers || due >= 0) {
+      int64_t now = weft__turn_now();
+      if (timers) weft__timer_expire(now);
+      if (due >= 0 && due <= now) weft__io_verify(now);
+    }
   }
 
   rc = root->err;

@@ -1,7 +1,7 @@
 /* io_drained.c: after a read that got less than it asked, the next read waits for epoll instead of trying (io.c, w->drained).
  * Proves: input that arrives in the meantime (written by the peer with no poll between, or by the reader's own write),
- * end of file, two readers queued on one fd, and a number reused behind weft's back are all still served, for a socket
- * and a pipe; a read that hung would end the test by SIGALRM. */
+ * end of file, two readers queued on one fd, a number reused behind weft's back, and an answer already there when the
+ * first read after a write waits at once (answer_waits) are all still served; a read that hung ends the test by SIGALRM. */
 #include <sys/socket.h>
 #include <unistd.h>
 #include <weft.h>
@@ -126,6 +126,55 @@ static void reused(void) {
   CHECK_SYS(close(r.peer));
 }
 
+/* ---- the first read after a write ------------------------------------- */
+
+/* A read of all it asked for after a write on the same fd waits at once
+ * once such reads have found nothing (io.c, answer_waits): rounds 0-19
+ * are answered by a fiber on the peer after the request; from round 20
+ * the answer is in the socket before the request is even written, and
+ * must still be read (epoll reports it at the next poll). */
+struct pp {
+  int fd, peer;
+  int round, answers;
+};
+
+static async(void) pp_round(struct pp *p);
+
+static async(void) pp_got(struct pp *p, char *s) {
+  CHECK_STR_EQ(s, "a");
+  p->answers++;
+  p->round++;
+  return p->round < 40 ? pp_round(p) : weft_return(void);
+}
+
+static async(void) pp_read(struct pp *p) { return weft_bind(weft_read(p->fd, 1), pp_got, p); }
+
+static async(void) pp_round(struct pp *p) {
+  if (p->round >= 20) CHECK_INT_EQ(write(p->peer, "a", 1), 1);
+  return weft_then(weft_write(p->fd, "q", 1), pp_read, p);
+}
+
+static async(void) pp_answer(struct pp *p, char *s);
+
+static async(void) pp_serve(struct pp *p) { return weft_bind(weft_read(p->peer, 1), pp_answer, p); }
+
+static async(void) pp_answer(struct pp *p, char *s) {
+  CHECK_STR_EQ(s, "q");
+  return p->round < 19 ? weft_then(weft_write(p->peer, "a", 1), pp_serve, p) : weft_write(p->peer, "a", 1);
+}
+
+static void answered(void) {
+  int sv[2];
+  CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+  struct pp p = {.fd = sv[0], .peer = sv[1]};
+  alarm(10);
+  CHECK_INT_EQ(weft_run(weft_join(pp_round(&p), pp_serve(&p)), NULL), 0);
+  alarm(0);
+  CHECK_INT_EQ(p.answers, 40);
+  CHECK_SYS(close(sv[0]));
+  CHECK_SYS(close(sv[1]));
+}
+
 int main(void) {
   int sv[2], p[2];
   CHECK_SYS(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
@@ -134,5 +183,6 @@ int main(void) {
   run_steps(p[0], p[1]);
   two_readers();
   reused();
+  answered();
   return 0;
 }
