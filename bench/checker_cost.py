@@ -16,6 +16,7 @@ import argparse
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,10 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--keep", default="")
     a = ap.parse_args()
+    if not os.path.isfile(os.path.join(a.build, "CMakeCache.txt")):
+        raise SystemExit("checker_cost.py: %s is not a configured build tree (no CMakeCache.txt)" % a.build)
+    if not shutil.which("valgrind"):
+        raise SystemExit("checker_cost.py: valgrind is not installed (scripts/setup-debian.sh installs it)")
     clang = cache_value(a.build, "WEFT_CLANG_EXECUTABLE")
     plugins = sorted(glob.glob(os.path.join(a.build, "lib", "libweft-plugin-*.so")))
     if not clang or not plugins:
