@@ -23,7 +23,7 @@ public:
   // reported errors: a program the compiler rejects still gets the checker's
   // explanation.
   void HandleTranslationUnit(clang::ASTContext &Ctx) override {
-    weft::analyze(Ctx, CI.getDiagnostics(), Opts);
+    weft::analyze(Ctx, CI.getDiagnostics(), Opts, &CI.getPreprocessor());
   }
 
 private:

@@ -153,10 +153,35 @@ bool isAsyncVar(const ValueDecl *D, const SourceManager &SM) {
   return VD && VD->hasLocalStorage() && isAsyncType(VD->getType()) && !isWeftLocal(VD, SM);
 }
 
+// The rules to call for each per-node hook, in registry order: every rule
+// at first, then only those that override the hook (Check::leftDefault).
+struct NodeHooks {
+  llvm::SmallVector<Check *, 16> Expr, AsyncUse, WeftCall;
+
+  void reset(llvm::ArrayRef<Check *> Checks) {
+    Expr.assign(Checks.begin(), Checks.end());
+    AsyncUse.assign(Checks.begin(), Checks.end());
+    WeftCall.assign(Checks.begin(), Checks.end());
+  }
+
+  // Calls Hook(K) for each rule K of List, and drops those that ran the default.
+  template <typename Fn> static void call(llvm::SmallVectorImpl<Check *> &List, Check::NodeHook H, Fn Hook) {
+    for (size_t I = 0; I < List.size();) {
+      Check *K = List[I];
+      Hook(K);
+      if (K->leftDefault(H))
+        List.erase(List.begin() + I);
+      else
+        ++I;
+    }
+  }
+};
+
 class BodyWalker : public RecursiveASTVisitor<BodyWalker> {
 public:
-  BodyWalker(CheckContext &C, llvm::ArrayRef<Check *> Checks, llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions)
-      : C(C), Checks(Checks), Mentions(Mentions) {}
+  BodyWalker(CheckContext &C, llvm::ArrayRef<Check *> Checks, NodeHooks &Hooks,
+             llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions)
+      : C(C), Checks(Checks), Hooks(Hooks), Mentions(Mentions) {}
 
   // Whether Sema left an expression it could not make sense of.
   bool sawErrors() const { return SawErrors; }
@@ -167,8 +192,7 @@ public:
   bool VisitExpr(Expr *E) {
     SawErrors |= E->containsErrors();
     if (!E->getType().isNull() && !E->isTypeDependent())
-      for (Check *K : Checks)
-        K->onExpr(E, C);
+      NodeHooks::call(Hooks.Expr, Check::ExprHook, [&](Check *K) { K->onExpr(E, C); });
     if (!isSource(E) || E->getType().isNull() || E->getType()->isDependentType() || !isAsyncType(E->getType()))
       return true;
     const auto *DRE = dyn_cast<DeclRefExpr>(E);
@@ -177,8 +201,7 @@ public:
     const AsyncUse &U = C.useOf(E);
     if (DRE && isAsyncVar(DRE->getDecl(), C.sourceManager()))
       Mentions[DRE] = mentionFor(U, DRE);
-    for (Check *K : Checks)
-      K->onAsyncUse(U, C);
+    NodeHooks::call(Hooks.AsyncUse, Check::AsyncUseHook, [&](Check *K) { K->onAsyncUse(U, C); });
     return true;
   }
 
@@ -206,8 +229,7 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     StringRef Internal = weftInternalName(CE);
     if (!Internal.empty())
-      for (Check *K : Checks)
-        K->onWeftCall(CE, Internal, C);
+      NodeHooks::call(Hooks.WeftCall, Check::WeftCallHook, [&](Check *K) { K->onWeftCall(CE, Internal, C); });
     return true;
   }
 
@@ -233,6 +255,7 @@ private:
 
   CheckContext &C;
   llvm::ArrayRef<Check *> Checks;
+  NodeHooks &Hooks;
   llvm::DenseMap<const DeclRefExpr *, Mention> &Mentions;
   bool SawErrors = false;
   bool SawAsyncLocal = false;
@@ -461,10 +484,14 @@ namespace {
 
 // Narrows the AST's traversal scope to the top-level declarations of user
 // code for its lifetime (see Driver::run), then restores it; each change
-// drops the parent map, so it is built again over what is in scope.
+// drops the parent map, so it is built again over what is in scope.  While
+// the walk is in one function, the scope is that function alone (narrow):
+// the parent map is then built only for the functions whose rules ask for
+// a parent, each over its own body, rather than over all of the user's code
+// at the first question.
 class ScopedUserTraversal {
 public:
-  ScopedUserTraversal(ASTContext &Ctx, const std::vector<Decl *> &User) : Ctx(Ctx) {
+  ScopedUserTraversal(ASTContext &Ctx, const std::vector<Decl *> &User) : Ctx(Ctx), User(User) {
     // A copy in Clang 14 and 19, a reference to the vector from Clang 22.
     auto Old = Ctx.getTraversalScope();
     Saved.assign(Old.begin(), Old.end());
@@ -474,9 +501,26 @@ public:
   ScopedUserTraversal(const ScopedUserTraversal &) = delete;
   ScopedUserTraversal &operator=(const ScopedUserTraversal &) = delete;
 
+  // The scope is D alone until widen().
+  void narrow(Decl *D) {
+    if (Narrowed.size() == 1 && Narrowed[0] == D)
+      return;
+    Narrowed.assign(1, D);
+    Ctx.setTraversalScope(Narrowed);
+  }
+  // The scope is the user's declarations again.
+  void widen() {
+    if (Narrowed.empty())
+      return;
+    Narrowed.clear();
+    Ctx.setTraversalScope(User);
+  }
+
 private:
   ASTContext &Ctx;
+  const std::vector<Decl *> &User;
   std::vector<Decl *> Saved;
+  std::vector<Decl *> Narrowed; // empty: the scope is User
 };
 
 } // namespace
@@ -491,6 +535,7 @@ public:
 #include "Checks.def"
     for (auto &K : Owned)
       Checks.push_back(K.get());
+    Hooks.reset(Checks);
     for (Check *K : Checks)
       WantsLinearity |= K->wantsLinearity();
   }
@@ -505,7 +550,8 @@ public:
     // code only.  The first question builds the parent map of everything in
     // the traversal scope, by default the whole translation unit, system
     // headers included (most of the checker's cost on a small file): the
-    // scope is narrowed to the user's own declarations, and given back.
+    // scope is narrowed to the user's own declarations, and to one function
+    // while its body is walked, and given back.
     std::vector<Decl *> User;
     for (Decl *D : Ctx.getTranslationUnitDecl()->decls())
       if (isUserCode(D->getLocation(), SM))
@@ -519,21 +565,29 @@ public:
     for (Decl *D : User) {
       if (D->isInvalidDecl())
         continue;
+      auto *FD = dyn_cast<FunctionDecl>(D);
+      bool Walk = FD && FD->doesThisDeclarationHaveABody() && FD->getBody() &&
+                  !hasWeftAnnotation(FD, "boundary") && Filter.concernsWeft(FD);
+      // A function's hooks see its own parents only; every other hook may
+      // ask about any of the user's code.
+      if (Walk)
+        Scope.narrow(D);
+      else
+        Scope.widen();
       annotations(D, Checks, C);
       if (const auto *RD = dyn_cast<RecordDecl>(D))
         recordDecl(RD, Checks, C, /*Nested=*/true);
       if (const auto *VD = dyn_cast<VarDecl>(D))
         for (Check *K : Checks)
           K->onVarDecl(VD, C);
-      auto *FD = dyn_cast<FunctionDecl>(D);
       if (!FD)
         continue;
       for (const ParmVarDecl *P : FD->parameters())
         annotations(P, Checks, C);
-      if (FD->doesThisDeclarationHaveABody() && FD->getBody() && !hasWeftAnnotation(FD, "boundary") &&
-          Filter.concernsWeft(FD))
+      if (Walk)
         function(FD);
     }
+    Scope.widen();
     C.Function = nullptr;
     for (Check *K : Checks)
       K->onEndOfTranslationUnit(C);
@@ -546,7 +600,7 @@ private:
     for (Check *K : Checks)
       K->onFunction(FD, C);
     llvm::DenseMap<const DeclRefExpr *, Mention> Mentions;
-    BodyWalker W(C, Checks, Mentions);
+    BodyWalker W(C, Checks, Hooks, Mentions);
     W.TraverseStmt(FD->getBody());
     bool HasAsyncParam = false;
     for (const ParmVarDecl *P : FD->parameters())
@@ -572,16 +626,19 @@ private:
   CheckContext C;
   std::vector<std::unique_ptr<Check>> Owned;
   llvm::SmallVector<Check *, 16> Checks;
+  NodeHooks Hooks;
   BodyFilter Filter;
   bool WantsLinearity = false;
   bool CompilerErrors = false;
 };
 
-void analyze(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts) {
+void analyze(ASTContext &Ctx, DiagnosticsEngine &Diags, const Options &Opts, const Preprocessor *PP) {
   // After a fatal error the AST may be cut short; nothing useful can be said.
   if (Diags.hasFatalErrorOccurred())
     return;
   resetMacroCaches();
+  if (PP && neverExpanded(*PP, "weft_unchecked"))
+    noteNoUnchecked(Ctx.getSourceManager());
   Driver(Ctx, Diags, Opts).run();
 }
 

@@ -12,6 +12,7 @@
 namespace clang {
 class ASTContext;
 class DiagnosticsEngine;
+class Preprocessor;
 } // namespace clang
 
 namespace weft {
@@ -51,8 +52,13 @@ bool parseOption(llvm::StringRef Arg, Options &Opts, bool &ListRules, std::strin
 
 // Runs every enabled rule over the translation unit in Ctx and reports
 // through Diags.  Never modifies the AST.  Does almost nothing for a
-// translation unit that declares no async type.
-void analyze(clang::ASTContext &Ctx, clang::DiagnosticsEngine &Diags, const Options &Opts);
+// translation unit that declares no async type.  PP, the preprocessor that
+// produced Ctx (when the front end has it, after the whole unit was
+// parsed), only saves work: it tells which of weft.h's macros were never
+// expanded, so that the weft_unchecked test is skipped in a unit that never
+// writes weft_unchecked.  Without it the analysis asks every location.
+void analyze(clang::ASTContext &Ctx, clang::DiagnosticsEngine &Diags, const Options &Opts,
+             const clang::Preprocessor *PP = nullptr);
 
 // Prints the rule list as notes (for list-rules).
 void listRules(clang::DiagnosticsEngine &Diags);

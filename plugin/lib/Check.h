@@ -98,6 +98,13 @@ public:
 
   CheckId id() const { return Id; }
 
+  // The hooks called for every node of a body.  Their defaults note that
+  // they ran, and the driver stops calling a hook the rule left as it is:
+  // most rules override few of them, and each expression would otherwise
+  // pay a call per rule.
+  enum NodeHook : unsigned { ExprHook = 1, AsyncUseHook = 2, WeftCallHook = 4 };
+  bool leftDefault(NodeHook H) const { return Defaults & H; }
+
   // Once per async type defined in the translation unit (outside system headers).
   virtual void onAsyncType(const AsyncType &T, CheckContext &C) {}
   // Once per declaration carrying a weft.* annotation (noyield, mayyield, ...).
@@ -107,17 +114,19 @@ public:
   virtual void onFunction(const clang::FunctionDecl *F, CheckContext &C) {}
   // For every expression producing an action in that function's body, with
   // its use (see Flow.h).
-  virtual void onAsyncUse(const AsyncUse &U, CheckContext &C) {}
+  virtual void onAsyncUse(const AsyncUse &U, CheckContext &C) { Defaults |= AsyncUseHook; }
   // For every expression of that body, of any type (for rules about values
   // that contain actions without being one: structs, pointers to actions).
-  virtual void onExpr(const clang::Expr *E, CheckContext &C) {}
+  virtual void onExpr(const clang::Expr *E, CheckContext &C) { Defaults |= ExprHook; }
   // For every variable declared in user code, at file scope or in a body.
   virtual void onVarDecl(const clang::VarDecl *VD, CheckContext &C) {}
   // For every struct or union defined in user code, nested and local ones
   // included, async types excepted (see onAsyncType).
   virtual void onRecordDecl(const clang::RecordDecl *RD, CheckContext &C) {}
   // For every call of a weft__ internal (what a combinator macro expands to).
-  virtual void onWeftCall(const clang::CallExpr *Call, llvm::StringRef Internal, CheckContext &C) {}
+  virtual void onWeftCall(const clang::CallExpr *Call, llvm::StringRef Internal, CheckContext &C) {
+    Defaults |= WeftCallHook;
+  }
   // For each finding of the linearity analysis; it runs only when a rule
   // asks for it by returning true from wantsLinearity().
   virtual bool wantsLinearity() const { return false; }
@@ -127,6 +136,7 @@ public:
 
 private:
   CheckId Id;
+  unsigned Defaults = 0; // the NodeHooks whose default ran
 };
 
 // The factories, one per line of Checks.def.

@@ -222,7 +222,7 @@ bool isSignalHandlerField(const ValueDecl *D, const SourceManager &SM) {
 class BodyScanner {
 public:
   BodyScanner(ASTContext &Ctx, EffectNode &N)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), N(N) {}
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), LO(Ctx.getLangOpts()), N(N), Unchecked(mayBeUnchecked(SM)) {}
 
   void run(const FunctionDecl *F) {
     push(F->getBody(), false);
@@ -290,7 +290,7 @@ private:
 
   // Children are pushed in reverse so that sites come out in source order.
   void pushChildren(const Stmt *S, bool Shadowed) {
-    std::vector<const Stmt *> Kids;
+    llvm::SmallVector<const Stmt *, 8> Kids;
     for (const Stmt *K : S->children())
       if (K)
         Kids.push_back(K);
@@ -376,9 +376,9 @@ private:
       S.E = CE;
       S.Shadowed = Shadowed;
       if (!Internal.empty()) {
-        StringRef Macro = outermostWeftMacro(CE->getBeginLoc(), SM, LO);
+        StringRef Macro;
+        S.Loc = weftCallLoc(CE, SM, LO, &Macro);
         S.Name = Macro.empty() ? publicName(Internal) : Macro.str();
-        S.Loc = weftCallLoc(CE, SM, LO);
         if (Internal == "weft__map" && CE->getNumArgs() > 1)
           S.Callee = givenFunction(CE->getArg(1)); // the loop will call it
       } else {
@@ -412,7 +412,7 @@ private:
     if (ILE->isSyntacticForm())
       if (const InitListExpr *Sem = ILE->getSemanticForm())
         ILE = Sem;
-    std::vector<Item> Kids;
+    llvm::SmallVector<Item, 4> Kids;
     const RecordDecl *RD = ILE->getType()->getAsRecordDecl();
     const VarDecl *Owner = I.C.Owner ? I.C.Owner : dyn_cast_or_null<VarDecl>(I.C.Decl);
     if (RD && RD->isUnion()) {
@@ -458,7 +458,7 @@ private:
 
   void visit(const Item &I) {
     const Stmt *S = I.S;
-    if (S->getBeginLoc().isMacroID() && isInUnchecked(S->getBeginLoc(), SM, LO))
+    if (Unchecked && S->getBeginLoc().isMacroID() && isInUnchecked(S->getBeginLoc(), SM, LO))
       return;
 
     if (const auto *UE = dyn_cast<UnaryExprOrTypeTraitExpr>(S)) {
@@ -486,7 +486,7 @@ private:
       return;
     }
     if (const auto *DS = dyn_cast<DeclStmt>(S)) {
-      std::vector<Item> Kids;
+      llvm::SmallVector<Item, 4> Kids;
       for (const Decl *D : DS->decls()) {
         if (const auto *TD = dyn_cast<TypedefNameDecl>(D))
           pushTypeExprs(TD->getUnderlyingType(), I.Shadowed);
@@ -661,6 +661,7 @@ private:
   const SourceManager &SM;
   const LangOptions &LO;
   EffectNode &N;
+  bool Unchecked; // whether weft_unchecked may occur in the unit at all
   std::vector<Item> Work;
 };
 

@@ -7,8 +7,11 @@
 #include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/CharInfo.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Path.h"
@@ -46,6 +49,48 @@ bool isSpelledInWeftHeader(SourceLocation Loc, const SourceManager &SM) {
   return It->second;
 }
 
+// The name of the innermost macro whose expansion produced Loc: what
+// Lexer::getImmediateMacroName(Loc) answers, at a tenth of its cost.  The
+// lexer measures the name's token again on every call (most of the
+// checker's time in the weft_unchecked test, before); this finds where the
+// name was spelled as getImmediateMacroName does (the loop below) and reads
+// the identifier there.  Only a name that may hold a line splice or a
+// character beyond plain identifiers goes to the lexer.
+static StringRef immediateMacroName(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+  SourceLocation At = Loc;
+  for (unsigned Depth = 0; Depth < 64; ++Depth) {
+    const SrcMgr::SLocEntry &Entry = SM.getSLocEntry(SM.getFileID(At));
+    if (!Entry.isExpansion())
+      return Lexer::getImmediateMacroName(Loc, SM, LO);
+    const SrcMgr::ExpansionInfo &Expansion = Entry.getExpansion();
+    At = Expansion.getExpansionLocStart();
+    if (!Expansion.isMacroArgExpansion())
+      break;
+    // A macro argument: the macro is the one whose body used the
+    // parameter, unless the argument itself came out of an inner macro.
+    At = SM.getImmediateExpansionRange(At).getBegin();
+    SourceLocation Spelling = Expansion.getSpellingLoc();
+    if (Spelling.isFileID() || SM.isInFileID(Spelling, SM.getFileID(At)))
+      break;
+    At = Spelling;
+  }
+  bool Invalid = false;
+  const char *P = SM.getCharacterData(SM.getSpellingLoc(At), &Invalid);
+  if (Invalid || !P)
+    return Lexer::getImmediateMacroName(Loc, SM, LO);
+  size_t N = 0;
+  while (isAsciiIdentifierContinue(static_cast<unsigned char>(P[N]), /*AllowDollar=*/false))
+    ++N;
+  unsigned char Stop = P[N];
+  // A line splice, a trigraph, a '$' or a UCN may continue the token.
+  if (N == 0 || Stop == '\\' || Stop == '?' || Stop == '$' || Stop >= 0x80)
+    return Lexer::getImmediateMacroName(Loc, SM, LO);
+  StringRef Name(P, N);
+  assert(Name == Lexer::getImmediateMacroName(Loc, SM, LO) &&
+         "immediateMacroName disagrees with Lexer::getImmediateMacroName");
+  return Name;
+}
+
 // Walks the chain of macro expansions that produced Loc, innermost first,
 // calling F with each macro's name and the location of its use.
 template <typename Fn>
@@ -53,7 +98,7 @@ static void forEachExpansion(SourceLocation Loc, const SourceManager &SM, const 
   // A bound on the walk: expansion chains are short, and a bound keeps a
   // malformed chain from looping.
   for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth) {
-    StringRef Name = Lexer::getImmediateMacroName(Loc, SM, LO);
+    StringRef Name = immediateMacroName(Loc, SM, LO);
     SourceLocation Use = SM.getImmediateExpansionRange(Loc).getBegin();
     if (!F(Name, Use))
       return;
@@ -71,8 +116,20 @@ namespace {
 struct UncheckedCache {
   const SourceManager *SM = nullptr;
   llvm::DenseMap<unsigned, bool> ByEntry;
+  bool None = false; // SM's unit never expanded weft_unchecked (noteNoUnchecked)
 };
 thread_local UncheckedCache Cache;
+} // namespace
+
+// The answer of isWeftLocal per declaration: the walk, the effect scanner
+// and the use classification ask it of the same locals, and the location
+// test costs a walk up the expansion chain.  Reset with the caches above.
+namespace {
+struct LocalCache {
+  const SourceManager *SM = nullptr;
+  llvm::DenseMap<const VarDecl *, bool> ByDecl;
+};
+thread_local LocalCache Locals;
 } // namespace
 
 void resetMacroCaches() {
@@ -80,13 +137,46 @@ void resetMacroCaches() {
   Headers.ByFile.clear();
   Cache.SM = nullptr;
   Cache.ByEntry.clear();
+  Cache.None = false;
+  Locals.SM = nullptr;
+  Locals.ByDecl.clear();
+}
+
+bool neverExpanded(const Preprocessor &PP, StringRef Name) {
+  const IdentifierTable &Idents = PP.getIdentifierTable();
+  auto It = Idents.find(Name);
+  if (It == Idents.end())
+    return true; // never even lexed
+  const IdentifierInfo *II = It->getValue();
+  if (!II->hadMacroDefinition())
+    return true;
+  // A macro read from an AST file may have been expanded where that file
+  // was built, and a module's macros are not in the local history.
+  if (II->isFromAST() || PP.getLangOpts().Modules)
+    return false;
+  for (const MacroDirective *MD = PP.getLocalMacroDirectiveHistory(II); MD; MD = MD->getPrevious())
+    if (const auto *Def = dyn_cast<DefMacroDirective>(MD))
+      if (!Def->getInfo() || Def->getInfo()->isUsed())
+        return false;
+  return true;
+}
+
+bool mayBeUnchecked(const SourceManager &SM) { return Cache.SM != &SM || !Cache.None; }
+
+void noteNoUnchecked(const SourceManager &SM) {
+  Cache.SM = &SM;
+  Cache.ByEntry.clear();
+  Cache.None = true;
 }
 
 bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
   if (Cache.SM != &SM) {
     Cache.SM = &SM;
     Cache.ByEntry.clear();
+    Cache.None = false;
   }
+  if (Cache.None)
+    return false;
   llvm::SmallVector<unsigned, 16> Walked;
   bool Found = false;
   for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth) {
@@ -97,7 +187,7 @@ bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOption
       break;
     }
     Walked.push_back(Entry);
-    if (Lexer::getImmediateMacroName(Loc, SM, LO) == "weft_unchecked") {
+    if (immediateMacroName(Loc, SM, LO) == "weft_unchecked") {
       Found = true;
       break;
     }
@@ -110,29 +200,33 @@ bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOption
   return Found;
 }
 
-StringRef outermostWeftMacro(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
-  StringRef Outer;
-  forEachExpansion(Loc, SM, LO, [&](StringRef Name, SourceLocation) {
-    if (startsWith(Name, "weft_"))
-      Outer = Name;
-    return true;
-  });
-  return Outer;
-}
-
-SourceLocation weftCallLoc(const CallExpr *CE, const SourceManager &SM, const LangOptions &LO) {
+SourceLocation weftCallLoc(const CallExpr *CE, const SourceManager &SM, const LangOptions &LO,
+                           StringRef *Macro) {
   SourceLocation Outer;
+  StringRef OuterName;
   forEachExpansion(CE->getBeginLoc(), SM, LO, [&](StringRef Name, SourceLocation Use) {
-    if (startsWith(Name, "weft_"))
+    if (startsWith(Name, "weft_")) {
       Outer = Use;
+      OuterName = Name;
+    }
     return true;
   });
+  if (Macro)
+    *Macro = OuterName;
   return Outer.isValid() ? SM.getExpansionLoc(Outer) : CE->getBeginLoc();
 }
 
 bool isWeftLocal(const VarDecl *VD, const SourceManager &SM) {
-  return VD && VD->getIdentifier() && startsWith(VD->getName(), "weft__") &&
-         isSpelledInWeftHeader(VD->getLocation(), SM);
+  if (!VD || !VD->getIdentifier() || !startsWith(VD->getName(), "weft__"))
+    return false; // every other name, without a lookup
+  if (Locals.SM != &SM) {
+    Locals.SM = &SM;
+    Locals.ByDecl.clear();
+  }
+  auto [It, New] = Locals.ByDecl.try_emplace(VD, false);
+  if (New)
+    It->second = isSpelledInWeftHeader(VD->getLocation(), SM);
+  return It->second;
 }
 
 const Expr *weftArgument(const Expr *E, const SourceManager &SM) {

@@ -11,6 +11,7 @@ namespace clang {
 class CallExpr;
 class SourceManager;
 class LangOptions;
+class Preprocessor;
 class Decl;
 class Expr;
 class VarDecl;
@@ -30,16 +31,28 @@ bool isInUnchecked(clang::SourceLocation Loc, const clang::SourceManager &SM,
 // Forgets what isInUnchecked has memoised (a new translation unit).
 void resetMacroCaches();
 
-// The name of the outermost weft_* macro whose expansion produced Loc, or ""
-// (for example "weft_bind" for any token of a weft_bind(...) expansion).
-llvm::StringRef outermostWeftMacro(clang::SourceLocation Loc, const clang::SourceManager &SM,
-                                   const clang::LangOptions &LO);
+// Whether the macro called Name was certainly never expanded (nor tested by
+// #ifdef or defined()) in the translation unit PP has just preprocessed: no
+// definition of it, from the first to an #undef'd one, was ever used.  From
+// a precompiled header or a module it answers no (it cannot tell).
+bool neverExpanded(const clang::Preprocessor &PP, llvm::StringRef Name);
+
+// Tells isInUnchecked that weft_unchecked was never expanded in the
+// translation unit of SM: until resetMacroCaches(), every location of SM is
+// outside it, with no question asked of the SourceManager.
+void noteNoUnchecked(const clang::SourceManager &SM);
+
+// Whether isInUnchecked may answer yes for a location of SM (no, after
+// noteNoUnchecked(SM)): a walk can then skip even finding the locations.
+bool mayBeUnchecked(const clang::SourceManager &SM);
 
 // Where a diagnostic about CE, a call of a weft__ internal, goes: the name
 // of the outermost weft_* macro it was written as, in user code, or the call
-// itself when it was written without one.
+// itself when it was written without one.  With Macro, also that macro's
+// name ("weft_bind" for a call written as weft_bind(...), "" without one),
+// from the same walk of the expansion chain.
 clang::SourceLocation weftCallLoc(const clang::CallExpr *CE, const clang::SourceManager &SM,
-                                  const clang::LangOptions &LO);
+                                  const clang::LangOptions &LO, llvm::StringRef *Macro = nullptr);
 
 // Whether VD is one of the locals weft.h's macros bind their arguments to
 // (weft__m, weft__k, weft__env, ...; see WEFT__LET3): the user's argument

@@ -160,7 +160,7 @@ protected:
   class Consumer : public ASTConsumer {
   public:
     Consumer(CompilerInstance &CI, const weft::Options &Opts) : CI(CI), Opts(Opts) {}
-    void HandleTranslationUnit(ASTContext &Ctx) override { weft::analyze(Ctx, CI.getDiagnostics(), Opts); }
+    void HandleTranslationUnit(ASTContext &Ctx) override { weft::analyze(Ctx, CI.getDiagnostics(), Opts, &CI.getPreprocessor()); }
 
   private:
     CompilerInstance &CI;

@@ -92,7 +92,7 @@ namespace {
 class Consumer : public ASTConsumer {
 public:
   Consumer(CompilerInstance &CI, const Options &Opts) : CI(CI), Opts(Opts) {}
-  void HandleTranslationUnit(ASTContext &Ctx) override { analyze(Ctx, CI.getDiagnostics(), Opts); }
+  void HandleTranslationUnit(ASTContext &Ctx) override { analyze(Ctx, CI.getDiagnostics(), Opts, &CI.getPreprocessor()); }
 
 private:
   CompilerInstance &CI;
