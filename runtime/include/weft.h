@@ -796,8 +796,10 @@ const char *weft_reader_buffer(weft_reader_t *r, size_t *len) WEFT_NOYIELD;
  * returned, NULs included (0 before any). */
 size_t weft_reader_last_len(const weft_reader_t *r) WEFT_NOYIELD;
 
-/* weft_writer_new(fd, capacity): a writer over fd with a buffer of
- * capacity bytes (0: 4096); NULL on no memory.  Writes on fd as weft_write
+/* weft_writer_new(fd, capacity): a writer over fd with a buffer of up to
+ * capacity bytes (0: 4096), taken at the first buffered write, grown from
+ * 256 bytes as writes need room and given back when a flush empties it;
+ * NULL on no memory.  Writes on fd as weft_write
  * does (section 5: -EPIPE, never SIGPIPE, for a closed peer). */
 weft_writer_t *weft_writer_new(int fd, size_t capacity) WEFT_NOYIELD;
 

@@ -7,6 +7,7 @@
 
 /* The usual size of a buffer when the program says 0: Lwt_io's default. */
 #define DEFAULT_CAPACITY 4096
+#define WRITER_FIRST_SIZE 256 /* a writer's first buffer, doubled up to its capacity */
 
 /* How many IO calls one attempt makes before the fiber lets the others run:
  * a peer that always has data must not starve them (fiber.c's budget counts
@@ -488,18 +489,34 @@ static void drop_buffer(weft_writer_t *w) {
 
 /* How many more bytes the buffer takes before it must be written out. */
 static size_t room(const weft_writer_t *w) {
-  return (w->buf ? w->size : w->capacity) - (w->len - w->off);
+  return max_size(w->size, w->capacity) - (w->len - w->off);
 }
 
 /* Appends bytes to the buffer, which has room for them. */
 static bool buffer(weft_writer_t *w, const char *data, size_t n) {
-  if (w->buf == NULL) {
-    if ((w->buf = malloc(w->capacity)) == NULL) return false;
-    w->size = w->capacity;
-  }
-  if (w->size - w->len < n) { /* a flush cut short left room at the front */
-    memmove(w->buf, w->buf + w->off, w->len - w->off);
-    w->len -= w->off;
+  size_t pending = w->len - w->off;
+  if (w->buf != NULL && w->size - w->len < n && w->size - pending >= n) {
+    /* a flush cut short left room at the front */
+    memmove(w->buf, w->buf + w->off, pending);
+    w->len = pending;
+    w->off = 0;
+  } else if (w->buf == NULL || w->size - w->len < n) {
+    /* The buffer starts small and doubles up to the capacity: an answer of
+     * a few hundred bytes takes a block malloc's per-thread cache serves,
+     * where a block of the whole capacity per answer, given back at each
+     * flush, went through malloc's slow paths and trimmed the heap's top
+     * (a brk about every eighth answer of examples/http_hello). */
+    size_t most = max_size(w->size, w->capacity); /* the caller saw it holds pending + n */
+    size_t size = w->size ? w->size : WRITER_FIRST_SIZE;
+    while (size < pending + n && size < most) size *= 2;
+    if (size > most) size = most;
+    char *grown = malloc(size);
+    if (grown == NULL) return false;
+    if (pending) memcpy(grown, w->buf + w->off, pending);
+    free(w->buf);
+    w->buf = grown;
+    w->size = size;
+    w->len = pending;
     w->off = 0;
   }
   memcpy(w->buf + w->len, data, n);
