@@ -474,7 +474,8 @@ static void lock_cancel(struct weft__fiber *f, struct weft__node *op) {
   else if (op->ev_phase == WEFT__EV_GIVEN && mx != NULL) unlock(mx); /* handed over, never used */
   struct weft__node *fin = op->u.ev.sub;
   if (fin != NULL && f->cur == NULL) {
-    f->cur = fin->u.seq.m;
+    /* A weft_return's immediate has no finalisers to owe: nothing to hand back. */
+    f->cur = weft__immediate(fin->u.seq.m) ? NULL : fin->u.seq.m;
     weft__node_release(fin);
     op->u.ev.sub = NULL;
   }
@@ -595,7 +596,7 @@ void weft__task_fiber_gone(struct weft__fiber *f) {
 }
 
 static struct weft_task *task_start(struct weft__node *m, const char *by) {
-  weft__node_claim(m, by);
+  m = weft__node_claim(m, by);
   weft__thread_hook();
   struct weft_task *t = calloc(1, sizeof *t);
   if (t == NULL) abort();
