@@ -229,7 +229,7 @@ static bool step_node(struct weft__fiber *f) {
     uintptr_t shape = (uintptr_t)n->map_size | ((uintptr_t)n->map_signed << 8);
     push_frame(f, frame_of[n->kind], n->u.seq.fn, n->u.seq.env, shape, 0, n->site);
     set_cur(f, n->u.seq.m);
-    weft__node_release_seq(n);
+    weft__node_release_plain(n);
     return true;
   }
   case WEFT__K_JOIN:
@@ -268,7 +268,7 @@ static WEFT_BOUNDARY void run_resolved(struct weft__fiber *f, struct weft__node 
   weft__fn fn = n->u.seq.fn;
   void *env = n->u.seq.env;
   unsigned char kind = n->kind, size = n->map_size, is_signed = n->map_signed;
-  weft__node_release_seq(n);
+  weft__node_release_plain(n);
   f->cur = NULL;
   f->value = value;
   f->err = 0;
@@ -297,7 +297,7 @@ static inline WEFT_BOUNDARY void run_bound_immediates(struct weft__fiber *f, str
     weft__fn fn = n->u.seq.fn;
     void *env = n->u.seq.env;
     uintptr_t value = weft__immediate_value(n->u.seq.m);
-    weft__node_release_seq(n);
+    weft__node_release_plain(n);
     f->cur = NULL;
     take(f, ((k_value_fn)fn)(env, value), "weft_bind");
     n = f->cur;
@@ -388,7 +388,10 @@ void weft__fiber_run(struct weft__fiber *f) {
   L->current = f;
   for (;;) {
     if (f->op != NULL) {
-      int r = f->op->kind == WEFT__K_EVENT ? weft__event_attempt(f) : weft__op_attempt(f);
+      unsigned char kind = f->op->kind;
+      int r = kind == WEFT__K_SLEEP   ? weft__sleep_attempt(f, f->op)
+              : kind == WEFT__K_EVENT ? weft__event_attempt(f)
+                                      : weft__op_attempt(f);
       if (r == WEFT__OP_WAIT) break;
       weft__node_release(f->op);
       f->op = NULL;

@@ -163,10 +163,11 @@ void weft__node_free_tree(struct weft__node *n); /* an action never run (an imme
 extern _Thread_local struct weft__node *weft__node_cache WEFT__TLS_FAST; /* linked through u.seq.m */
 extern _Thread_local unsigned weft__node_cache_room WEFT__TLS_FAST;      /* 0: full, or not hooked yet */
 
-/* A seq node (BIND to FINALLY, which holds nothing) consumed: the push of
+/* A node that holds nothing (a seq node, BIND to FINALLY; a RETURN, FAIL,
+ * SLEEP, READ...: not a WRITE, CONNECT or EVENT) consumed: the push of
  * weft__node_release without its tests, in builds with no quarantine.
  * Falls back to the full release when the list has no room. */
-static inline void weft__node_release_seq(struct weft__node *n) {
+static inline void weft__node_release_plain(struct weft__node *n) {
 #ifdef WEFT_DEBUG
   weft__node_release(n);
 #else
@@ -275,7 +276,7 @@ struct weft__fiber {
   uint32_t heap_index;   /* position in the timer heap, WEFT__IN_LANE | position in the lane, or WEFT__NO_TIMER */
 
   struct weft__node *op; /* the primitive being waited for */
-  size_t op_done;        /* WRITE: bytes written; CONNECT: 1 once started; ACCEPT: 1 if gated */
+  size_t op_done;        /* WRITE: bytes written; SLEEP, CONNECT: 1 once started; ACCEPT: 1 if gated */
   int64_t deadline;      /* SLEEP: when it ends (it began ms before) */
 
   /* An IO primitive in progress holds a place in its fd's queue from the

@@ -223,6 +223,11 @@ static int sleep_end(struct weft__fiber *f, const struct weft__node *op, int64_t
  * loop's reading that expired it (never before the deadline) as the time
  * it ends, as libuv and libev reuse their loop time. */
 int weft__sleep_attempt(struct weft__fiber *f, struct weft__node *op) {
+  if (f->op_done) { /* run again before its timer expired (nothing does so today): it waits on */
+    f->state = WEFT__FS_WAIT_TIMER;
+    return WEFT__OP_WAIT;
+  }
+  f->op_done = 1;
   int64_t now = weft__clock_now();
   f->deadline = now + (int64_t)op->u.sleep.ms * 1000000;
   if (now < f->deadline) {
@@ -241,7 +246,7 @@ static void wake(struct weft__fiber *f, int64_t now) {
   if (op != NULL && op->kind == WEFT__K_SLEEP) {
     sleep_end(f, op, now);
     f->op = NULL;
-    weft__node_release(op);
+    weft__node_release_plain(op);
   }
   weft__fiber_enqueue(f);
 }
