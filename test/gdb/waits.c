@@ -100,10 +100,9 @@ static async(void) probe(void *env, long ms) {
   async(long) pending = weft_map(weft_sleep_ms(1), halve, NULL);
   async(str) line = weft_read(pipe_fds[0], 16);
   async(long) resolved = weft_bind(weft_return(long, -5), same_long, NULL);
-  async(long) value = weft_return(long, -7);
   waits_stop_here();
   return weft_join(weft_join(weft_bind(line, got_line, NULL), weft_bind(pending, slept, NULL)),
-                   weft_join(weft_bind(resolved, slept, NULL), weft_bind(value, slept, NULL)));
+                   weft_bind(resolved, slept, NULL));
 }
 
 static int listen_with_a_client(void) {
