@@ -403,6 +403,17 @@ void weft__fiber_run(struct weft__fiber *f) {
       struct weft__node *n = f->cur;
       if (n->kind == WEFT__K_BIND && weft__immediate(n->u.seq.m)) {
         run_bound_immediates(f, n);
+      } else if (n->kind == WEFT__K_BIND && n->u.seq.m->kind >= WEFT__K_READ && n->u.seq.m->kind < WEFT__K_DEAD) {
+        struct weft__node *m = n->u.seq.m;
+        /* A bind of a primitive (weft_bind(weft_read(...), k, env), a
+         * sleep's every turn): step_node's BIND case and its last case in
+         * one turn, without the calls. */
+        push_frame(f, WEFT__F_BIND, n->u.seq.fn, n->u.seq.env, 0, 0, n->site);
+        weft__node_release_plain(n);
+        f->cur = NULL;
+        f->op = m;
+        f->op_done = 0;
+        f->op_retry = false;
       } else if (n->kind >= WEFT__K_READ && n->kind < WEFT__K_DEAD) {
         /* A primitive: step_node's last case, without the call. */
         f->cur = NULL;

@@ -220,9 +220,11 @@ struct weft__node *weft__fail(int err, const struct weft_site *site) {
 
 /* Everything seq does when its fast path cannot: reports, the claim of a
  * node never checked inline, a node from malloc. */
-static __attribute__((noinline)) struct weft__node *seq_slow(enum weft__kind kind, struct weft__node *m,
-                                                             weft__fn fn, void *env,
-                                                             const struct weft_site *site) {
+/* Its parameters come in weft__bind's order, the kind last, so that the
+ * fast path passes them on in the registers they arrived in. */
+static __attribute__((noinline)) struct weft__node *seq_slow(struct weft__node *m, weft__fn fn, void *env,
+                                                             const struct weft_site *site,
+                                                             enum weft__kind kind) {
   if (fn == NULL) weft__misuse("%s was given a NULL continuation", kind_names[kind]);
   if (!weft__immediate(m)) m = weft__node_claim(m, kind_names[kind]);
   struct weft__node *n = weft__node_new(kind);
@@ -245,22 +247,12 @@ static inline struct weft__node *seq(enum weft__kind kind, struct weft__node *m,
 #else
   bool claimable = weft__immediate(m) || (m != NULL && !m->owned);
 #endif
-  if (__builtin_expect(fn == NULL || n == NULL || !claimable, 0)) return seq_slow(kind, m, fn, env, site);
+  if (__builtin_expect(fn == NULL || n == NULL || !claimable, 0)) return seq_slow(m, fn, env, site, kind);
   if (!weft__immediate(m)) m->owned = 1; /* an immediate is a value: there is nothing to claim */
   WEFT__UNPOISON(n);
   weft__node_cache = n->u.seq.m;
   weft__node_cache_room++;
-  /* Every field but the union's unused tail, without a memset of the whole. */
-  n->kind = (unsigned char)kind;
-  n->owned = 0;
-  n->map_size = 0;
-  n->map_signed = 0;
-  n->owns_buf = 0;
-  n->ev_phase = 0;
-  n->u.seq.m = m;
-  n->u.seq.fn = fn;
-  n->u.seq.env = env;
-  n->site = site;
+  *n = (struct weft__node){.kind = (unsigned char)kind, .site = site, .u.seq = {.m = m, .fn = fn, .env = env}};
   return n;
 }
 
