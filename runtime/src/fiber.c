@@ -432,7 +432,7 @@ void weft__fiber_run(struct weft__fiber *f) {
   L->current = NULL;
   /* A fiber that cancelled a task it runs inside (its own, or one whose
    * join or pick it is a branch of) had that cancellation put off until now. */
-  weft__task_flush_cancels();
+  if (weft__task_cancels != NULL) weft__task_flush_cancels();
 }
 
 static void detach(struct weft__fiber *p, int slot) {

@@ -507,6 +507,9 @@ void weft__event_cancel(struct weft__fiber *f); /* f->op is a WEFT__K_EVENT */
 bool weft__task_finish(struct weft__fiber *f);  /* true: a handle takes the outcome */
 void weft__task_fiber_gone(struct weft__fiber *f);
 void weft__task_flush_cancels(void);
+/* The cancellations put off until the running fiber stops (sync.c), or
+ * NULL: tested inline after every run of a fiber, which rarely has any. */
+extern _Thread_local struct weft_task *weft__task_cancels;
 
 /* timer.c */
 int64_t weft__clock_now(void);

@@ -615,12 +615,12 @@ weft_task_t *weft__spawn_task(struct weft__node *m) {
 }
 
 /* Cancels put off because the fiber that asked runs inside the task. */
-static _Thread_local struct weft_task *cancels;
+_Thread_local struct weft_task *weft__task_cancels; /* internal.h */
 
 void weft__task_flush_cancels(void) {
-  while (cancels != NULL) {
-    struct weft_task *t = cancels;
-    cancels = t->next_cancel;
+  while (weft__task_cancels != NULL) {
+    struct weft_task *t = weft__task_cancels;
+    weft__task_cancels = t->next_cancel;
     t->cancel_queued = false;
     if (t->fiber != NULL && !t->done && !t->fiber->cancelled) weft__fiber_cancel(t->fiber);
     task_unref(t);
@@ -642,8 +642,8 @@ static WEFT_BOUNDARY void task_cancel(struct weft_task *t) {
     if (!t->cancel_queued) {
       t->cancel_queued = true;
       t->refs++;
-      t->next_cancel = cancels;
-      cancels = t;
+      t->next_cancel = weft__task_cancels;
+      weft__task_cancels = t;
     }
     return;
   }
