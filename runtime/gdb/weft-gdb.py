@@ -289,8 +289,23 @@ def io_wait_text(fiber, op_name):
 _SEQ_KINDS = ("bind", "then", "map", "catch", "finally")
 
 
+def _immediate(ptr):
+    """The value of a weft_return carried in the action pointer itself (low bit set, weft.h), or None."""
+    p = _int(ptr, 0)
+    if p is None or not p & 1:
+        return None
+    bits = 8 * ptr.type.sizeof
+    v = p >> 1
+    if p >> (bits - 1):  # the word's top bit: the value is negative as a signed word
+        v -= 1 << (bits - 1)
+    return v
+
+
 def node_summary(ptr):
     """One line describing the action at ptr (a struct weft__node *)."""
+    imm = _immediate(ptr)
+    if imm is not None:
+        return "weft_return value=%d (immediate)" % imm
     node = _deref(ptr)
     if node is None:
         return "NULL" if _int(ptr, 0) == 0 else "<unreadable %#x>" % _int(ptr, 0)
@@ -303,8 +318,10 @@ def node_summary(ptr):
         seq = _field(u, "seq") if u is not None else None
         if seq is not None:
             parts.append("k=%s env=%s" % (_function_name(_field(seq, "fn")), _q(_field(seq, "env"))))
-            inner = _deref(_field(seq, "m"))
-            if inner is not None:
+            inner = _deref(_field(seq, "m")) if _immediate(_field(seq, "m")) is None else None
+            if _immediate(_field(seq, "m")) is not None:
+                parts.append("of weft_return (immediate)")
+            elif inner is not None:
                 parts.append("of weft_" + _enum_name("weft__kind", _int(_field(inner, "kind")), "WEFT__K_"))
     elif kind in ("join", "pick"):
         pair = _field(u, "pair") if u is not None else None

@@ -1241,7 +1241,29 @@ typedef void (*weft__fn)(void);
   }))
 #endif
 
-struct weft__node *weft__return(uintptr_t value);
+/* weft_return's action.  A value whose word survives a shift left by one
+ * (every pointer, and every integer from -2^62 to 2^62 - 1) is carried in
+ * the action's pointer itself, tagged by its low bit (a node is never at an
+ * odd address): an *immediate*, which the runtime consumes without a node
+ * (issue 13: building and releasing a RETURN node was a third of a bind).
+ * Other values get a node.  Builds without NDEBUG keep a node for every
+ * value, so that the runtime's debug checks can report a weft_return used
+ * twice; define WEFT_IMMEDIATE_RETURN to 0 or 1 to choose either way. */
+#ifndef WEFT_IMMEDIATE_RETURN
+#ifdef NDEBUG
+#define WEFT_IMMEDIATE_RETURN 1
+#else
+#define WEFT_IMMEDIATE_RETURN 0
+#endif
+#endif
+struct weft__node *weft__return_node(uintptr_t value);
+static inline struct weft__node *weft__return(uintptr_t value) {
+#if WEFT_IMMEDIATE_RETURN
+  /* Shifts of the word's bits; both compilers shift a signed word arithmetically. */
+  if ((uintptr_t)((intptr_t)(value << 1) >> 1) == value) return (struct weft__node *)((value << 1) | 1u);
+#endif
+  return weft__return_node(value);
+}
 /* The last argument of each is the call site of the macro, or NULL. */
 struct weft__node *weft__fail(int err, const struct weft_site *site);
 struct weft__node *weft__bind(struct weft__node *m, weft__fn k, void *env, const struct weft_site *site);

@@ -135,11 +135,34 @@ static struct weft__frame *push_frame(struct weft__fiber *f) {
 /* A continuation's result becomes the fiber's next action.  This and
  * deliver are where the runtime opens actions up, so they are a boundary for
  * the checker (the rules hold for code that uses actions, not for this). */
+/* An action to run next, or the outcome itself when it is a weft_return's
+ * immediate: f->cur never holds an immediate. */
+static void set_cur(struct weft__fiber *f, struct weft__node *m) {
+  if (weft__immediate(m)) {
+    f->cur = NULL;
+    f->value = weft__immediate_value(m);
+    f->err = 0;
+  } else {
+    f->cur = m;
+  }
+}
+
 static WEFT_BOUNDARY void take(struct weft__fiber *f, weft_async_void next, const char *by) {
-  if (next.node_ == NULL)
+  struct weft__node *n = next.node_;
+  if (weft__immediate(n)) { /* resolved already: no node to claim or step */
+    set_cur(f, n);
+    return;
+  }
+  if (n == NULL)
     weft__misuse("a %s continuation returned a NULL action (an async value that was never built)", by);
-  weft__node_claim(next.node_, by);
-  f->cur = next.node_;
+  /* weft__node_claim's checks inline, the call made only for a report. */
+#ifdef WEFT_DEBUG
+  if (n->owned || n->kind == WEFT__K_DEAD) weft__node_claim(n, by);
+#else
+  if (n->owned) weft__node_claim(n, by);
+#endif
+  n->owned = 1;
+  f->cur = n;
 }
 
 static uintptr_t widen(uintptr_t v, unsigned size, bool is_signed) {
@@ -206,8 +229,8 @@ static bool step_node(struct weft__fiber *f) {
     *push_frame(f) = (struct weft__frame){.fn = n->u.seq.fn, .env = n->u.seq.env, .site = n->u.seq.site,
                                           .kind = frame_of[n->kind], .map_size = n->map_size,
                                           .map_signed = n->map_signed};
-    f->cur = n->u.seq.m;
-    weft__node_release(n);
+    set_cur(f, n->u.seq.m);
+    weft__node_release_plain(n);
     return true;
   }
   case WEFT__K_JOIN:
@@ -236,12 +259,17 @@ static bool step_node(struct weft__fiber *f) {
  * trace).  Never used by enter_unstarted, which must run no user code. */
 static WEFT_BOUNDARY void run_resolved(struct weft__fiber *f, struct weft__node *n) {
   struct weft__node *m = n->u.seq.m;
-  uintptr_t value = m->u.value;
+  uintptr_t value;
+  if (weft__immediate(m)) {
+    value = weft__immediate_value(m);
+  } else {
+    value = m->u.value;
+    weft__node_release(m);
+  }
   weft__fn fn = n->u.seq.fn;
   void *env = n->u.seq.env;
   unsigned char kind = n->kind, size = n->map_size, is_signed = n->map_signed;
-  weft__node_release(m);
-  weft__node_release(n);
+  weft__node_release_plain(n);
   f->cur = NULL;
   f->value = value;
   f->err = 0;
@@ -258,6 +286,23 @@ static WEFT_BOUNDARY void run_resolved(struct weft__fiber *f, struct weft__node 
   default: /* CATCH: the success passes through */
     break;
   }
+}
+
+/* A bind loop's every step: run_resolved's first case, for a bind of an
+ * immediate, repeated while the continuation returns another such bind.
+ * Inlined into the trampoline, so that a step costs no call of its own.
+ * f->value and f->err mean nothing while f->cur is set; f->cur is cleared
+ * for the call, in case the continuation cancels its own fiber. */
+static inline WEFT_BOUNDARY void run_bound_immediates(struct weft__fiber *f, struct weft__node *n) {
+  do {
+    weft__fn fn = n->u.seq.fn;
+    void *env = n->u.seq.env;
+    uintptr_t value = weft__immediate_value(n->u.seq.m);
+    weft__node_release_plain(n);
+    f->cur = NULL;
+    take(f, ((k_value_fn)fn)(env, value), "weft_bind");
+    n = f->cur;
+  } while (n != NULL && n->kind == WEFT__K_BIND && weft__immediate(n->u.seq.m));
 }
 
 static void finish(struct weft__fiber *f);
@@ -345,7 +390,10 @@ void weft__fiber_run(struct weft__fiber *f) {
   L->current = f;
   for (;;) {
     if (f->op != NULL) {
-      int r = f->op->kind == WEFT__K_EVENT ? weft__event_attempt(f) : weft__op_attempt(f);
+      unsigned char kind = f->op->kind;
+      int r = kind == WEFT__K_SLEEP   ? weft__sleep_attempt(f, f->op)
+              : kind == WEFT__K_EVENT ? weft__event_attempt(f)
+                                      : weft__op_attempt(f);
       if (r == WEFT__OP_WAIT) break;
       weft__node_release(f->op);
       f->op = NULL;
@@ -355,7 +403,27 @@ void weft__fiber_run(struct weft__fiber *f) {
       }
     } else if (f->cur != NULL) {
       struct weft__node *n = f->cur;
-      if (n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_CATCH && n->u.seq.m->kind == WEFT__K_RETURN)
+      if (n->kind == WEFT__K_BIND && weft__immediate(n->u.seq.m)) {
+        run_bound_immediates(f, n);
+      } else if (n->kind == WEFT__K_BIND && n->u.seq.m->kind >= WEFT__K_READ && n->u.seq.m->kind < WEFT__K_DEAD) {
+        struct weft__node *m = n->u.seq.m;
+        /* A bind of a primitive (weft_bind(weft_read(...), k, env), a
+         * sleep's every turn): step_node's BIND case and its last case in
+         * one turn, without the calls. */
+        *push_frame(f) = (struct weft__frame){.fn = n->u.seq.fn, .env = n->u.seq.env, .site = n->u.seq.site, .kind = WEFT__F_BIND};
+        weft__node_release_plain(n);
+        f->cur = NULL;
+        f->op = m;
+        f->op_done = 0;
+        f->op_retry = false;
+      } else if (n->kind >= WEFT__K_READ && n->kind < WEFT__K_DEAD) {
+        /* A primitive: step_node's last case, without the call. */
+        f->cur = NULL;
+        f->op = n;
+        f->op_done = 0;
+        f->op_retry = false;
+      } else if (n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_CATCH &&
+          (weft__immediate(n->u.seq.m) || n->u.seq.m->kind == WEFT__K_RETURN))
         run_resolved(f, n);
       else if (!step_node(f))
         break;
@@ -366,7 +434,7 @@ void weft__fiber_run(struct weft__fiber *f) {
   L->current = NULL;
   /* A fiber that cancelled a task it runs inside (its own, or one whose
    * join or pick it is a branch of) had that cancellation put off until now. */
-  weft__task_flush_cancels();
+  if (weft__task_cancels != NULL) weft__task_flush_cancels();
 }
 
 static void detach(struct weft__fiber *p, int slot) {
@@ -452,14 +520,14 @@ static void enter_unstarted(struct weft__fiber *f) {
   struct weft__node *n = f->cur;
   f->cur = NULL;
   for (;;) {
-    while (n != NULL && n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_FINALLY) {
+    while (n != NULL && !weft__immediate(n) && n->kind >= WEFT__K_BIND && n->kind <= WEFT__K_FINALLY) {
       struct weft__node *m = n->u.seq.m;
       f->cur = n;
       step_node(f); /* pushes the frame and releases n */
       n = m;
     }
     f->cur = NULL;
-    if (n == NULL || n->kind != WEFT__K_EVENT) break;
+    if (n == NULL || weft__immediate(n) || n->kind != WEFT__K_EVENT) break;
     /* A wait that wraps an action of its own (weft_with_lock) hands that
      * action back, unstarted, when cancelled before it began: its
      * finalisers are owed too.  Other waits hand nothing back. */
@@ -527,7 +595,7 @@ void weft__fiber_cancel(struct weft__fiber *f) {
 }
 
 void weft__spawn(struct weft__node *m) {
-  weft__node_claim(m, "weft_spawn");
+  m = weft__node_claim(m, "weft_spawn");
   weft__thread_hook();
   weft__fiber_enqueue(weft__fiber_new(m));
 }

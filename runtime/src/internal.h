@@ -48,7 +48,7 @@ enum weft__kind {
   WEFT__K_FINALLY, /* seq: run m, then the action fn(env), then m's outcome */
   WEFT__K_JOIN,
   WEFT__K_PICK,
-  WEFT__K_READ,
+  WEFT__K_READ, /* from here to WEFT__K_DEAD: primitives, which a fiber runs through f->op */
   WEFT__K_WRITE,
   WEFT__K_SLEEP,
   WEFT__K_ACCEPT,
@@ -145,11 +145,56 @@ struct weft__event_ops {
   void (*release)(struct weft__node *op);
 };
 
+/* weft_return's immediates (weft.h): an action pointer with its low bit
+ * set is no node but the resolved value itself, shifted left by one.  Only
+ * the trampoline's hot path (fiber.c: take, step_node, run_resolved) and a
+ * seq node's inner action meet one; every other consumer gets a node from
+ * weft__node_claim. */
+static inline bool weft__immediate(const struct weft__node *n) {
+  return ((uintptr_t)n & 1u) != 0;
+}
+static inline uintptr_t weft__immediate_value(const struct weft__node *n) {
+  return (uintptr_t)((intptr_t)(uintptr_t)n >> 1);
+}
+
 struct weft__node *weft__node_new(enum weft__kind kind);
 void weft__node_release(struct weft__node *n);   /* one consumed node */
 void weft__node_quarantine_flush(void);
-void weft__node_free_tree(struct weft__node *n); /* an action never run */
-void weft__node_claim(struct weft__node *n, const char *by);
+void weft__node_free_tree(struct weft__node *n); /* an action never run (an immediate is nothing to free) */
+/* The per-thread free list of consumed nodes (node.c explains it), shared
+ * with fiber.c so that the bind loop's step pops and pushes inline.  The
+ * runtime is compiled position-independent (it is also a shared library),
+ * where a thread-local is reached through a call to __tls_get_addr, which
+ * made every bind save six registers for it: the initial-exec model reads
+ * it at a fixed offset from the thread pointer instead.  These 12 bytes are
+ * the runtime's only such variables, well within what glibc sets aside for
+ * libraries loaded by dlopen. */
+#define WEFT__TLS_FAST __attribute__((tls_model("initial-exec")))
+extern _Thread_local struct weft__node *weft__node_cache WEFT__TLS_FAST; /* linked through u.seq.m */
+extern _Thread_local unsigned weft__node_cache_room WEFT__TLS_FAST;      /* 0: full, or not hooked yet */
+
+/* A node that holds nothing (a seq node, BIND to FINALLY; a RETURN, FAIL,
+ * SLEEP, READ...: not a WRITE, CONNECT or EVENT) consumed: the push of
+ * weft__node_release without its tests, in builds with no quarantine.
+ * Falls back to the full release when the list has no room. */
+static inline void weft__node_release_plain(struct weft__node *n) {
+#ifdef WEFT_DEBUG
+  weft__node_release(n);
+#else
+  if (weft__node_cache_room == 0) {
+    weft__node_release(n);
+    return;
+  }
+  n->u.seq.m = weft__node_cache;
+  weft__node_cache = n;
+  weft__node_cache_room--;
+  WEFT__POISON(n);
+#endif
+}
+
+/* Marks n consumed (reporting a second use) and returns it; an immediate
+ * comes back as a RETURN node of its value, for consumers that keep nodes. */
+struct weft__node *weft__node_claim(struct weft__node *n, const char *by);
 const char *weft__node_name(const struct weft__node *n);
 
 _Noreturn void weft__misuse(const char *fmt, ...);
@@ -512,6 +557,9 @@ void weft__event_cancel(struct weft__fiber *f); /* f->op is a WEFT__K_EVENT */
 bool weft__task_finish(struct weft__fiber *f);  /* true: a handle takes the outcome */
 void weft__task_fiber_gone(struct weft__fiber *f);
 void weft__task_flush_cancels(void);
+/* The cancellations put off until the running fiber stops (sync.c), or
+ * NULL: tested inline after every run of a fiber, which rarely has any. */
+extern _Thread_local struct weft_task *weft__task_cancels;
 
 /* timer.c */
 int64_t weft__clock_now(void);
@@ -519,6 +567,7 @@ void weft__timer_add(struct weft__fiber *f);
 void weft__timer_remove(struct weft__fiber *f);
 int64_t weft__timer_next(void); /* deadline of the first timer, or -1 */
 void weft__timer_expire(int64_t now);
+int weft__sleep_attempt(struct weft__fiber *f, struct weft__node *op); /* a weft_sleep's op starts */
 void weft__timer_close(void);
 
 /* backend_epoll.c */

@@ -779,28 +779,6 @@ static int op_write(struct weft__fiber *f, struct weft__node *op) {
   return weft__op_done(f, 0);
 }
 
-/* One clock reading per sleep: when it starts (a reading cached from an
- * earlier moment would let it end early).  When its timer expires, the
- * loop's reading that expired it (L->now, never before the deadline) is
- * the time it ends, as libuv and libev reuse their loop time. */
-static int op_sleep(struct weft__fiber *f, struct weft__node *op) {
-  int64_t now;
-  if (f->op_done == 0) {
-    now = weft__clock_now();
-    f->op_done = 1;
-    f->deadline = now + (int64_t)op->u.sleep.ms * 1000000;
-  } else {
-    now = weft__loop.now;
-  }
-  if (now < f->deadline) {
-    weft__timer_add(f);
-    return WEFT__OP_WAIT;
-  }
-  if (op->u.sleep.fail) return weft__op_failed(f, op->u.sleep.fail);
-  int64_t slept = now - (f->deadline - (int64_t)op->u.sleep.ms * 1000000); /* from when it began */
-  return weft__op_done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
-}
-
 /* accept4 has no per-call non-blocking flag.  A listening socket that is
  * non-blocking (weft_tcp_listen makes them so) is called at once; one the
  * program made blocking is called only when epoll reports a connection. */
@@ -909,7 +887,7 @@ int weft__op_attempt(struct weft__fiber *f) {
   switch (op->kind) {
   case WEFT__K_READ: r = op_read(f, op); break;
   case WEFT__K_WRITE: r = op_write(f, op); break;
-  case WEFT__K_SLEEP: return op_sleep(f, op);
+  case WEFT__K_SLEEP: return weft__sleep_attempt(f, op); /* timer.c */
   case WEFT__K_ACCEPT: r = op_accept(f, op); break;
   case WEFT__K_CONNECT: r = op_connect(f, op); break;
   case WEFT__K_CLOSE: return op_close(f, op);

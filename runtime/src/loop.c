@@ -176,7 +176,7 @@ static int run_loop(struct weft__node *m, void *out, size_t out_size) {
   if (L->running)
     weft__misuse("weft_run was called inside a running loop: weft_run belongs in synchronous "
                  "code such as main; inside the loop, bind the action or spawn it");
-  weft__node_claim(m, "weft_run");
+  m = weft__node_claim(m, "weft_run");
   weft__thread_hook();
   L->running = true;
   int rc = loop_open();

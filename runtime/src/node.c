@@ -44,18 +44,18 @@ const char *weft__node_name(const struct weft__node *n) {
 #define NODE_CACHE_MAX 1024
 _Static_assert(sizeof(void *) != 8 || sizeof(struct weft__node) == 40,
                "a node is 40 bytes on 64-bit targets (48 as malloc rounds it): see internal.h");
-static _Thread_local struct weft__node *node_cache; /* linked through u.seq.m */
+_Thread_local struct weft__node *weft__node_cache WEFT__TLS_FAST; /* linked through u.seq.m */
 /* How many more nodes the list takes: 0 when it is full, and also before
  * the thread is hooked, so that a release tests one number. */
-static _Thread_local unsigned node_cache_room;
+_Thread_local unsigned weft__node_cache_room WEFT__TLS_FAST;
 static _Thread_local bool node_cache_hooked;
 
 struct weft__node *weft__node_new(enum weft__kind kind) {
-  struct weft__node *n = node_cache;
+  struct weft__node *n = weft__node_cache;
   if (n != NULL) {
     WEFT__UNPOISON(n);
-    node_cache = n->u.seq.m;
-    node_cache_room++;
+    weft__node_cache = n->u.seq.m;
+    weft__node_cache_room++;
     memset(n, 0, sizeof *n);
   } else {
     n = calloc(1, sizeof *n);
@@ -70,18 +70,18 @@ struct weft__node *weft__node_new(enum weft__kind kind) {
 
 static void node_recycle(struct weft__node *n) {
   if (n == NULL) return;
-  if (node_cache_room == 0) {
+  if (weft__node_cache_room == 0) {
     if (node_cache_hooked) { /* full */
       free(n);
       return;
     }
     node_cache_hooked = true; /* the list is emptied when the thread ends */
     weft__thread_hook();
-    node_cache_room = NODE_CACHE_MAX;
+    weft__node_cache_room = NODE_CACHE_MAX;
   }
-  n->u.seq.m = node_cache;
-  node_cache = n;
-  node_cache_room--;
+  n->u.seq.m = weft__node_cache;
+  weft__node_cache = n;
+  weft__node_cache_room--;
   WEFT__POISON(n);
 }
 
@@ -103,13 +103,13 @@ void weft__node_quarantine_flush(void) {
     quarantine[i] = NULL;
   }
 #endif
-  while (node_cache != NULL) {
-    struct weft__node *n = node_cache;
+  while (weft__node_cache != NULL) {
+    struct weft__node *n = weft__node_cache;
     WEFT__UNPOISON(n);
-    node_cache = n->u.seq.m;
+    weft__node_cache = n->u.seq.m;
     free(n);
   }
-  node_cache_room = node_cache_hooked ? NODE_CACHE_MAX : 0;
+  weft__node_cache_room = node_cache_hooked ? NODE_CACHE_MAX : 0;
 }
 
 void weft__node_release(struct weft__node *n) {
@@ -136,7 +136,7 @@ void weft__node_release(struct weft__node *n) {
 void weft__node_free_tree(struct weft__node *root) {
   struct weft__node **stack = NULL;
   size_t len = 0, cap = 0;
-  struct weft__node *n = root;
+  struct weft__node *n = weft__immediate(root) ? NULL : root;
   while (n != NULL) {
     struct weft__node *kids[2] = {NULL, NULL};
     switch (n->kind) {
@@ -157,7 +157,7 @@ void weft__node_free_tree(struct weft__node *root) {
     }
     weft__node_release(n);
     for (int i = 0; i < 2; i++) {
-      if (kids[i] == NULL) continue;
+      if (kids[i] == NULL || weft__immediate(kids[i])) continue;
       if (len == cap) {
         cap = cap ? cap * 2 : 64;
         struct weft__node **grown = realloc(stack, cap * sizeof *stack);
@@ -173,7 +173,12 @@ void weft__node_free_tree(struct weft__node *root) {
 
 /* Every action is consumed exactly once: by a combinator that takes it in,
  * or by a sink.  A second claim is the misuse the checker proves absent. */
-void weft__node_claim(struct weft__node *n, const char *by) {
+struct weft__node *weft__node_claim(struct weft__node *n, const char *by) {
+  if (weft__immediate(n)) {
+    struct weft__node *r = weft__return_node(weft__immediate_value(n));
+    r->owned = 1;
+    return r;
+  }
   if (n == NULL)
     weft__misuse("%s was given a NULL action (an async value that was never built)", by);
 #ifdef WEFT_DEBUG
@@ -186,11 +191,12 @@ void weft__node_claim(struct weft__node *n, const char *by) {
                  "an action is used once, and this one was used twice",
                  by, weft__node_name(n));
   n->owned = 1;
+  return n;
 }
 
 /* ---- constructors behind the weft.h macros ---------------------------- */
 
-struct weft__node *weft__return(uintptr_t value) {
+struct weft__node *weft__return_node(uintptr_t value) {
   struct weft__node *n = weft__node_new(WEFT__K_RETURN);
   n->u.value = value;
   return n;
@@ -214,23 +220,41 @@ struct weft__node *weft__fail(int err, const struct weft_site *site) {
   return n;
 }
 
-static struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env,
-                              const struct weft_site *site) {
+/* Everything seq does when its fast path cannot: reports, the claim of a
+ * node never checked inline, a node from malloc. */
+/* Its parameters come in weft__bind's order, the kind last, so that the
+ * fast path passes them on in the registers they arrived in. */
+static __attribute__((noinline)) struct weft__node *seq_slow(struct weft__node *m, weft__fn fn, void *env,
+                                                             const struct weft_site *site,
+                                                             enum weft__kind kind) {
   if (fn == NULL) weft__misuse("%s was given a NULL continuation", kind_names[kind]);
-  /* weft__node_claim's checks, with the combinator's name looked up only
-   * for a report: this is every bind's path. */
-#ifdef WEFT_DEBUG
-  bool dead = m != NULL && m->kind == WEFT__K_DEAD;
-#else
-  bool dead = false;
-#endif
-  if (m == NULL || m->owned || dead) weft__node_claim(m, kind_names[kind]);
-  m->owned = 1;
+  if (!weft__immediate(m)) m = weft__node_claim(m, kind_names[kind]);
   struct weft__node *n = weft__node_new(kind);
   n->u.seq.m = m;
   n->u.seq.fn = fn;
   n->u.seq.env = env;
   n->u.seq.site = site;
+  return n;
+}
+
+/* Every bind's path: weft__node_claim's checks and weft__node_new's pop
+ * inline, with no call on the way (so no register to save for one), and
+ * whatever else to seq_slow.  One test decides, so that the compiler keeps
+ * the slow path's call out of the fast one. */
+static inline struct weft__node *seq(enum weft__kind kind, struct weft__node *m, weft__fn fn, void *env,
+                                     const struct weft_site *site) {
+  struct weft__node *n = weft__node_cache;
+#ifdef WEFT_DEBUG
+  bool claimable = weft__immediate(m) || (m != NULL && !m->owned && m->kind != WEFT__K_DEAD);
+#else
+  bool claimable = weft__immediate(m) || (m != NULL && !m->owned);
+#endif
+  if (__builtin_expect(fn == NULL || n == NULL || !claimable, 0)) return seq_slow(m, fn, env, site, kind);
+  if (!weft__immediate(m)) m->owned = 1; /* an immediate is a value: there is nothing to claim */
+  WEFT__UNPOISON(n);
+  weft__node_cache = n->u.seq.m;
+  weft__node_cache_room++;
+  *n = (struct weft__node){.kind = (unsigned char)kind, .u.seq = {.m = m, .fn = fn, .env = env, .site = site}};
   return n;
 }
 
@@ -260,8 +284,8 @@ struct weft__node *weft__finally(struct weft__node *m, weft__fn f, void *env, co
 
 static struct weft__node *pair(enum weft__kind kind, struct weft__node *a, struct weft__node *b,
                                const struct weft_site *site) {
-  weft__node_claim(a, kind_names[kind]);
-  weft__node_claim(b, kind_names[kind]);
+  a = weft__node_claim(a, kind_names[kind]);
+  b = weft__node_claim(b, kind_names[kind]);
   struct weft__node *n = weft__node_new(kind);
   n->u.pair.a = a;
   n->u.pair.b = b;
@@ -291,7 +315,7 @@ struct weft__node *weft__timeout(struct weft__node *m, long ms, const struct wef
   t->u.sleep.site = site;
   t->u.sleep.ms = clamp_ms(ms);
   t->u.sleep.fail = -ETIMEDOUT;
-  weft__node_claim(m, "weft_timeout");
+  m = weft__node_claim(m, "weft_timeout");
   t->owned = 1;
   struct weft__node *n = weft__node_new(WEFT__K_PICK);
   n->u.pair.a = m;

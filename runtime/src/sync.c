@@ -474,7 +474,8 @@ static void lock_cancel(struct weft__fiber *f, struct weft__node *op) {
   else if (op->ev_phase == WEFT__EV_GIVEN && mx != NULL) unlock(mx); /* handed over, never used */
   struct weft__node *fin = op->u.ev.sub;
   if (fin != NULL && f->cur == NULL) {
-    f->cur = fin->u.seq.m;
+    /* A weft_return's immediate has no finalisers to owe: nothing to hand back. */
+    f->cur = weft__immediate(fin->u.seq.m) ? NULL : fin->u.seq.m;
     weft__node_release(fin);
     op->u.ev.sub = NULL;
   }
@@ -595,7 +596,7 @@ void weft__task_fiber_gone(struct weft__fiber *f) {
 }
 
 static struct weft_task *task_start(struct weft__node *m, const char *by) {
-  weft__node_claim(m, by);
+  m = weft__node_claim(m, by);
   weft__thread_hook();
   struct weft_task *t = calloc(1, sizeof *t);
   if (t == NULL) abort();
@@ -614,12 +615,12 @@ weft_task_t *weft__spawn_task(struct weft__node *m) {
 }
 
 /* Cancels put off because the fiber that asked runs inside the task. */
-static _Thread_local struct weft_task *cancels;
+_Thread_local struct weft_task *weft__task_cancels; /* internal.h */
 
 void weft__task_flush_cancels(void) {
-  while (cancels != NULL) {
-    struct weft_task *t = cancels;
-    cancels = t->next_cancel;
+  while (weft__task_cancels != NULL) {
+    struct weft_task *t = weft__task_cancels;
+    weft__task_cancels = t->next_cancel;
     t->cancel_queued = false;
     if (t->fiber != NULL && !t->done && !t->fiber->cancelled) weft__fiber_cancel(t->fiber);
     task_unref(t);
@@ -641,8 +642,8 @@ static WEFT_BOUNDARY void task_cancel(struct weft_task *t) {
     if (!t->cancel_queued) {
       t->cancel_queued = true;
       t->refs++;
-      t->next_cancel = cancels;
-      cancels = t;
+      t->next_cancel = weft__task_cancels;
+      weft__task_cancels = t;
     }
     return;
   }

@@ -206,10 +206,55 @@ int64_t weft__timer_next(void) {
   return first(L, &in_lane)->deadline;
 }
 
+/* ---- sleeps -------------------------------------------------------------- */
+
+/* What a sleep produces when it ends at now: its failure (a weft_timeout's
+ * timer), or the time it slept, counted from when it began (its length
+ * before its deadline), in ms or whole seconds. */
+static int sleep_end(struct weft__fiber *f, const struct weft__node *op, int64_t now) {
+  if (op->u.sleep.fail) return weft__op_failed(f, op->u.sleep.fail);
+  int64_t slept = now - (f->deadline - (int64_t)op->u.sleep.ms * 1000000);
+  return weft__op_done(f, op->u.sleep.seconds ? (uintptr_t)(slept / 1000000000) : (uintptr_t)(slept / 1000000));
+}
+
+/* One clock reading per sleep: when it starts (a reading cached from an
+ * earlier moment would let it end early).  The sleep is attempted once:
+ * unless it is over already, its timer's expiry ends it (below), with the
+ * loop's reading that expired it (never before the deadline) as the time
+ * it ends, as libuv and libev reuse their loop time. */
+int weft__sleep_attempt(struct weft__fiber *f, struct weft__node *op) {
+  if (f->op_done) { /* run again before its timer expired (nothing does so today): it waits on */
+    f->state = WEFT__FS_WAIT_TIMER;
+    return WEFT__OP_WAIT;
+  }
+  f->op_done = 1;
+  int64_t now = weft__clock_now();
+  f->deadline = now + (int64_t)op->u.sleep.ms * 1000000;
+  if (now < f->deadline) {
+    weft__timer_add(f);
+    return WEFT__OP_WAIT;
+  }
+  return sleep_end(f, op, now);
+}
+
+/* A fiber whose timer expired: a sleep is over, and ends here, so that the
+ * fiber goes on from its outcome when it runs instead of attempting the
+ * sleep a second time (issue 13); the other timers (an accept's pause, a
+ * connect's retry, a ticker's or process's wait) are attempted again. */
+static void wake(struct weft__fiber *f, int64_t now) {
+  struct weft__node *op = f->op;
+  if (op != NULL && op->kind == WEFT__K_SLEEP) {
+    sleep_end(f, op, now);
+    f->op = NULL;
+    weft__node_release_plain(op);
+  }
+  weft__fiber_enqueue(f);
+}
+
 void weft__timer_expire(int64_t now) {
   struct weft__loop *L = &weft__loop;
   bool in_lane;
-  L->now = now; /* a sleep that ends now reports its time from this reading (io.c) */
+  L->now = now; /* every sleep ended here ends at this reading (wake) */
   for (const struct weft__timer *t = first(L, &in_lane); t != NULL && t->deadline <= now; t = first(L, &in_lane)) {
     struct weft__fiber *f = t->fiber;
     if (in_lane) {
@@ -219,7 +264,7 @@ void weft__timer_expire(int64_t now) {
     } else {
       f = pop_first(L);
     }
-    weft__fiber_enqueue(f); /* its sleep completes when it runs */
+    wake(f, now);
   }
 }
 

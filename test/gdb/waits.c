@@ -1,5 +1,7 @@
 /* waits.c: a weft program whose fibers wait on everything at once (timers, fd queues, a FIFO, a signal, joins, a timeout, a paused accept), stopped by GDB.
  * Driven by test/gdb/waits.py: weft fibers, weft loop and the printers must show each wait and each field. */
+/* weft_return's immediates (what NDEBUG builds use), so that the printers show one. */
+#define WEFT_IMMEDIATE_RETURN 1
 #include <weft.h>
 
 #include <fcntl.h>
@@ -39,6 +41,11 @@ static async(void) got_int(void *env, int v) {
   (void)env;
   (void)v;
   return weft_return(void);
+}
+
+static async(long) same_long(void *env, long v) {
+  (void)env;
+  return weft_return(long, v);
 }
 
 static long halve(void *env, long ms) {
@@ -92,8 +99,10 @@ static async(void) probe(void *env, long ms) {
   (void)ms;
   async(long) pending = weft_map(weft_sleep_ms(1), halve, NULL);
   async(str) line = weft_read(pipe_fds[0], 16);
+  async(long) resolved = weft_bind(weft_return(long, -5), same_long, NULL);
   waits_stop_here();
-  return weft_join(weft_bind(line, got_line, NULL), weft_bind(pending, slept, NULL));
+  return weft_join(weft_join(weft_bind(line, got_line, NULL), weft_bind(pending, slept, NULL)),
+                   weft_bind(resolved, slept, NULL));
 }
 
 static int listen_with_a_client(void) {

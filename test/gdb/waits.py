@@ -26,6 +26,7 @@ def line_of(fragment):
 NAP = line_of("static async(void) nap(long ms)")
 READER = line_of("async(void) reader =")
 PENDING = line_of("async(long) pending =")
+RESOLVED = line_of("async(long) resolved =")
 TIMERS = line_of("async(void) timers =")
 H = r"0x[0-9a-f]+"
 
@@ -37,6 +38,7 @@ if not check_that("a fiber waits to read the pipe", fd is not None, out):
 fd = fd.group(1)
 out = gdb_batch(gdb, script, ["break waits_stop_here", "run", "weft fibers", "weft loop", "up",
                               "print pending", "print line", "print *pending.node_",
+                              "print resolved", "print (struct weft__node *) -13", "print *resolved.node_",
                               f"print *weft__loop.fds[{fd}].q[0].head->io_next",
                               f"print weft__loop.fds[{fd}].q[0].head->io_next->frames[0]", "print weft__loop"], prog)
 print(out)
@@ -127,6 +129,15 @@ check_that("a node's fields by name: kind, site, the union member of its kind",
                      r"\(struct weft__node \*\) 0x[0-9a-f]+ weft_sleep 1 ms, fn = 0x[0-9a-f]+ <halve>, env = 0x0"
                      r"(, site = 0x[0-9a-f]+ <[^>]*site_[^>]*>)?\}", out)
            is not None)
+check_that("a bind of a weft_return's immediate (a value in the pointer, no node)",
+           re.search(rf"= async\(long\) weft_bind k=same_long env=0x0 of weft_return \(immediate\) at probe "
+                     rf"\(\S*waits\.c:{RESOLVED}\)", out) is not None, out)
+check_that("an immediate alone (the word -13 is weft_return's -7): its value, sign included",
+           re.search(r"= \(struct weft__node \*\) 0xfffffffffffffff3 weft_return value=-7 \(immediate\)\n", out)
+           is not None, out)
+check_that("an immediate as a node's field",
+           re.search(r"u\.seq = \{m = \(struct weft__node \*\) 0x[0-9a-f]+ weft_return value=-5 \(immediate\), "
+                     r"fn = 0x[0-9a-f]+ <same_long>", out) is not None, out)
 check_that("a fiber: state, wait, pending continuations",
            re.search(rf"state = wait_io, wait = weft_read: fd {fd} read, queued behind 1 fiber\(s\) \({H}\), "
                      rf"op = weft_read fd={fd} n=64, cur = NULL, "

@@ -31,6 +31,7 @@ struct worker {
   int epipes;
   int child_status;
   int rc;
+  pthread_barrier_t *forked; /* running beside another worker: no write round before both children have exec'd */
 };
 
 static async(void) write_round(struct worker *w);
@@ -76,6 +77,11 @@ static async(void) exec_child(struct worker *w) {
     _exit(127);
   }
   CHECK_INT_EQ(waitpid(pid, &w->child_status, 0), pid);
+  /* Until it execs, a child holds a copy of every fd of the process, the
+   * other thread's pipe read ends included, and a write into such a pipe
+   * succeeds instead of failing with EPIPE: the threads write only once
+   * neither forks any more. */
+  if (w->forked != NULL) pthread_barrier_wait(w->forked);
   return write_round(w);
 }
 
@@ -117,9 +123,12 @@ int main(int argc, char **argv) {
   }
 
   /* Both loops at once, to the end. */
-  struct worker v[2] = {{.rc = 1}, {.rc = 1}};
+  pthread_barrier_t forked;
+  CHECK_INT_EQ(pthread_barrier_init(&forked, NULL, 2), 0);
+  struct worker v[2] = {{.rc = 1, .forked = &forked}, {.rc = 1, .forked = &forked}};
   for (int k = 0; k < 2; k++) CHECK_INT_EQ(pthread_create(&th[k], NULL, work, &v[k]), 0);
   for (int k = 0; k < 2; k++) CHECK_INT_EQ(pthread_join(th[k], NULL), 0);
+  CHECK_INT_EQ(pthread_barrier_destroy(&forked), 0);
   for (int k = 0; k < 2; k++) {
     CHECK_INT_EQ(v[k].rc, 0);
     CHECK_INT_EQ(v[k].epipes, 2 * ROUNDS);
