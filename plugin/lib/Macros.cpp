@@ -169,35 +169,64 @@ void noteNoUnchecked(const SourceManager &SM) {
   Cache.None = true;
 }
 
-bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOptions &LO) {
+// The identifier spelled at Loc (a macro's name where it was used).
+static StringRef identifierAt(SourceLocation Loc, const SourceManager &SM) {
+  bool Invalid = false;
+  const char *P = SM.getCharacterData(SM.getSpellingLoc(Loc), &Invalid);
+  if (Invalid || !P)
+    return {};
+  size_t N = 0;
+  while (isAsciiIdentifierContinue(static_cast<unsigned char>(P[N]), /*AllowDollar=*/false))
+    ++N;
+  return StringRef(P, N);
+}
+
+// Whether the tokens of expansion entry ID passed through weft_unchecked's
+// argument.  A token has two ancestries: the macro that produced it (a
+// plain expansion's name, then where that name came from) and, for a token
+// of a macro argument, both where the argument was written and the body of
+// the macro that received it.  Walking callers alone (the first of these)
+// misses weft_unchecked when a program's own macro hands it an argument
+// that was already expanded: `#define Q(e) weft_unchecked(e)` and then
+// `Q(weft_write(...))`, whose tokens come out of weft_write's expansion and
+// only pass through weft_unchecked's argument.  Both parents are walked,
+// each entry once (memoised), within a bound against malformed chains.
+static bool uncheckedEntry(FileID ID, const SourceManager &SM, unsigned &Budget) {
+  auto It = Cache.ByEntry.find(ID.getHashValue());
+  if (It != Cache.ByEntry.end())
+    return It->second;
+  if (Budget == 0)
+    return false;
+  --Budget;
+  bool Invalid = false;
+  const SrcMgr::SLocEntry &Entry = SM.getSLocEntry(ID, &Invalid);
+  bool Found = false;
+  if (!Invalid && Entry.isExpansion()) {
+    const SrcMgr::ExpansionInfo &X = Entry.getExpansion();
+    SourceLocation Use = X.getExpansionLocStart();
+    if (X.isMacroArgExpansion()) {
+      SourceLocation From = X.getSpellingLoc();
+      Found = (From.isMacroID() && uncheckedEntry(SM.getFileID(From), SM, Budget)) ||
+              (Use.isMacroID() && uncheckedEntry(SM.getFileID(Use), SM, Budget));
+    } else {
+      Found = identifierAt(Use, SM) == "weft_unchecked" ||
+              (Use.isMacroID() && uncheckedEntry(SM.getFileID(Use), SM, Budget));
+    }
+  }
+  Cache.ByEntry[ID.getHashValue()] = Found;
+  return Found;
+}
+
+bool isInUnchecked(SourceLocation Loc, const SourceManager &SM, const LangOptions &) {
   if (Cache.SM != &SM) {
     Cache.SM = &SM;
     Cache.ByEntry.clear();
     Cache.None = false;
   }
-  if (Cache.None)
+  if (Cache.None || !Loc.isMacroID())
     return false;
-  llvm::SmallVector<unsigned, 16> Walked;
-  bool Found = false;
-  for (unsigned Depth = 0; Loc.isMacroID() && Depth < 64; ++Depth) {
-    unsigned Entry = SM.getFileID(Loc).getHashValue();
-    auto It = Cache.ByEntry.find(Entry);
-    if (It != Cache.ByEntry.end()) {
-      Found = It->second;
-      break;
-    }
-    Walked.push_back(Entry);
-    if (immediateMacroName(Loc, SM, LO) == "weft_unchecked") {
-      Found = true;
-      break;
-    }
-    Loc = SM.getImmediateMacroCallerLoc(Loc);
-  }
-  // An entry inside weft_unchecked's expansion is inside it; an entry whose
-  // whole chain was walked without finding it is outside.
-  for (unsigned Entry : Walked)
-    Cache.ByEntry[Entry] = Found;
-  return Found;
+  unsigned Budget = 256;
+  return uncheckedEntry(SM.getFileID(Loc), SM, Budget);
 }
 
 SourceLocation weftCallLoc(const CallExpr *CE, const SourceManager &SM, const LangOptions &LO,
