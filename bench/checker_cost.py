@@ -23,15 +23,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-
-
-def cache_value(build, key):
-    with open(os.path.join(build, "CMakeCache.txt")) as f:
-        for line in f:
-            m = re.match(r"%s:[A-Z]+=(.*)" % re.escape(key), line)
-            if m:
-                return m.group(1).strip()
-    return ""
+sys.path.insert(0, HERE)
+from buildtree import cache_value  # noqa: E402
 
 
 def instructions(cmd, out):
