@@ -1,6 +1,6 @@
 /* fd_forgotten_ready.c: a number closed with close(2) and reused while its old file, kept by a dup or a fork's child, stays ready.
  * Proves: the loop still sleeps (a few polls over a sleep, where it polled without end: backend_epoll.c trap k), and what waits
- * in epoll while the instance is made anew (a read of the reused number, a signal, a worker pool job) is served. */
+ * in epoll while the instance is made anew (a read of the reused number, a signal, a worker pool job, a child's exit) is served. */
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -36,6 +36,8 @@ struct fr {
   int hold[2];
   long polls_at;
   int signo;
+  weft_process_t *proc; /* a child whose exit is awaited across the renewal */
+  int status;
   char got[2][8];
 };
 
@@ -80,6 +82,11 @@ static async(void) job_done(struct fr *r, void *result) {
   return weft_return(void);
 }
 
+static async(void) exited(struct fr *r, int status) {
+  r->status = status;
+  return weft_return(void);
+}
+
 static async(void) idle_checked(struct fr *r, long ms) {
   (void)ms;
   CHECK_INT_LE(polls - r->polls_at, IDLE_POLLS_MAX);
@@ -94,7 +101,7 @@ static async(void) idle(struct fr *r) {
 
 /* The old file is ready from now on and nobody reads it: its registration
  * under the number reports at every poll.  Meanwhile a read of the reused
- * number, a signal and a worker pool job wait, each served. */
+ * number, a signal, a worker pool job and a child's exit wait, each served. */
 static async(void) swap(struct fr *r, char *s) {
   int fds[2];
   snprintf(r->got[0], sizeof r->got[0], "%s", s);
@@ -122,7 +129,9 @@ static async(void) swap(struct fr *r, char *s) {
   async(void) reading = weft_join(weft_bind(weft_read(r->fd, 8), got_new, r), weft_bind(weft_sleep_ms(100), put_new, r));
   async(void) signalled = weft_join(weft_bind(weft_signal(SIGUSR1), got_signal, r), weft_bind(weft_sleep_ms(60), send_usr1, r));
   async(void) job = weft_bind(weft_detach(slow_job, r), job_done, r);
-  return weft_then(weft_join(reading, weft_join(signalled, job)), idle, r);
+  CHECK_INT_EQ(weft_process_spawn(&r->proc, "sleep", (char *[]){"sleep", "0.08", NULL}, NULL), 0);
+  async(void) child = weft_bind(weft_process_wait(r->proc), exited, r);
+  return weft_then(weft_join(weft_join(reading, child), weft_join(signalled, job)), idle, r);
 }
 
 static async(void) put_old(struct fr *r, long ms) {
@@ -142,6 +151,8 @@ static void forgotten(enum kind kind, enum keeper keeper) {
   CHECK_STR_EQ(r.got[0], "first");
   CHECK_STR_EQ(r.got[1], "new");
   CHECK_INT_EQ(r.signo, SIGUSR1);
+  CHECK_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
+  weft_process_free(r.proc);
   if (keeper == DUP) {
     CHECK_SYS(close(r.kept));
   } else {
