@@ -40,11 +40,20 @@ def instructions(cmd, out):
     return int(m.group(1))
 
 
+def regex(text):
+    """--only's argument, refused by argparse (a usage line, exit 2) if it is no regular expression."""
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise argparse.ArgumentTypeError("not a regular expression: %r (%s)" % (text, e))
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser(usage=__doc__.splitlines()[0][len("Usage: "):])
     ap.add_argument("build")
     ap.add_argument("--no-sqlite", action="store_true")
-    ap.add_argument("--only", default="")
+    ap.add_argument("--only", type=regex, default="")
     ap.add_argument("--keep", default="")
     a = ap.parse_args()
     if not os.path.isfile(os.path.join(a.build, "CMakeCache.txt")):
@@ -68,14 +77,27 @@ def main():
                                ["-fsyntax-only", "-w", "-D_GNU_SOURCE", "-I" + include, "-include", "weft.h", src]))
                 break
     inputs = [i for i in inputs if re.search(a.only, i[0])]
+    if not inputs:
+        raise SystemExit("checker_cost.py: no input matches --only %s" % a.only)
+    if a.keep and os.path.exists(a.keep) and not os.path.isdir(a.keep):
+        raise SystemExit("checker_cost.py: --keep %s: not a directory" % a.keep)
     keep = a.keep or tempfile.mkdtemp(prefix="checker-cost.")
     os.makedirs(keep, exist_ok=True)
+    try:
+        measure(inputs, clang, plugins[0], keep)
+    finally:
+        if not a.keep:  # the callgrind files of a failed run go too
+            shutil.rmtree(keep, ignore_errors=True)
+
+
+def measure(inputs, clang, plugin, keep):
+    """Prints the table: each input's instructions without and with the plugin, and examples/' total."""
     print("%-20s %15s %15s %9s" % ("input", "clang", "clang + weft", "overhead"))
     total = [0, 0]
     for name, args in inputs:
         stem = os.path.join(keep, re.sub(r"[^A-Za-z0-9_.]", "_", name))
         base = instructions([clang] + args, stem + ".base.cg")
-        weft = instructions([clang, "-fplugin=" + os.path.abspath(plugins[0])] + args, stem + ".weft.cg")
+        weft = instructions([clang, "-fplugin=" + os.path.abspath(plugin)] + args, stem + ".weft.cg")
         print("%-20s %15d %15d %+8.2f%%" % (name, base, weft, 100.0 * (weft - base) / base), flush=True)
         if name.endswith(".c") and not name.startswith("sqlite"):
             total[0] += base
@@ -83,10 +105,6 @@ def main():
     if total[0]:
         print("%-20s %15d %15d %+8.2f%%" % ("examples/ total", total[0], total[1],
                                              100.0 * (total[1] - total[0]) / total[0]))
-    if not a.keep:
-        for f in glob.glob(os.path.join(keep, "*.cg")):
-            os.remove(f)
-        os.rmdir(keep)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "args.h"
+
 struct conn {
   int fd;
   size_t got; /* bytes of the current answer received */
@@ -70,17 +72,18 @@ static void send_all(int fd, const char *p, size_t n)
 
 int main(int argc, char **argv)
 {
-  if (argc < 4 || (strcmp(argv[1], "echo") != 0 && strcmp(argv[1], "idle") != 0)) {
-    fprintf(stderr, "usage: loadgen echo PORT CONNS SECONDS [SIZE] | loadgen idle PORT CONNS\n");
+  int idle = argc > 1 && strcmp(argv[1], "idle") == 0;
+  int port = argc > 2 ? (int)bench_number(argv[2], 1, 65535) : -1;
+  long nconns = argc > 3 ? bench_number(argv[3], 1, BENCH_COUNT_MAX) : -1;
+  char *rest = NULL;
+  double seconds = idle ? 0 : strtod(argc > 4 ? argv[4] : "1", &rest);
+  long size_arg = idle ? 1 : argc > 5 ? bench_number(argv[5], 1, 65536) : 128;
+  if (argc < 4 || argc > (idle ? 4 : 6) || (!idle && strcmp(argv[1], "echo") != 0) || port < 0 || nconns < 0 ||
+      size_arg < 0 || (!idle && (*rest != '\0' || !(seconds > 0 && seconds < 1e6)))) {
+    fprintf(stderr, "usage: loadgen echo PORT CONNS SECONDS [SIZE 1..65536] | loadgen idle PORT CONNS\n");
     return 2;
   }
-  int port = atoi(argv[2]);
-  long nconns = atol(argv[3]);
-  int idle = strcmp(argv[1], "idle") == 0;
-  double seconds = idle ? 0 : atof(argc > 4 ? argv[4] : "1");
-  size_t size = idle ? 1 : (argc > 5 ? (size_t)atol(argv[5]) : 128);
-  if (nconns <= 0 || size == 0 || size > 65536)
-    return 2;
+  size_t size = (size_t)size_arg;
   struct rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include <weft.h>
 
+#include "args.h"
+
 struct pingpong {
   int ping_fd, pong_fd;
   long n, pinged, ponged;
@@ -56,8 +58,8 @@ static async(void) pong(struct pingpong *p)
 int main(int argc, char **argv)
 {
   int sv[2];
-  struct pingpong p = {.n = argc > 1 ? atol(argv[1]) : 1000000L};
-  if (p.n <= 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+  struct pingpong p = {.n = argc > 1 ? bench_number(argv[1], 1, BENCH_COUNT_MAX) : 1000000L};
+  if (argc > 2 || p.n <= 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
     fprintf(stderr, "usage: bench_pingpong [round-trips > 0]\n");
     return 2;
   }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "args.h"
+
 #define ROUNDTRIP_MAX_RUNS 101
 
 struct roundtrip_args {
@@ -17,10 +19,10 @@ struct roundtrip_args {
 
 /* argv: [round-trips per run] [runs] [in flight], defaults 20000, 7, 1; 0, or 2 after a usage line on stderr. */
 static inline int roundtrip_parse(int argc, char **argv, const char *name, struct roundtrip_args *a) {
-  a->n = argc > 1 ? atol(argv[1]) : 20000;
-  a->runs = argc > 2 ? atoi(argv[2]) : 7;
-  a->flight = argc > 3 ? atol(argv[3]) : 1;
-  if (a->n <= 0 || a->runs <= 0 || a->runs > ROUNDTRIP_MAX_RUNS || a->flight <= 0) {
+  a->n = argc > 1 ? bench_number(argv[1], 1, BENCH_COUNT_MAX) : 20000;
+  a->runs = argc > 2 ? (int)bench_number(argv[2], 1, ROUNDTRIP_MAX_RUNS) : 7;
+  a->flight = argc > 3 ? bench_number(argv[3], 1, BENCH_COUNT_MAX) : 1;
+  if (argc > 4 || a->n <= 0 || a->runs <= 0 || a->runs > ROUNDTRIP_MAX_RUNS || a->flight <= 0) {
     fprintf(stderr, "usage: %s [round-trips per run > 0] [runs 1..%d] [in flight > 0]\n", name, ROUNDTRIP_MAX_RUNS);
     return 2;
   }

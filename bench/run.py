@@ -721,11 +721,20 @@ def machine():
                                                       *os.getloadavg())
 
 
+def regex(text):
+    """--only's argument, refused by argparse (a usage line, exit 2) if it is no regular expression."""
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise argparse.ArgumentTypeError("not a regular expression: %r (%s)" % (text, e))
+    return text
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", required=True)
     ap.add_argument("--mode", choices=sorted(MODES), default="full")
-    ap.add_argument("--only", help="run only the benchmarks whose name matches this regular expression")
+    ap.add_argument("--only", type=regex, help="run only the benchmarks whose name matches this regular expression")
     ap.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs with taskset")
     args = ap.parse_args()
     if not os.path.isdir(args.build):

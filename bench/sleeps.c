@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <weft.h>
 
+#include "args.h"
 #include "rss.h"
 
 struct sleeper {
@@ -70,11 +71,15 @@ static async(void) spawn_pending(struct pending *p)
 int main(int argc, char **argv)
 {
   if (argc == 4 && strcmp(argv[1], "run") == 0) {
-    long fibers = atol(argv[2]);
-    sleeps_each = atol(argv[3]);
+    long fibers = bench_number(argv[2], 1, BENCH_COUNT_MAX);
+    sleeps_each = bench_number(argv[3], 1, BENCH_COUNT_MAX);
+    if (fibers <= 0 || sleeps_each <= 0)
+      goto usage;
     sleepers = calloc((size_t)fibers, sizeof *sleepers);
-    if (fibers <= 0 || sleeps_each <= 0 || !sleepers)
-      return 2;
+    if (!sleepers) {
+      fprintf(stderr, "sleeps: no memory for %ld fibers\n", fibers);
+      return 1;
+    }
     double cpu0 = cpu_seconds();
     int rc = weft_run(weft_join_n((size_t)fibers, make_sleeper, NULL), NULL);
     double cpu = cpu_seconds() - cpu0;
@@ -87,9 +92,9 @@ int main(int argc, char **argv)
     return 0;
   }
   if (argc == 3 && strcmp(argv[1], "pending") == 0) {
-    struct pending p = {.n = atol(argv[2])};
+    struct pending p = {.n = bench_number(argv[2], 1, BENCH_COUNT_MAX)};
     if (p.n <= 0)
-      return 2;
+      goto usage;
     int rc = weft_run(spawn_pending(&p), NULL);
     if (rc != 0) {
       fprintf(stderr, "sleeps: %d\n", rc);
@@ -98,6 +103,7 @@ int main(int argc, char **argv)
     printf("%.1f\n", p.bytes_each);
     return 0;
   }
-  fprintf(stderr, "usage: bench_sleeps run FIBERS SLEEPS | pending N\n");
+usage:
+  fprintf(stderr, "usage: bench_sleeps run FIBERS SLEEPS | pending N (each from 1 to %ld)\n", BENCH_COUNT_MAX);
   return 2;
 }

@@ -34,7 +34,16 @@
  *     as well, and io.c drops events of a generation it has forgotten.
  *  j) Readiness says nothing about a description someone else may make
  *     blocking: io.c never relies on O_NONBLOCK (MSG_DONTWAIT, RWF_NOWAIT,
- *     private descriptions), and calls a blocking fd only once per report. */
+ *     private descriptions), and calls a blocking fd only once per report.
+ *  k) Trap b's old registration cannot be removed: no number names its
+ *     file any more, and epoll_ctl takes a number.  Its events are dropped
+ *     (trap i), but level-triggered, they come at every poll for as long
+ *     as the old file is ready (a dup or a fork's child holds a readable
+ *     pipe): the loop would spin, never sleeping.  An event of a forgotten
+ *     generation therefore makes the epoll instance anew, with every
+ *     registration weft counts on (libev's ev_epoll.c does the same):
+ *     the old registration goes with the old instance.
+ */
 #include "internal.h"
 
 #include <errno.h>
@@ -80,15 +89,31 @@ int weft__backend_set(int fd, uint32_t old_events, uint32_t new_events, uint64_t
   return epoll_ctl(epfd, op, fd, &ev) == 0 ? lost : -errno;
 }
 
+/* Trap k: a fresh instance in place of one that holds a registration no
+ * number can remove.  If none can be made (the descriptor limit), the old
+ * one stays, and the next forgotten event tries again. */
+static void rebuild(void) {
+  int fresh = epoll_create1(EPOLL_CLOEXEC);
+  if (fresh < 0) return;
+  close(weft__loop.backend_fd);
+  weft__loop.backend_fd = fresh;
+  weft__signal_rearm();
+  weft__pool_rearm();
+  weft__process_rearm();
+  weft__io_rearm();
+}
+
 int weft__backend_poll(int timeout_ms) {
   struct epoll_event events[EVENTS_PER_POLL];
+  bool forgotten = false;
   if (weft__loop.forked) weft__forked_misuse(); /* trap h */
   weft__signal_settle();
   int n = epoll_wait(weft__loop.backend_fd, events, EVENTS_PER_POLL, timeout_ms);
   if (n < 0) return errno == EINTR ? 0 : -errno; /* trap f */
   for (int i = 0; i < n; i++)
     if (!weft__signal_ready(events[i].data.u64) && !weft__pool_ready(events[i].data.u64) &&
-        !weft__process_ready(events[i].data.u64))
-      weft__io_ready(events[i].data.u64, events[i].events);
+        !weft__process_ready(events[i].data.u64) && !weft__io_ready(events[i].data.u64, events[i].events))
+      forgotten = true;
+  if (forgotten) rebuild(); /* trap k */
   return n;
 }

@@ -475,7 +475,11 @@ static inline int weft__op_failed(struct weft__fiber *f, int err) {
   return WEFT__OP_DONE;
 }
 int weft__op_attempt(struct weft__fiber *f); /* runs f->op; DONE sets f->value/err */
-void weft__io_ready(uint64_t data, uint32_t events);
+/* An event of an fd: false if it names a generation io.c has forgotten,
+ * which only a registration left behind by a file closed behind weft's
+ * back reports (backend_epoll.c, trap k). */
+bool weft__io_ready(uint64_t data, uint32_t events);
+void weft__io_rearm(void); /* the fds' registrations made again in a fresh epoll instance */
 void weft__io_abandon(struct weft__fiber *f, bool cancelled); /* f's op is cancelled, or f is freed unfinished */
 void weft__io_close_all(void);
 void weft__io_verify(int64_t now);  /* verifies the waits due by now */
@@ -500,6 +504,7 @@ int weft__ready_now(int fd, int dir);
 /* pool.c: the worker pool's completions reach the loop through an eventfd */
 bool weft__pool_ready(uint64_t data); /* an event of the pool's eventfd: finished jobs are delivered */
 void weft__pool_close(void);          /* the loop closes: its eventfd goes */
+void weft__pool_rearm(void);          /* its registration made again in a fresh epoll instance */
 /* weft_tcp_listen's and weft_udp_bind's parser: a numeric IPv4 or IPv6
  * address and a port (0..65535) as a socket address in *ss and its length
  * in *len; false if host is not one.  Inline and without the weft__ prefix,
@@ -546,10 +551,12 @@ void weft__signal_unwatch(struct weft__fiber *f);  /* a cancelled wait */
 bool weft__signal_ready(uint64_t data);             /* an event of the signalfd: its waiters are woken */
 void weft__signal_settle(void);                    /* before a poll: unblock what nobody waits for */
 void weft__signal_close(void);
+void weft__signal_rearm(void);                    /* its registration made again in a fresh epoll instance */
 void weft__signal_forked(void);                    /* in a fork's child: the parent's signalfd is not ours */
 
 /* process.c: an event of a child's pidfd (its own generation in the data) */
 bool weft__process_ready(uint64_t data);
+void weft__process_rearm(void); /* the watched pidfds made again in a fresh epoll instance */
 
 /* sync.c */
 int weft__event_attempt(struct weft__fiber *f);

@@ -416,12 +416,12 @@ void weft__io_abandon(struct weft__fiber *f, bool cancelled) {
   q_leave(f, true); /* a cancelled wait releases its watch now */
 }
 
-void weft__io_ready(uint64_t data, uint32_t events) {
+bool weft__io_ready(uint64_t data, uint32_t events) {
   struct weft__loop *L = &weft__loop;
   int fd = (int)(uint32_t)data;
-  if ((size_t)fd >= L->nfds) return;
+  if ((size_t)fd >= L->nfds) return true;
   struct weft__fdw *w = &L->fds[fd];
-  if (w->gen != (uint32_t)(data >> 32)) return; /* an event of a file weft has forgotten */
+  if (w->gen != (uint32_t)(data >> 32)) return false; /* an event of a file weft has forgotten */
   uint32_t drop = 0;
   for (int d = 0; d < 2; d++) {
     uint32_t ev = d == WEFT__IO_READ ? EPOLLIN : EPOLLOUT;
@@ -440,6 +440,29 @@ void weft__io_ready(uint64_t data, uint32_t events) {
   }
   if ((events & (EPOLLERR | EPOLLHUP)) && w->q[0].head == NULL && w->q[1].head == NULL) drop = w->registered;
   if (drop & w->registered) fd_interest(fd, w, w->registered & ~drop);
+  return true;
+}
+
+/* The epoll instance was made anew (backend_epoll.c, trap k): every
+ * registration weft counts on is made again, on the file each number
+ * names now.  A number epoll refuses (closed, or a regular file by now)
+ * has none: the head of each of its queues is woken, and its own call says
+ * what the number is, as a verification does (weft__io_verify). */
+void weft__io_rearm(void) {
+  struct weft__loop *L = &weft__loop;
+  for (size_t fd = 0; fd < L->nfds; fd++) {
+    struct weft__fdw *w = &L->fds[fd];
+    if (w->registered == 0 || weft__backend_set(w->pfd, 0, w->registered, event_data((int)fd, w)) == 0) continue;
+    w->registered = 0;
+    for (int d = 0; d < 2; d++) {
+      struct weft__fiber *h = w->q[d].head;
+      if (h == NULL || !h->io_armed) continue;
+      w->woken |= 1u << d;
+      h->io_armed = false;
+      h->op_retry = true;
+      weft__fiber_enqueue(h);
+    }
+  }
 }
 
 void weft__io_close_all(void) {

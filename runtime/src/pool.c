@@ -305,6 +305,11 @@ void weft__pool_close(void) {
   L->pool = NULL;
 }
 
+void weft__pool_rearm(void) {
+  struct weft__loop *L = &weft__loop;
+  if (L->pool != NULL) weft__backend_set(L->pool->efd, 0, EPOLLIN, port_data(L->pool->efd));
+}
+
 bool weft__pool_ready(uint64_t data) {
   struct weft__loop *L = &weft__loop;
   if (L->pool == NULL || data != port_data(L->pool->efd)) return false;

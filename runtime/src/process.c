@@ -324,6 +324,11 @@ static int watch(struct weft_process *p) {
   return 0;
 }
 
+void weft__process_rearm(void) {
+  for (struct weft_process *p = watched; p != NULL; p = p->next_watched)
+    weft__backend_set(p->pidfd, 0, EPOLLIN, pidfd_data(p));
+}
+
 /* weft_process_free calls this: it never yields, but the checker counts
  * every weft__ call as building an action (see sync.c's give). */
 static WEFT_BOUNDARY void unwatch(struct weft_process *p) {

@@ -212,6 +212,10 @@ bool weft__signal_ready(uint64_t data) {
   return true;
 }
 
+void weft__signal_rearm(void) {
+  if (S.fd >= 0) weft__backend_set(S.fd, 0, EPOLLIN, signal_data(S.fd));
+}
+
 void weft__signal_settle(void) {
   if (S.settled) return;
   S.settled = true;
