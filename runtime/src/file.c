@@ -82,7 +82,7 @@ struct read_job {
  * what was read: a short read (the end of the file) keeps no more. */
 static void read_work(struct weft__job *j) {
   struct read_job *r = (struct read_job *)j;
-  struct weft__rbuf *b = malloc(sizeof *b + r->n + 1);
+  struct weft__rbuf *b = weft__rbuf_new(r->n);
   if (b == NULL) {
     j->err = -ENOMEM;
     return;
@@ -96,10 +96,7 @@ static void read_work(struct weft__job *j) {
     free(b);
     return;
   }
-  b->len = (size_t)got;
-  b->data[got] = '\0';
-  struct weft__rbuf *shrunk = realloc(b, sizeof *b + (size_t)got + 1);
-  r->buf = shrunk != NULL ? shrunk : b;
+  r->buf = weft__rbuf_fit(b, r->n, (size_t)got);
 }
 
 static int read_deliver(struct weft__fiber *f, struct weft__job *j) {

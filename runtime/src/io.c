@@ -93,17 +93,42 @@ static char *scratch(size_t n) {
   return L->scratch;
 }
 
-/* A buffer for a read of up to n bytes, made the moment the read is made. */
-static struct weft__rbuf *rbuf_new(size_t n) {
-  struct weft__rbuf *b = malloc(sizeof *b + n + 1);
-  if (b == NULL) abort();
+/* A buffer for a file's read of up to n bytes, made the moment the read is
+ * made.  A read of a page or more puts its bytes WEFT__RBUF_AT past a page
+ * boundary inside a block a page larger (internal.h says why); malloc, not
+ * posix_memalign, places the block: glibc maps a page-aligned block of 128
+ * KiB afresh for every read (copy_stream: 1.5 GiB/s). */
+struct weft__rbuf *weft__rbuf_new(size_t n) {
+  size_t pad = n >= WEFT__RBUF_PAGE ? WEFT__RBUF_PAGE : 0;
+  if (n > SIZE_MAX - sizeof(struct weft__rbuf) - pad - 1) return NULL;
+  struct weft__rbuf *b = malloc(sizeof *b + pad + n + 1);
+  if (b == NULL) return NULL;
+  uintptr_t at = (uintptr_t)b->bytes;
+  b->data = pad ? (char *)(at + ((WEFT__RBUF_AT - at) & (WEFT__RBUF_PAGE - 1))) : b->bytes;
   return b;
 }
 
-/* b holding the len bytes a read left in it, given back what it did not use. */
-static struct weft__rbuf *rbuf_fit(struct weft__rbuf *b, size_t len) {
-  struct weft__rbuf *shrunk = realloc(b, sizeof *b + len + 1);
-  if (shrunk != NULL) b = shrunk;
+/* b, made for n bytes, holding the len bytes a read left in it, given back
+ * what it did not use: nothing for a full read (a realloc of a block of
+ * 128 KiB or more, which malloc may have mapped on its own, costs an
+ * mremap), a short read's rest by realloc, or, when its bytes sit past a
+ * page's padding and are fewer than a page, by a copy into a block of
+ * their size. */
+struct weft__rbuf *weft__rbuf_fit(struct weft__rbuf *b, size_t n, size_t len) {
+  if (len < n && b->data != b->bytes && len < WEFT__RBUF_PAGE) {
+    struct weft__rbuf *small = malloc(sizeof *small + len + 1);
+    if (small != NULL) {
+      small->data = small->bytes;
+      memcpy(small->data, b->data, len);
+      free(b);
+      b = small;
+    }
+  } else if (len < n) {
+    size_t at = (size_t)(b->data - (char *)b);
+    struct weft__rbuf *shrunk = realloc(b, at + len + 1);
+    if (shrunk != NULL) b = shrunk;
+    b->data = (char *)b + at;
+  }
   b->len = len;
   b->data[len] = '\0';
   return b;
@@ -113,6 +138,7 @@ static struct weft__rbuf *rbuf_of(const char *bytes, size_t len) {
   struct weft__rbuf *b = malloc(sizeof *b + len + 1);
   if (b == NULL) abort();
   b->len = len;
+  b->data = b->bytes;
   memcpy(b->data, bytes, len);
   b->data[len] = '\0';
   return b;
@@ -755,13 +781,14 @@ static int op_read(struct weft__fiber *f, struct weft__node *op) {
     /* A file's read does not wait and gets all it asked for but at the end
      * of the file: it lands in a buffer of its own, shrunk if short, and is
      * spared the copy out of the scratch buffer. */
-    struct weft__rbuf *own = w->kind == WEFT__FD_DIRECT ? rbuf_new(n) : NULL;
+    struct weft__rbuf *own = w->kind == WEFT__FD_DIRECT ? weft__rbuf_new(n) : NULL;
+    if (w->kind == WEFT__FD_DIRECT && own == NULL) abort(); /* as every other allocation of a read */
     char *buf = own != NULL ? own->data : scratch(n);
     ssize_t r = io_read(w, fd, buf, n);
     if (r >= 0) {
       w->drained = r > 0 && (size_t)r < n;
       if (answer) w->answer_waits = false;
-      struct weft__rbuf *b = own != NULL ? rbuf_fit(own, (size_t)r) : rbuf_of(buf, (size_t)r);
+      struct weft__rbuf *b = own != NULL ? weft__rbuf_fit(own, n, (size_t)r) : rbuf_of(buf, (size_t)r);
       push_read(f, b);
       return weft__op_done(f, (uintptr_t)b->data);
     }
