@@ -24,7 +24,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from buildtree import cache_value  # noqa: E402
+from benchlib import cache_value, regex  # noqa: E402
 
 
 def instructions(cmd, out):
@@ -38,15 +38,6 @@ def instructions(cmd, out):
     if not m:
         raise SystemExit("checker_cost.py: no count from callgrind for %s" % " ".join(cmd))
     return int(m.group(1))
-
-
-def regex(text):
-    """--only's argument, refused by argparse (a usage line, exit 2) if it is no regular expression."""
-    try:
-        re.compile(text)
-    except re.error as e:
-        raise argparse.ArgumentTypeError("not a regular expression: %r (%s)" % (text, e))
-    return text
 
 
 def main():

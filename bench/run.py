@@ -26,6 +26,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from benchlib import regex  # noqa: E402
 PEERS = os.path.join(HERE, "peers")
 
 # Sizes per mode.  quick: the CI smoke test, under 3 minutes on 2 cores; full: the published table, under 15.
@@ -719,15 +721,6 @@ def machine():
         pass
     return "%s, %d cores, %s, load %.2f %.2f %.2f" % (cpu, os.cpu_count() or 1, os.uname().release,
                                                       *os.getloadavg())
-
-
-def regex(text):
-    """--only's argument, refused by argparse (a usage line, exit 2) if it is no regular expression."""
-    try:
-        re.compile(text)
-    except re.error as e:
-        raise argparse.ArgumentTypeError("not a regular expression: %r (%s)" % (text, e))
-    return text
 
 
 def main():

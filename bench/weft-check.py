@@ -21,7 +21,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from buildtree import cache_value  # noqa: E402
+from benchlib import cache_value  # noqa: E402
 
 
 def syntax_only(entry):
