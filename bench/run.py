@@ -27,6 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+import benchlib  # noqa: E402
 from benchlib import regex  # noqa: E402
 PEERS = os.path.join(HERE, "peers")
 
@@ -505,12 +506,7 @@ class Suite:
     # -- the checker's overhead --
 
     def cache_value(self, key):
-        with open(os.path.join(self.build, "CMakeCache.txt")) as f:
-            for line in f:
-                m = re.match(r"%s:[A-Z]+=(.*)" % re.escape(key), line)
-                if m:
-                    return m.group(1).strip()
-        return ""
+        return benchlib.cache_value(self.build, key)
 
     def sqlite(self):
         for corpus in (os.path.join(self.build, "bench", "corpus"), os.path.join(self.build, "test", "plugin", "corpus")):
