@@ -98,17 +98,23 @@ static void lane_trim(struct weft__loop *L) {
   if (L->lane_head == L->lane_len) L->lane_head = L->lane_len = 0;
 }
 
+/* Doubles an array of timers (the heap's or the lane's), from first
+ * entries when it has none. */
+static void grow(struct weft__timer **array, size_t *cap, size_t first) {
+  size_t n = *cap ? *cap * 2 : first;
+  if (n > WEFT__IN_LANE) abort(); /* 2^31 timers: memory ran out long before */
+  struct weft__timer *grown = realloc(*array, n * sizeof *grown);
+  if (grown == NULL) abort();
+  *array = grown;
+  *cap = n;
+}
+
 static void lane_push(struct weft__loop *L, struct weft__timer t) {
   if (L->lane_len == L->lane_cap) {
     if (2 * (L->lane_head + L->lane_dead) >= L->lane_cap && L->lane_cap > 0) {
       lane_squeeze(L); /* at least half the array is free again */
     } else {
-      size_t cap = L->lane_cap ? L->lane_cap * 2 : LANE_MIN;
-      if (cap > WEFT__IN_LANE) abort(); /* 2^31 timers: memory ran out long before */
-      struct weft__timer *grown = realloc(L->lane, cap * sizeof *grown);
-      if (grown == NULL) abort();
-      L->lane = grown;
-      L->lane_cap = cap;
+      grow(&L->lane, &L->lane_cap, LANE_MIN);
     }
   }
   lane_place(L->lane, L->lane_len++, t);
@@ -136,14 +142,7 @@ void weft__timer_add(struct weft__fiber *f) {
     lane_push(L, t);
     return;
   }
-  if (L->heap_len == L->heap_cap) {
-    size_t cap = L->heap_cap ? L->heap_cap * 2 : 16;
-    if (cap > WEFT__IN_LANE) abort(); /* 2^31 timers: memory ran out long before */
-    struct weft__timer *grown = realloc(L->heap, cap * sizeof *grown);
-    if (grown == NULL) abort();
-    L->heap = grown;
-    L->heap_cap = cap;
-  }
+  if (L->heap_len == L->heap_cap) grow(&L->heap, &L->heap_cap, 16);
   place(L->heap, L->heap_len++, t);
   sift_up(L->heap, f->heap_index);
 }
